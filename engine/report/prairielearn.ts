@@ -1,0 +1,35 @@
+// engine/report/prairielearn.ts: PrairieLearn external-grader results.json
+// (PrairieLearn docs/externalGrading.md).
+//
+// `score` is a fraction in [0, 1]. A submission that does not build is not gradable: PrairieLearn
+// then consumes no attempt and shows `format_errors` to the student.
+
+import type { Report } from "../types.js";
+import { redactReport } from "./hidden.js";
+import type { EmitOptions } from "./options.js";
+import { errorLines, fmtPoints, round4 } from "./util.js";
+
+/** results.json text (pretty JSON, trailing newline). Hidden details redacted unless opts.reveal. */
+export function emitPrairielearn(report: Report, opts: EmitOptions = {}): string {
+  const r = redactReport(report, opts.reveal === true);
+  if (r.status === "error" && r.errors.length > 0) {
+    const results = { gradable: false, score: 0, format_errors: errorLines(r), message: "The submission did not build." };
+    return JSON.stringify(results, null, 2) + "\n";
+  }
+  const fraction = r.max_score > 0 ? Math.min(1, Math.max(0, r.score / r.max_score)) : 0;
+  const passed = r.tests.filter(t => t.status === "pass").length;
+  const results = {
+    gradable: true,
+    score: round4(fraction),
+    message: `Score: ${fmtPoints(r.score)}/${fmtPoints(r.max_score)} (${passed} of ${r.tests.length} checks passed)`,
+    tests: r.tests.map(t => ({
+      name: t.name,
+      description: t.status === "pass" ? "passed" : t.status === "error" ? "error" : "failed",
+      points: round4(t.score),
+      max_points: round4(t.max_score),
+      message: t.message,
+      output: "",
+    })),
+  };
+  return JSON.stringify(results, null, 2) + "\n";
+}
