@@ -1,0 +1,188 @@
+// engine/compile.ts: compile a learner's datastore into a Wasm module, in memory.
+//
+//   files (datastore.ts, ...)  ─┐
+//   kernel.ts (read-only header) ├─► asc.main (in-memory fs) ─► learner.wasm + source map
+//   prefault_entry.ts (generated)┘        │
+//                                         └─► Diagnostic[] (learner files: editor positions)
+//
+// The asc module is injected (the default export of "assemblyscript/asc"), so this file runs
+// unchanged in a browser worker and in Node. Results are cached by a hash of the input, so an
+// unchanged source costs nothing. Callers: the CLI (cli/commands/run.ts), the grader, the web
+// compiler worker.
+
+import type { CompileResult, Diagnostic, EngineError } from "./types.js";
+import { KERNEL_HEADER_TS } from "./generated/kernel-header.js";
+import { DATASTORE_FILE, ENTRY_FILE, ENTRY_TS, KERNEL_FILE, learnerExportDiagnostic, lineColumn } from "./compile-entry.js";
+
+/** The part of "assemblyscript/asc" this file uses. */
+export interface AscModule {
+  version?: string;
+  main(argv: string[], options: {
+    readFile(filename: string, baseDir: string): string | null | Promise<string | null>;
+    writeFile(filename: string, contents: Uint8Array | string, baseDir: string): void | Promise<void>;
+    listFiles(dirname: string, baseDir: string): string[] | null | Promise<string[] | null>;
+    stdout?: { write(chunk: unknown): unknown };
+    stderr?: { write(chunk: unknown): unknown };
+    reportDiagnostic?(d: AscDiagnostic): void;
+  }): Promise<{ error: Error | null }>;
+}
+
+/** What asc hands reportDiagnostic (assemblyscript/cli/index.d.ts DiagnosticMessage). */
+export interface AscDiagnostic {
+  code: number;
+  category: number;
+  message: string;
+  range: { start: number; end: number; source: { normalizedPath: string; text?: string } } | null;
+}
+
+export interface CompileOptions {
+  /** --debug: function names in traps and stack traces. Default true. */
+  debug?: boolean;
+  /** emit a source map (for engine/trap.ts). Default true. */
+  sourceMap?: boolean;
+  /** --maximumMemory, in 64 KiB pages: a memory blow-up traps here. Default 16. */
+  maximumMemoryPages?: number;
+}
+
+const OUT_FILE = "learner.wasm";
+const LEARNER_NAME = /^[A-Za-z_][A-Za-z0-9_-]*\.ts$/;
+const RESERVED = [KERNEL_FILE, ENTRY_FILE].map(f => f.toLowerCase());
+const CACHE_LIMIT = 32;
+
+// cache key -> compile in flight or done; insertion order doubles as LRU order
+const cache = new Map<string, Promise<CompileResult>>();
+
+/** Compiles the learner's editable `files` (normally just datastore.ts) with the read-only
+ *  kernel header and the generated entry file. Returns the wasm bytes (a fresh copy for every
+ *  caller, so it may be transferred), the source map, the warnings, and the cache hash; or
+ *  {ok:false, error:{kind:"compile"}} with diagnostics mapped to the learner's files. Never throws. */
+export async function compileDatastore(asc: AscModule, files: Record<string, string>,
+                                       opts: CompileOptions = {}): Promise<CompileResult> {
+  const bad = checkLearnerFiles(files);
+  if (bad) return { ok: false, error: bad };
+  const o = { debug: opts.debug ?? true, sourceMap: opts.sourceMap ?? true,
+              maximumMemoryPages: opts.maximumMemoryPages ?? 16 };
+  const names = Object.keys(files).sort();
+  const key = await hashText(JSON.stringify([asc.version ?? "", o, KERNEL_HEADER_TS, ENTRY_TS,
+                                             names.map(n => [n, files[n]])]));
+  let p = cache.get(key);
+  if (p) {
+    cache.delete(key); cache.set(key, p);           // most recently used
+  } else {
+    p = runAsc(asc, { ...files }, o, key);
+    cache.set(key, p);
+    while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  }
+  const r = await p;
+  if (!r.ok && r.error.kind === "internal") cache.delete(key);   // a crash is not an answer to keep
+  return copyResult(r);
+}
+
+/** Empties the compile cache (tests, benchmarks). */
+export function clearCompileCache(): void { cache.clear(); }
+
+// undefined when `files` is a valid learner file set, else the error to return
+function checkLearnerFiles(files: Record<string, string>): EngineError | undefined {
+  const fail = (message: string): EngineError => ({ kind: "compile", message, diagnostics: [] });
+  if (files === null || typeof files !== "object") return fail("no learner files given");
+  for (const [name, text] of Object.entries(files)) {
+    if (RESERVED.includes(name.toLowerCase()))
+      return fail(`${name} is a file of the engine (the read-only kernel header or the generated entry); rename your file`);
+    if (!LEARNER_NAME.test(name))
+      return fail(`${JSON.stringify(name)} is not a valid learner file name (expected a name like datastore.ts, no folders)`);
+    if (typeof text !== "string") return fail(`${name}: the file's content is not text`);
+  }
+  if (!Object.hasOwn(files, DATASTORE_FILE)) return fail(`no ${DATASTORE_FILE} among the learner files`);
+  return undefined;
+}
+
+// one asc run; never throws
+async function runAsc(asc: AscModule, files: Record<string, string>,
+                      o: Required<CompileOptions>, hash: string): Promise<CompileResult> {
+  const sources: Record<string, string> = { ...files, [KERNEL_FILE]: KERNEL_HEADER_TS, [ENTRY_FILE]: ENTRY_TS };
+  const outs: Record<string, Uint8Array | string> = {};
+  const raw: AscDiagnostic[] = [];
+  let stderr = "";
+  const argv = [ENTRY_FILE, "--outFile", OUT_FILE, "--noColors", "--runtime", "stub", "-O0",
+                "--maximumMemory", String(o.maximumMemoryPages)];
+  if (o.debug) argv.push("--debug");
+  if (o.sourceMap) argv.push("--sourceMap");
+  let error: Error | null;
+  try {
+    ({ error } = await asc.main(argv, {
+      readFile: (name, baseDir) => (baseDir === "." || baseDir === "") && Object.hasOwn(sources, name) ? sources[name] : null,
+      writeFile: (name, contents) => { outs[name] = contents; },
+      listFiles: () => [],
+      stdout: { write: () => undefined },
+      stderr: { write: (s: unknown) => { stderr += String(s); } },
+      reportDiagnostic: d => { raw.push(d); },
+    }));
+  } catch (e) {
+    return { ok: false, error: { kind: "internal", message: `asc failed: ${(e as Error)?.message ?? String(e)}` } };
+  }
+  const diagnostics = dedupeExportDiagnostics(raw.map(d => mapDiagnostic(d, sources)));
+  const wasm = outs[OUT_FILE];
+  if (error || !(wasm instanceof Uint8Array) || diagnostics.some(d => d.severity === "error")) {
+    const errs = diagnostics.filter(d => d.severity === "error");
+    const message = errs.length > 0 ? errs.map(formatDiagnostic).join("\n")
+      : (error?.message ?? stderr.trim()) || "asc produced no output";
+    return { ok: false, error: { kind: "compile", message, diagnostics } };
+  }
+  const map = outs[OUT_FILE + ".map"];
+  const sourceMap = map === undefined ? undefined : typeof map === "string" ? map : new TextDecoder().decode(map);
+  return { ok: true, wasm, sourceMap, diagnostics, hash };
+}
+
+// asc's diagnostic -> ours; learner files and the header keep their positions, the entry file's
+// are moved onto the learner's exports
+function mapDiagnostic(d: AscDiagnostic, sources: Record<string, string>): Diagnostic {
+  const severity: Diagnostic["severity"] = d.category === 3 ? "error" : d.category === 2 ? "warning" : "info";
+  const code = (d.code < 1000 ? "AS" : "TS") + d.code;
+  if (!d.range) {
+    return { file: "", line: 0, column: 0, endLine: 0, endColumn: 0, start: 0, end: 0, code, severity, message: d.message };
+  }
+  const file = d.range.source.normalizedPath;
+  if (file === ENTRY_FILE) {
+    return learnerExportDiagnostic({ code, severity, message: d.message }, d.range.start, sources[DATASTORE_FILE]);
+  }
+  const text = Object.hasOwn(sources, file) ? sources[file] : (d.range.source.text ?? "");
+  const a = lineColumn(text, d.range.start), b = lineColumn(text, d.range.end);
+  return { file, line: a.line, column: a.column, endLine: b.line, endColumn: b.column,
+           start: d.range.start, end: d.range.end, code, severity, message: d.message };
+}
+
+// one missing or mistyped export makes asc report several errors in the entry file; they all
+// translate to the same advice, so keep the first
+function dedupeExportDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter(d => {
+    const cut = d.message.indexOf(" (asc: ");
+    if (cut < 0) return true;
+    const key = `${d.file}:${d.start}:${d.message.slice(0, cut)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** "datastore.ts:3:5 - error TS1109: Expression expected." (the form the CLI prints). */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.file ? `${d.file}:${d.line}:${d.column} - ` : "";
+  return `${where}${d.severity} ${d.code}: ${d.message}`;
+}
+
+// a caller-owned copy, so that transferring or mutating the bytes cannot spoil the cache
+function copyResult(r: CompileResult): CompileResult {
+  if (!r.ok) return { ok: false, error: structuredCloneError(r.error) };
+  return { ...r, wasm: r.wasm.slice(), diagnostics: r.diagnostics.map(d => ({ ...d })) };
+}
+
+function structuredCloneError(e: EngineError): EngineError {
+  return e.kind === "compile" ? { ...e, diagnostics: e.diagnostics.map(d => ({ ...d })) } : { ...e };
+}
+
+/** Hex SHA-256 of `text` (Web Crypto, present in Node 20 and browsers). */
+export async function hashText(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, "0")).join("");
+}

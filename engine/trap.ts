@@ -1,0 +1,105 @@
+// engine/trap.ts: where in the learner's source a Wasm trap happened.
+//
+// A trap (RuntimeError: unreachable, divide by zero, out of bounds ...) carries a V8 stack like
+//
+//   RuntimeError: divide by zero
+//       at datastore/vvar_fault (wasm://wasm/b03ceb1a:wasm-function[3]:0x1bb)
+//       at prefault_entry/vvar_fault (wasm://wasm/b03ceb1a:wasm-function[5]:0x1e0)
+//       at kernel-as/memory/handle_mm_fault (wasm://wasm/77aa0c12:wasm-function[40]:0x2f31)
+//
+// The hex offset is a byte offset into the module, which is also the "generated column" (on
+// generated line 1) of a Wasm source map. Frames of the kernel's module must not be mapped
+// through the learner's map: the learner's module is the one whose frames carry names of the
+// learner's files ("datastore/...", "prefault_entry/..."), as asc --debug names them.
+
+export interface TrapLocation { file: string; line: number; column: number }
+
+interface Frame { name: string; url: string; offset: number }
+
+// files of a learner compile that are not the learner's own
+const ENGINE_SOURCES = new Set(["kernel.ts", "prefault_entry.ts"]);
+
+/** Maps the innermost learner frame of trap `err` through `sourceMap` (the learner module's
+ *  source map from compileDatastore) to {file, line, column} (1-based) in a learner file.
+ *  Returns undefined when there is no map, no Wasm frame, or no frame in a learner file.
+ *  Called by the runner (engine/machine.ts) when learner code traps. */
+export function locateTrap(err: unknown, sourceMap?: string): TrapLocation | undefined {
+  if (!sourceMap) return undefined;
+  const stack = typeof err === "string" ? err : (err as { stack?: unknown } | null)?.stack;
+  if (typeof stack !== "string") return undefined;
+  let map: SourceMapV3;
+  try { map = JSON.parse(sourceMap) as SourceMapV3; } catch { return undefined; }
+  if (!Array.isArray(map.sources) || typeof map.mappings !== "string") return undefined;
+  const frames = parseWasmFrames(stack);
+  const stems = new Set(map.sources.filter(s => !s.startsWith("~lib/")).map(s => s.replace(/\.ts$/, "")));
+  // the learner module: the url of the first frame named after one of the map's own files
+  const mine = frames.find(f => stems.has(f.name.split("/")[0]));
+  const candidates = mine ? frames.filter(f => f.url === mine.url) : frames;
+  const segments = decodeMappings(map.mappings);
+  for (const f of candidates) {
+    const seg = lookup(segments, f.offset);
+    if (!seg) continue;
+    const file = map.sources[seg.source];
+    if (file === undefined || file.startsWith("~lib/") || ENGINE_SOURCES.has(file)) continue;
+    return { file, line: seg.line + 1, column: seg.column + 1 };
+  }
+  return undefined;
+}
+
+interface SourceMapV3 { version: number; sources: string[]; mappings: string }
+
+/** The Wasm frames of a V8 stack, innermost first. */
+export function parseWasmFrames(stack: string): Frame[] {
+  const out: Frame[] = [];
+  const re = /at (?:(\S+) \()?(wasm:\/\/wasm\/[^:\s)]+):wasm-function\[\d+\]:0x([0-9a-fA-F]+)\)?/g;
+  for (let m = re.exec(stack); m; m = re.exec(stack)) {
+    out.push({ name: m[1] ?? "", url: m[2], offset: parseInt(m[3], 16) });
+  }
+  return out;
+}
+
+interface Segment { generated: number; source: number; line: number; column: number }
+
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Decodes the first generated line of source-map `mappings` (a Wasm map has only one) into
+ *  segments sorted by generated column; segments without a source are dropped. */
+export function decodeMappings(mappings: string): Segment[] {
+  const out: Segment[] = [];
+  let generated = 0, source = 0, line = 0, column = 0;
+  const line1 = mappings.split(";")[0];
+  for (const group of line1.split(",")) {
+    if (group === "") continue;
+    const v = decodeVlq(group);
+    generated += v[0];
+    if (v.length >= 4) {
+      source += v[1]; line += v[2]; column += v[3];
+      out.push({ generated, source, line, column });
+    }
+  }
+  return out.sort((a, b) => a.generated - b.generated);
+}
+
+function decodeVlq(s: string): number[] {
+  const out: number[] = [];
+  let value = 0, shift = 0;
+  for (const ch of s) {
+    const digit = B64.indexOf(ch);
+    if (digit < 0) break;
+    value += (digit & 31) << shift;
+    if (digit & 32) { shift += 5; continue; }
+    out.push(value & 1 ? -(value >>> 1) : value >>> 1);
+    value = 0; shift = 0;
+  }
+  return out;
+}
+
+// the last segment at or before byte offset `offset`
+function lookup(segs: Segment[], offset: number): Segment | undefined {
+  let lo = 0, hi = segs.length - 1, best: Segment | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (segs[mid].generated <= offset) { best = segs[mid]; lo = mid + 1; } else hi = mid - 1;
+  }
+  return best;
+}
