@@ -1,0 +1,204 @@
+// cli/grade-submission.ts: lessons from disk, and the grading pipeline with Node's compiler and
+// runner plugged in. `prefault grade`, `prefault lesson check`, `prefault lessons` and
+// `prefault grade-all` (through cli/commands/grade-submission.ts) all come through here.
+//
+//   lessons/NN-slug/ ──readLessonSource──► LessonSource ──engine/lesson.ts──► Lesson
+//   submission dir / files ──────────────────────────────► engine/grade-submission.ts ──► Report
+//                     compile: engine/compile.ts + assemblyscript/asc
+//                     run:     cli/node-runner.ts (worker threads, deadline) + build/kernel.wasm
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { EngineError, Report, RunResult, Scenario } from "../engine/types.js";
+import type { Lesson, LessonSource, LoadResult, ScenarioValidator } from "../engine/lesson.js";
+import { loadLesson } from "../engine/lesson.js";
+import type { GradeDeps } from "../engine/grade-submission.js";
+import { gradeSubmission } from "../engine/grade-submission.js";
+import { gradeLesson } from "../engine/grade.js";
+
+/** The package root (…/prefault), found from this file in dist/cli/ or cli/. */
+export const PACKAGE_ROOT = (() => {
+  let d = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(d, "package.json")) && existsSync(join(d, "lessons"))) return d;
+    d = dirname(d);
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+})();
+
+export const DEFAULT_LESSONS_DIR = join(PACKAGE_ROOT, "lessons");
+const LESSON_DIR_NAME = /^\d{2}-[a-z0-9-]+$/;
+
+/** The lesson folder names under `lessonsDir`, in course order (the NN- prefix). */
+export function listLessonIds(lessonsDir: string = DEFAULT_LESSONS_DIR): string[] {
+  if (!existsSync(lessonsDir)) return [];
+  return readdirSync(lessonsDir)
+    .filter(n => LESSON_DIR_NAME.test(n) && statSync(join(lessonsDir, n)).isDirectory()
+      && existsSync(join(lessonsDir, n, "lesson.json")))
+    .sort();
+}
+
+function readText(path: string): string | undefined {
+  try { return readFileSync(path, "utf8"); } catch { return undefined; }
+}
+
+function readTsFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!existsSync(dir)) return out;
+  for (const n of readdirSync(dir).sort()) if (n.endsWith(".ts")) out[n] = readFileSync(join(dir, n), "utf8");
+  return out;
+}
+
+/** Reads a lesson folder into plain data. A JSON syntax error is returned as {kind:"invalid"}
+ *  with the file's path. */
+export function readLessonSource(dir: string): { ok: true; source: LessonSource } | { ok: false; error: EngineError } {
+  const id = basename(resolve(dir));
+  const parse = (file: string): { ok: true; value: unknown } | { ok: false; error: EngineError } => {
+    const text = readText(join(dir, file));
+    if (text === undefined) return { ok: false, error: { kind: "invalid", path: file, message: `${file}: cannot read` } };
+    try { return { ok: true, value: JSON.parse(text) }; }
+    catch (e) { return { ok: false, error: { kind: "invalid", path: file, message: `${file}: ${(e as Error).message}` } }; }
+  };
+  const json = parse("lesson.json");
+  if (!json.ok) return json;
+  const scenarios: Record<string, unknown> = {};
+  const sdir = join(dir, "scenarios");
+  if (existsSync(sdir)) {
+    for (const n of readdirSync(sdir).sort()) {
+      if (!n.endsWith(".json")) continue;
+      const s = parse(join("scenarios", n));
+      if (!s.ok) return s;
+      scenarios[n.slice(0, -".json".length)] = s.value;
+    }
+  }
+  const mutants: Record<string, string> = {};
+  for (const [n, text] of Object.entries(readTsFiles(join(dir, "mutants")))) mutants[`mutants/${n}`] = text;
+  return {
+    ok: true,
+    source: {
+      id, json: json.value, readme: readText(join(dir, "README.md")) ?? "", hints: readText(join(dir, "hints.md")) ?? "",
+      starter: readTsFiles(join(dir, "starter")), solution: readTsFiles(join(dir, "solution")), scenarios, mutants,
+    },
+  };
+}
+
+let scenarioValidator: ScenarioValidator | null | undefined;
+
+/** engine/validate.ts's validateScenario when it is built, else null (shape checks only). */
+export async function getScenarioValidator(): Promise<ScenarioValidator | null> {
+  if (scenarioValidator === undefined) {
+    const path = "../engine/validate.js";
+    try {
+      const m = await import(path) as { validateScenario?: ScenarioValidator };
+      scenarioValidator = typeof m.validateScenario === "function" ? m.validateScenario : null;
+    } catch { scenarioValidator = null; }
+  }
+  return scenarioValidator;
+}
+
+/** Loads and validates the lesson in folder `dir`. */
+export async function loadLessonDir(dir: string): Promise<LoadResult | { ok: false; error: EngineError }> {
+  const src = readLessonSource(dir);
+  if (!src.ok) return src;
+  return loadLesson(src.source, (await getScenarioValidator()) ?? undefined);
+}
+
+// ---- compiling and running in Node ----------------------------------------------------------
+
+interface NodeRunnerModule {
+  runScenarios(kernel: WebAssembly.Module, learner: Uint8Array, scenarios: Scenario[],
+               opts: { deadlineMs?: number; sourceMap?: string }): Promise<RunResult[] | EngineError>;
+}
+
+export interface NodeDepsOptions {
+  /** per-scenario deadline for a handler that never returns (ms) */
+  deadlineMs?: number;
+  /** the kernel build to link against; default build/kernel.debug.wasm, else build/kernel.wasm */
+  kernelPath?: string;
+}
+
+/** GradeDeps for Node: compileDatastore with the real asc, and the worker-thread runner with
+ *  the prebuilt kernel. Throws when the kernel build or the runner is missing (a broken install:
+ *  callers report it and exit 2). */
+export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps> {
+  const kernelPath = o.kernelPath ?? [join(PACKAGE_ROOT, "build", "kernel.debug.wasm"), join(PACKAGE_ROOT, "build", "kernel.wasm")]
+    .find(p => existsSync(p));
+  if (!kernelPath || !existsSync(kernelPath)) throw new Error("no kernel build (build/kernel.wasm): run `npm run build` first");
+  const kernel = new WebAssembly.Module(readFileSync(kernelPath));
+  const asc = (await import("assemblyscript/asc")).default;
+  const { compileDatastore } = await import("../engine/compile.js");
+  const runnerPath = "./node-runner.js";
+  const runner = await import(runnerPath) as NodeRunnerModule;
+  return {
+    compile: files => compileDatastore(asc as unknown as Parameters<typeof compileDatastore>[0], files),
+    run: (wasm, scenarios, opts) => runner.runScenarios(kernel, wasm, scenarios,
+      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap }),
+  };
+}
+
+/** Reads a submission's editable files: each path given, or, for a directory, the lesson's
+ *  editable file names inside it. Returns the files by base name or a usage message. */
+export function readSubmission(lesson: Lesson, paths: string[]): { ok: true; files: Record<string, string> } | { ok: false; message: string } {
+  const files: Record<string, string> = {};
+  for (const p of paths) {
+    if (existsSync(p) && statSync(p).isDirectory()) {
+      for (const f of lesson.files.editable) {
+        const text = readText(join(p, f));
+        if (text !== undefined) files[f] = text;
+      }
+      continue;
+    }
+    const text = readText(p);
+    if (text === undefined) return { ok: false, message: `cannot read ${p}` };
+    files[basename(p)] = text;
+  }
+  return { ok: true, files };
+}
+
+// ---- the interface `prefault grade-all` uses --------------------------------------------------
+
+export interface GraderOptions {
+  /** lesson id (folder name) */
+  lesson: string;
+  /** a folder holding a replacement lesson.json (and scenarios/) with the instructor's checks */
+  checksDir?: string;
+  /** where the lessons are; default the package's lessons/ */
+  lessonsDir?: string;
+  deadlineMs?: number;
+}
+
+export interface Grader { lesson: Lesson; deps: GradeDeps; maxScore: number }
+
+/** Loads a lesson (with an instructor's checks folder laid over it) and the Node deps, once per
+ *  worker. {ok:false} with a message for an unknown lesson, an invalid lesson or a broken build. */
+export async function loadGrader(o: GraderOptions): Promise<{ ok: true; grader: Grader } | { ok: false; message: string }> {
+  const lessonsDir = o.lessonsDir ?? DEFAULT_LESSONS_DIR;
+  const dir = join(lessonsDir, o.lesson);
+  if (!existsSync(join(dir, "lesson.json"))) {
+    return { ok: false, message: `unknown lesson "${o.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ") || "none"})` };
+  }
+  const src = readLessonSource(dir);
+  if (!src.ok) return { ok: false, message: src.error.message };
+  if (o.checksDir) {
+    const over = readLessonSource(o.checksDir);
+    if (!over.ok) return { ok: false, message: `--checks: ${over.error.message}` };
+    src.source.json = over.source.json;
+    src.source.scenarios = { ...src.source.scenarios, ...over.source.scenarios };
+    src.source.mutants = { ...src.source.mutants, ...over.source.mutants };
+    src.source.id = o.lesson;
+  }
+  const l = loadLesson(src.source, (await getScenarioValidator()) ?? undefined);
+  if (!l.ok) return { ok: false, message: `lesson ${o.lesson}: ${l.error.message}` };
+  let deps: GradeDeps;
+  try { deps = await nodeGradeDeps({ deadlineMs: o.deadlineMs }); }
+  catch (e) { return { ok: false, message: (e as Error).message }; }
+  return { ok: true, grader: { lesson: l.lesson, deps, maxScore: l.lesson.checks.reduce((s, c) => s + c.points, 0) } };
+}
+
+/** Grades the submission in folder `dir` (the lesson's editable files by name). Never throws. */
+export async function gradeFolder(g: Grader, dir: string): Promise<Report> {
+  const sub = readSubmission(g.lesson, [dir]);
+  if (!sub.ok) return gradeLesson(g.lesson, { ok: false, error: { kind: "invalid", path: dir, message: sub.message } });
+  return gradeSubmission(g.lesson, sub.files, g.deps);
+}
