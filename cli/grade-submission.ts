@@ -16,6 +16,7 @@ import { loadLesson } from "../engine/lesson.js";
 import type { GradeDeps } from "../engine/grade-submission.js";
 import { gradeSubmission } from "../engine/grade-submission.js";
 import { gradeLesson } from "../engine/grade.js";
+import { addInstructorChecks, type ChecksSource } from "../engine/report/instructor-checks.js";
 
 /** The package root (…/prefault), found from this file in dist/cli/ or cli/. */
 export const PACKAGE_ROOT = (() => {
@@ -161,11 +162,29 @@ export function readSubmission(lesson: Lesson, paths: string[]): { ok: true; fil
 export interface GraderOptions {
   /** lesson id (folder name) */
   lesson: string;
-  /** a folder holding a replacement lesson.json (and scenarios/) with the instructor's checks */
+  /** an instructor's folder: checks.json ({"checks": [...], "variants"?}) and scenarios/*.json,
+   *  added to the lesson's (engine/report/instructor-checks.ts) */
   checksDir?: string;
   /** where the lessons are; default the package's lessons/ */
   lessonsDir?: string;
   deadlineMs?: number;
+}
+
+/** Reads an instructor's --checks folder (checks.json, scenarios/*.json) into plain data. */
+export function readChecksSource(dir: string): { ok: true; source: ChecksSource } | { ok: false; message: string } {
+  const text = readText(join(dir, "checks.json"));
+  if (text === undefined) return { ok: false, message: `${join(dir, "checks.json")}: cannot read` };
+  const source: ChecksSource = { json: null, scenarios: {} };
+  try { source.json = JSON.parse(text); } catch (e) { return { ok: false, message: `checks.json: ${(e as Error).message}` }; }
+  const sdir = join(dir, "scenarios");
+  if (existsSync(sdir)) {
+    for (const n of readdirSync(sdir).sort()) {
+      if (!n.endsWith(".json")) continue;
+      try { source.scenarios[n.slice(0, -".json".length)] = JSON.parse(readFileSync(join(sdir, n), "utf8")); }
+      catch (e) { return { ok: false, message: `scenarios/${n}: ${(e as Error).message}` }; }
+    }
+  }
+  return { ok: true, source };
 }
 
 export interface Grader { lesson: Lesson; deps: GradeDeps; maxScore: number }
@@ -181,12 +200,12 @@ export async function loadGrader(o: GraderOptions): Promise<{ ok: true; grader: 
   const src = readLessonSource(dir);
   if (!src.ok) return { ok: false, message: src.error.message };
   if (o.checksDir) {
-    const over = readLessonSource(o.checksDir);
-    if (!over.ok) return { ok: false, message: `--checks: ${over.error.message}` };
-    src.source.json = over.source.json;
-    src.source.scenarios = { ...src.source.scenarios, ...over.source.scenarios };
-    src.source.mutants = { ...src.source.mutants, ...over.source.mutants };
-    src.source.id = o.lesson;
+    // the instructor's checks.json + scenarios/ added to the lesson's (engine/report/instructor-checks.ts)
+    const extra = readChecksSource(o.checksDir);
+    if (!extra.ok) return { ok: false, message: `--checks: ${extra.message}` };
+    const merged = addInstructorChecks(src.source, extra.source);
+    if (!merged.ok) return { ok: false, message: `--checks: ${merged.error.message}` };
+    src.source = merged.source;
   }
   const l = loadLesson(src.source, (await getScenarioValidator()) ?? undefined);
   if (!l.ok) return { ok: false, message: `lesson ${o.lesson}: ${l.error.message}` };
