@@ -1,0 +1,127 @@
+// cli/node-runner.ts: run scenarios in a disposable worker under a deadline (Node).
+//
+// One worker is kept warm and reused while nothing hangs. A scenario that does not answer within
+// the deadline gets a "timeout" RunResult, its worker is terminated, and a fresh worker runs the
+// rest. A worker that dies (crash, out of memory) gives an "oops" RunResult the same way.
+// Callers: cli/commands/run.ts, the grader, the benchmarks.
+
+import { Worker } from "node:worker_threads";
+import type { EngineError, RunResult, Scenario } from "../engine/types.js";
+import { crashResult, timeoutResult, type RunRequest, type RunResponse } from "../engine/runner-protocol.js";
+
+export interface RunOptions {
+  /** per scenario, from when the worker is ready; default 2000 */
+  deadlineMs?: number;
+  sourceMap?: string;
+  learnerFile?: string;
+}
+
+export type RunOne = { ok: true; result: RunResult } | { ok: false; error: EngineError };
+export type RunMany = { ok: true; results: RunResult[] } | { ok: false; error: EngineError };
+
+const WORKER_URL = new URL("./node-runner-worker.js", import.meta.url);
+
+/** A runner owning at most one live worker. `spawned` counts workers started (for tests). */
+export class NodeRunner {
+  spawned = 0;
+  private worker?: Worker;
+  private ready?: Promise<Worker>;
+  private nextId = 1;
+
+  /** Runs one scenario. Resolves (never rejects) with the RunResult, which is a "timeout" or
+   *  "oops" result when the worker hung or died, or with an EngineError from the worker. */
+  async run(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
+            opts: RunOptions = {}): Promise<RunOne> {
+    const ms = opts.deadlineMs ?? 2000;
+    let w: Worker;
+    try {
+      w = await this.start();
+    } catch (e) {
+      return { ok: false, error: { kind: "internal", message: `cannot start the runner worker: ${(e as Error).message}` } };
+    }
+    const id = this.nextId++;
+    const req: RunRequest = { type: "run", id, kernel, learner, scenario, sourceMap: opts.sourceMap, learnerFile: opts.learnerFile };
+    return new Promise<RunOne>(resolve => {
+      const done = (r: RunOne, kill: boolean) => {
+        clearTimeout(timer);
+        w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit);
+        if (kill) this.discard(w); else w.unref();
+        resolve(r);
+      };
+      const onMessage = (m: RunResponse) => {
+        if (m.type !== "result" || m.id !== id) return;
+        done(m.ok ? { ok: true, result: m.result } : { ok: false, error: m.error }, false);
+      };
+      const onError = (e: Error) => done({ ok: true, result: crashResult(scenario, e.message) }, true);
+      const onExit = (code: number) => done({ ok: true, result: crashResult(scenario, `worker exited with code ${code}`) }, true);
+      const timer = setTimeout(() => done({ ok: true, result: timeoutResult(scenario, ms) }, true), ms);
+      w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
+      w.ref();
+      w.postMessage(req);
+    });
+  }
+
+  /** Runs `scenarios` in order; the first EngineError (a link error, an internal error) stops
+   *  the batch and is returned instead of the results. */
+  async runAll(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenarios: Scenario[],
+               opts: RunOptions = {}): Promise<RunMany> {
+    const results: RunResult[] = [];
+    for (const s of scenarios) {
+      const r = await this.run(kernel, learner, s, opts);
+      if (!r.ok) return r;
+      results.push(r.result);
+    }
+    return { ok: true, results };
+  }
+
+  /** Terminates the worker, if any. The runner can still be used: the next run starts one. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined; this.ready = undefined;
+    if (w) await w.terminate();
+  }
+
+  // the live worker, started (and waited for) when there is none
+  private start(): Promise<Worker> {
+    if (this.ready) return this.ready;
+    const w = new Worker(WORKER_URL);
+    this.worker = w;
+    this.spawned++;
+    this.ready = new Promise<Worker>((resolve, reject) => {
+      const onMessage = (m: RunResponse) => { if (m.type === "ready") { off(); w.unref(); resolve(w); } };
+      const onError = (e: Error) => { off(); this.discard(w); reject(e); };
+      const onExit = (code: number) => { off(); this.discard(w); reject(new Error(`worker exited with code ${code}`)); };
+      const off = () => { w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit); };
+      w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
+    });
+    return this.ready;
+  }
+
+  // forget worker w and stop it (without waiting: terminate() of a spinning thread is quick)
+  private discard(w: Worker): void {
+    if (this.worker === w) { this.worker = undefined; this.ready = undefined; }
+    void w.terminate().catch(() => undefined);
+  }
+}
+
+let shared: NodeRunner | undefined;
+
+/** Runs `scenarios` against `learnerWasm` (bytes or a compiled module) in the process's shared
+ *  runner: one RunResult per scenario, in order, or the EngineError that stopped the batch
+ *  (tell them apart with Array.isArray). The worker stays alive between calls but does not keep
+ *  the process running. Callers: the grader (cli/grade-submission.ts), `prefault run`. */
+export async function runScenarios(kernelModule: WebAssembly.Module, learnerWasm: Uint8Array | WebAssembly.Module,
+                                   scenarios: Scenario[], opts: RunOptions = {}): Promise<RunResult[] | EngineError> {
+  let learner: WebAssembly.Module;
+  try {
+    learner = learnerWasm instanceof WebAssembly.Module ? learnerWasm : new WebAssembly.Module(learnerWasm as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    return { kind: "link", message: `the learner module is not valid Wasm: ${(e as Error).message}` };
+  }
+  shared ??= new NodeRunner();
+  const r = await shared.runAll(kernelModule, learner, scenarios, opts);
+  return r.ok ? r.results : r.error;
+}
+
+/** Stops the shared runner's worker (tests; a CLI may simply exit). */
+export async function closeSharedRunner(): Promise<void> { await shared?.close(); }

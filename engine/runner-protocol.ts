@@ -1,0 +1,96 @@
+// engine/runner-protocol.ts: the messages between a host and its disposable runner worker.
+//
+//   host (CLI: cli/node-runner.ts, web: web/...)            runner worker
+//   ───────────────────────────────────────────            ─────────────────────────────
+//   { type:"run", id, kernel, learner, scenario } ───────►  runScenario(...)  (engine/machine.ts)
+//                                        ◄─────── { type:"result", id, ok:true, result }
+//                                        ◄─────── { type:"result", id, ok:false, error }
+//   no answer within the deadline: the host terminates the worker, records
+//   timeoutResult(scenario, ms) and starts a fresh worker for the next scenario.
+//
+// Platform-neutral: no worker API is named here. A worker wires createRunnerHandler() to its own
+// onmessage/postMessage; the modules travel as WebAssembly.Module (structured-clonable).
+
+import type { Counters, EngineError, RunResult, Scenario } from "./types.js";
+
+export interface RunRequest {
+  type: "run";
+  id: number;
+  kernel: WebAssembly.Module;
+  learner: WebAssembly.Module;
+  scenario: Scenario;
+  /** the learner module's source map, for trap locations */
+  sourceMap?: string;
+  /** the learner file traps are reported against (default datastore.ts) */
+  learnerFile?: string;
+}
+
+export type RunResponse =
+  | { type: "ready" }                                   // posted once, when the worker can run
+  | { type: "result"; id: number; ok: true; result: RunResult }
+  | { type: "result"; id: number; ok: false; error: EngineError };
+
+/** engine/machine.ts runScenario(), injected so this file does not load the kernel glue. */
+export type RunScenarioFn = (kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
+                             opts?: { sourceMap?: string; learnerFile?: string }) => RunResult | Promise<RunResult>;
+
+/** The worker side: returns the handler for one incoming message. It runs the scenario and posts
+ *  exactly one response per request; an exception from runScenario becomes an error response
+ *  (kind "link" for a WebAssembly.LinkError, else "internal"). */
+export function createRunnerHandler(runScenario: RunScenarioFn,
+                                    post: (msg: RunResponse) => void): (msg: RunRequest) => void {
+  return (msg: RunRequest) => {
+    if (!msg || msg.type !== "run") return;
+    const fail = (e: unknown) => post({ type: "result", id: msg.id, ok: false, error: errorOf(e) });
+    try {
+      const r = runScenario(msg.kernel, msg.learner, msg.scenario,
+                            { sourceMap: msg.sourceMap, learnerFile: msg.learnerFile });
+      Promise.resolve(r).then(result => post({ type: "result", id: msg.id, ok: true, result }), fail);
+    } catch (e) {
+      fail(e);
+    }
+  };
+}
+
+/** An exception thrown while running a scenario, as an EngineError. */
+export function errorOf(e: unknown): EngineError {
+  const message = (e as Error)?.message ?? String(e);
+  if (typeof WebAssembly !== "undefined" && e instanceof WebAssembly.LinkError) return { kind: "link", message };
+  return { kind: "internal", message };
+}
+
+/** The learner-facing message for a handler that did not return in time. */
+export function timeoutMessage(ms: number): string {
+  return `vvar_fault() did not return within ${ms} ms: an endless loop?`;
+}
+
+export function zeroCounters(): Counters {
+  return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+}
+
+/** The RunResult of a scenario whose worker was stopped after `ms` ms: status "timeout", no step
+ *  counted as run, the message in `oops` (step -1: the runner cannot tell which step was
+ *  running) and in dmesg. Used by every host's deadline runner. */
+export function timeoutResult(scenario: Scenario, ms: number): RunResult {
+  const message = timeoutMessage(ms);
+  return {
+    scenario: scenario.name,
+    status: "timeout",
+    ok: false,
+    steps: scenario.steps.map((s, index) => ({
+      index, op: s.op, task: s.task, ran: false, deltas: zeroCounters(), ok: false, failures: [],
+    })),
+    tasks: {},
+    dmesg: [message],
+    trace: [],
+    trace_dropped: 0,
+    oops: { message, step: -1 },
+  };
+}
+
+/** The RunResult of a scenario whose worker died (crashed, ran out of memory) without answering. */
+export function crashResult(scenario: Scenario, why: string): RunResult {
+  const r = timeoutResult(scenario, 0);
+  const message = `the runner stopped while running this scenario: ${why}`;
+  return { ...r, status: "oops", dmesg: [message], oops: { message, step: -1 } };
+}
