@@ -1,0 +1,83 @@
+// tests/report/instructor-checks.test.ts: --checks DIR adds an instructor's checks to a lesson's.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { loadLesson, type LessonSource } from "../../engine/lesson.js";
+import { gradeLesson } from "../../engine/grade.js";
+import { addInstructorChecks } from "../../engine/report/instructor-checks.js";
+import { emitReport } from "../../engine/report/index.js";
+import type { RunResult } from "../../engine/types.js";
+
+function lessonSource(): LessonSource {
+  return {
+    id: "01-first-fault",
+    json: {
+      id: "01-first-fault", title: "The first fault", summary: "s",
+      files: { editable: ["datastore.ts"], readonly: ["kernel.ts"] },
+      checks: [{ id: "ok", name: "scenario runs", scenario: "first", points: 2, visibility: "visible",
+        assert: [{ path: "status", op: "eq", value: "ok" }], explain: "it must run" }],
+      mutants: [],
+    },
+    readme: "", hints: "", starter: { "datastore.ts": "" }, solution: { "datastore.ts": "" },
+    scenarios: { first: { name: "first", steps: [{ op: "spawn", task: "app" }] } },
+    mutants: {},
+  };
+}
+
+const extra = () => ({
+  json: { checks: [{ id: "secret", name: "secret behaviour", scenario: "secret-scn", points: 3,
+    assert: [{ path: "tasks.app.counters.faults", op: "eq", value: 0 }], explain: "SECRET explanation" }] },
+  scenarios: { "secret-scn": { name: "secret-scn", steps: [{ op: "spawn", task: "app" }] } },
+});
+
+test("the instructor's checks come after the lesson's, hidden by default, and load as a lesson", () => {
+  const m = addInstructorChecks(lessonSource(), extra());
+  assert.ok(m.ok);
+  const l = loadLesson(m.source);
+  assert.ok(l.ok, JSON.stringify(!l.ok && l.error));
+  assert.deepEqual(l.lesson.checks.map(c => [c.id, c.visibility]), [["ok", "visible"], ["secret", "hidden"]]);
+  assert.ok("secret-scn" in l.lesson.scenarios);
+  // the lesson source handed in is not modified
+  assert.equal((lessonSource().json as { checks: unknown[] }).checks.length, 1);
+});
+
+test("a hidden instructor check shows its result but not its details to students", () => {
+  const m = addInstructorChecks(lessonSource(), extra());
+  assert.ok(m.ok);
+  const l = loadLesson(m.source);
+  assert.ok(l.ok);
+  const run = (faults: number): RunResult => ({
+    scenario: "x", status: "ok", ok: true, steps: [], dmesg: [], trace: [], trace_dropped: 0,
+    tasks: { app: { pid: 1, alive: true, ns: "root", vm_flags: "", vvar: [],
+      counters: { faults, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 } } },
+  });
+  const report = gradeLesson(l.lesson, { ok: true, runs: { first: run(1), "secret-scn": run(1) }, sources: {} });
+  assert.equal(report.tests[1].status, "fail");
+  assert.match(report.tests[1].message, /SECRET explanation/);
+  for (const f of ["text", "json", "github", "junit", "tap", "exercism", "prairielearn"]) {
+    const out = emitReport(report, f);
+    assert.ok(!out.includes("SECRET"), `${f} leaks a hidden check's details`);
+    assert.ok(out.includes("secret behaviour"), `${f} hides the check name`);
+  }
+  assert.match(emitReport(report, "text"), /secret behaviour: FAIL \(0\/3\)/);
+  assert.ok(emitReport(report, "text", { reveal: true }).includes("SECRET explanation"));
+});
+
+test("clashes and bad shapes are refused with a path", () => {
+  const dupId = extra(); (dupId.json.checks[0] as { id: string }).id = "ok";
+  const r1 = addInstructorChecks(lessonSource(), dupId);
+  assert.ok(!r1.ok && r1.error.path === "checks/checks.json/checks/0/id");
+  const dupScn = extra(); dupScn.scenarios = { first: { name: "first", steps: [] } } as never;
+  const r2 = addInstructorChecks(lessonSource(), dupScn);
+  assert.ok(!r2.ok && r2.error.path === "checks/scenarios/first.json");
+  const r3 = addInstructorChecks(lessonSource(), { json: { checks: [], extra: 1 }, scenarios: {} });
+  assert.ok(!r3.ok && /unknown field/.test(r3.error.message));
+  const r4 = addInstructorChecks(lessonSource(), { json: [], scenarios: {} });
+  assert.ok(!r4.ok);
+  // a check that names a scenario nobody provides fails lesson validation with its path
+  const orphan = extra(); orphan.scenarios = {} as never;
+  const m = addInstructorChecks(lessonSource(), orphan);
+  assert.ok(m.ok);
+  const l = loadLesson(m.source);
+  assert.ok(!l.ok && l.error.path === "lesson.json/checks/1/scenario");
+});
