@@ -1,0 +1,134 @@
+// results.ts: view models for the results pane, from the engine's Report and RunResults.
+//
+// Pure: everything the DOM layer (web/src/ui/results-view.ts) draws is computed here, so it is
+// unit-tested under node. Input types are the engine contracts (engine/types.ts).
+import type { Counters, PageKind, Report, RunResult, TaskState, TraceEvent } from "../../../engine/types.js";
+
+export interface CheckRow {
+  id: string;
+  name: string;
+  passed: boolean;
+  /** "passed" | "failed" | "error": the word the row says, for people and screen readers */
+  word: "passed" | "failed" | "error";
+  score: number;
+  max_score: number;
+  /** teaching explanation (empty when passed) */
+  message: string;
+  scenario?: string;
+}
+
+/** One row per check, in report order. */
+export function checkRows(report: Report): CheckRow[] {
+  return report.tests.map(t => ({
+    id: t.id, name: t.name, passed: t.status === "pass",
+    word: t.status === "pass" ? "passed" : t.status === "error" ? "error" : "failed",
+    score: t.score, max_score: t.max_score, message: t.message, scenario: t.scenario,
+  }));
+}
+
+/** "3 of 5 checks passed, 60 / 100 points" */
+export function summaryLine(report: Report): string {
+  const passed = report.tests.filter(t => t.status === "pass").length;
+  return `${passed} of ${report.tests.length} checks passed, ${fmtNum(report.score)} / ${fmtNum(report.max_score)} points`;
+}
+
+function fmtNum(n: number): string { return Number.isInteger(n) ? String(n) : n.toFixed(1); }
+
+/** The datastore slot a [vvar] pgoff names (enum vdso_pages), for strip labels. */
+export function slotName(pgoff: number): string {
+  if (pgoff === 0) return "time data";
+  if (pgoff === 1) return "timens";
+  if (pgoff === 2) return "rng";
+  return `arch ${pgoff - 3}`;
+}
+
+const PAGE_LABEL: Record<PageKind, string> = {
+  time: "time data", timens: "namespace page", zero: "zero slot", rng: "rng", arch: "arch",
+  zero_page: "ZERO_PAGE", other: "other",
+};
+
+export interface StripCell { pgoff: number; slot: string; present: boolean; page: PageKind | null; label: string }
+export interface Strip { task: string; pid: number; alive: boolean; ns: string; vm_flags: string; cells: StripCell[] }
+
+/** One strip of pages per task: what each pgoff of [vvar] maps at the end of the scenario. */
+export function vvarStrips(run: RunResult): Strip[] {
+  return Object.entries(run.tasks).map(([task, t]: [string, TaskState]) => ({
+    task, pid: t.pid, alive: t.alive, ns: t.ns, vm_flags: t.vm_flags,
+    cells: t.vvar.map(p => ({
+      pgoff: p.pgoff, slot: slotName(p.pgoff), present: p.present, page: p.page,
+      label: `pgoff ${p.pgoff} (${slotName(p.pgoff)}): ` +
+        (p.present && p.page ? `maps ${PAGE_LABEL[p.page]}` : "not present"),
+    })),
+  }));
+}
+
+export interface TimelinePoint { t_ns: number; latency_ns: number; faulted: boolean; task: string; step: number; pgoff?: number }
+export interface TimelineMarker { t_ns: number; label: string; kind: TraceEvent["kind"] }
+export interface Timeline {
+  points: TimelinePoint[];
+  markers: TimelineMarker[];
+  t_min: number; t_max: number; max_latency_ns: number;
+  /** calls that took a fault, and calls after the first mlockall that still did */
+  fault_calls: number;
+  faults_after_mlockall: number;
+  dropped: number;
+}
+
+const MARKER_KINDS = new Set<TraceEvent["kind"]>(["mlockall", "populate", "fork", "exec", "setns", "sigbus", "warn", "bug", "oops"]);
+
+/** The fault timeline of a run: the latency of every vDSO call (spikes where a call took a
+ *  fault), and markers for mlockall() and other events worth seeing. A fault event that
+ *  precedes a vdso_call of the same task and step marks that call as faulted. */
+export function timeline(run: RunResult): Timeline {
+  const points: TimelinePoint[] = [];
+  const markers: TimelineMarker[] = [];
+  const pendingFault = new Map<string, number>();          // task -> pgoff of a fault not yet paired
+  let firstMlock = Infinity;
+  for (const e of run.trace) {
+    if (e.kind === "fault") pendingFault.set(e.task, e.pgoff ?? -1);
+    else if (e.kind === "vdso_call") {
+      const lat = e.latency_ns ?? 0;
+      const faulted = pendingFault.has(e.task);
+      const pgoff = pendingFault.get(e.task);
+      pendingFault.delete(e.task);
+      points.push({ t_ns: e.t_ns, latency_ns: lat, faulted, task: e.task, step: e.step,
+                    ...(faulted && pgoff !== undefined && pgoff >= 0 ? { pgoff } : {}) });
+    }
+    if (MARKER_KINDS.has(e.kind)) {
+      markers.push({ t_ns: e.t_ns, kind: e.kind, label: e.kind === "mlockall" ? "mlockall()" : e.kind + (e.detail ? `: ${e.detail}` : "") });
+      if (e.kind === "mlockall" && e.t_ns < firstMlock) firstMlock = e.t_ns;
+    }
+  }
+  const ts = [...points.map(p => p.t_ns), ...markers.map(m => m.t_ns)];
+  return {
+    points, markers,
+    t_min: ts.length ? Math.min(...ts) : 0,
+    t_max: ts.length ? Math.max(...ts) : 0,
+    max_latency_ns: points.reduce((m, p) => Math.max(m, p.latency_ns), 0),
+    fault_calls: points.filter(p => p.faulted).length,
+    faults_after_mlockall: points.filter(p => p.faulted && p.t_ns > firstMlock).length,
+    dropped: run.trace_dropped,
+  };
+}
+
+export interface CounterRow { task: string; counters: Counters }
+const COUNTER_LABELS: [keyof Counters, string][] = [
+  ["faults", "page-fault exceptions"], ["minflt", "ru_minflt"], ["handler_calls", "vvar_fault() calls"],
+  ["gup_faults", "GUP faults"], ["sigbus", "SIGBUS"], ["warns", "WARN"], ["bugs", "BUG"],
+  ["syscall_fallbacks", "syscall fallbacks"],
+];
+
+/** Counter table: one row per task, columns labelled for people. */
+export function counterTable(run: RunResult): { columns: { key: keyof Counters; label: string }[]; rows: CounterRow[] } {
+  return {
+    columns: COUNTER_LABELS.map(([key, label]) => ({ key, label })),
+    rows: Object.entries(run.tasks).map(([task, t]) => ({ task, counters: t.counters })),
+  };
+}
+
+/** "1.2 µs", "20 µs", "85 ns" */
+export function fmtNs(ns: number): string {
+  if (ns >= 1e6) return `${(ns / 1e6).toFixed(ns >= 1e7 ? 0 : 1)} ms`;
+  if (ns >= 1e3) return `${(ns / 1e3).toFixed(ns >= 1e4 ? 0 : 1)} µs`;
+  return `${Math.round(ns)} ns`;
+}

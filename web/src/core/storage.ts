@@ -1,0 +1,152 @@
+// storage.ts: versioned autosave and progress, validated on every read.
+//
+// Keys (one per lesson, so a corrupt entry loses nothing else):
+//   prefault:v1:code:<lesson>   { v: 1, files: { "datastore.ts": "..." }, saved: <ms> }
+//   prefault:v1:undo:<lesson>   the same shape: the files before the last "Reset to starter"
+//   prefault:v1:progress        { v: 1, current: <lesson>|null, lessons: { <id>: LessonProgress } }
+// Legacy: a bare string under "prefault:code:<lesson>" (v0) migrates to v1 on read.
+//
+// Pure logic over an injected KeyValueStore (window.localStorage in the app, a Map in tests).
+
+export const STORAGE_VERSION = 1;
+const PREFIX = "prefault:v1:";
+
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface SavedCode { v: 1; files: Record<string, string>; saved: number }
+
+export interface LessonProgress {
+  /** best score so far and the maximum */
+  score: number;
+  max_score: number;
+  passed: boolean;
+  /** checks passed at the best run, of total */
+  passed_checks: number;
+  total_checks: number;
+  /** hint levels unlocked */
+  hints: number;
+}
+
+export interface Progress { v: 1; current: string | null; lessons: Record<string, LessonProgress> }
+
+function isFiles(x: unknown): x is Record<string, string> {
+  return !!x && typeof x === "object" && !Array.isArray(x) &&
+    Object.values(x as object).every(v => typeof v === "string");
+}
+
+function readJson(store: KeyValueStore, key: string): unknown {
+  try {
+    const raw = store.getItem(key);
+    return raw === null ? undefined : JSON.parse(raw);
+  } catch {
+    return null;            // corrupt: the caller falls back
+  }
+}
+
+/** Validates and migrates one stored code entry; null when unusable. */
+export function parseSavedCode(x: unknown): SavedCode | null {
+  if (!x || typeof x !== "object") return null;
+  const o = x as Record<string, unknown>;
+  if (o.v === 1 && isFiles(o.files) && typeof o.saved === "number") return { v: 1, files: o.files, saved: o.saved };
+  return null;
+}
+
+/** The learner's saved files for a lesson, limited to the lesson's editable files, or null. */
+export function loadCode(store: KeyValueStore, lesson: string, editable: string[]): Record<string, string> | null {
+  let saved = parseSavedCode(readJson(store, PREFIX + "code:" + lesson));
+  if (!saved) {
+    const legacy = safeGet(store, "prefault:code:" + lesson);          // v0: a bare string
+    if (legacy !== null && editable.length > 0) {
+      saved = { v: 1, files: { [editable[0]]: legacy }, saved: 0 };
+      saveCode(store, lesson, saved.files, 0);
+      safeRemove(store, "prefault:code:" + lesson);
+    }
+  }
+  if (!saved) return null;
+  const files: Record<string, string> = {};
+  for (const n of editable) if (saved.files[n] !== undefined) files[n] = saved.files[n];
+  return Object.keys(files).length ? files : null;
+}
+
+/** Saves the files; returns false when the store refused (quota, private mode). */
+export function saveCode(store: KeyValueStore, lesson: string, files: Record<string, string>, now: number): boolean {
+  return safeSet(store, PREFIX + "code:" + lesson, JSON.stringify({ v: 1, files, saved: now }));
+}
+
+/** Keeps files as the undo point of a reset. */
+export function saveUndo(store: KeyValueStore, lesson: string, files: Record<string, string>, now: number): boolean {
+  return safeSet(store, PREFIX + "undo:" + lesson, JSON.stringify({ v: 1, files, saved: now }));
+}
+
+/** The undo point of the last reset, or null. */
+export function loadUndo(store: KeyValueStore, lesson: string): Record<string, string> | null {
+  return parseSavedCode(readJson(store, PREFIX + "undo:" + lesson))?.files ?? null;
+}
+
+export function clearUndo(store: KeyValueStore, lesson: string): void {
+  safeRemove(store, PREFIX + "undo:" + lesson);
+}
+
+function parseLessonProgress(x: unknown): LessonProgress | null {
+  if (!x || typeof x !== "object") return null;
+  const o = x as Record<string, unknown>;
+  const n = (k: string) => typeof o[k] === "number" && Number.isFinite(o[k]) && (o[k] as number) >= 0;
+  if (!n("score") || !n("max_score") || typeof o.passed !== "boolean") return null;
+  return {
+    score: o.score as number, max_score: o.max_score as number, passed: o.passed,
+    passed_checks: n("passed_checks") ? o.passed_checks as number : 0,
+    total_checks: n("total_checks") ? o.total_checks as number : 0,
+    hints: n("hints") ? Math.floor(o.hints as number) : 0,
+  };
+}
+
+/** Progress over all lessons; entries that fail validation are dropped one by one. */
+export function loadProgress(store: KeyValueStore): Progress {
+  const x = readJson(store, PREFIX + "progress");
+  const out: Progress = { v: 1, current: null, lessons: {} };
+  if (!x || typeof x !== "object") return out;
+  const o = x as Record<string, unknown>;
+  if (typeof o.current === "string") out.current = o.current;
+  if (o.lessons && typeof o.lessons === "object") {
+    for (const [id, p] of Object.entries(o.lessons as Record<string, unknown>)) {
+      const lp = parseLessonProgress(p);
+      if (lp) out.lessons[id] = lp;
+    }
+  }
+  return out;
+}
+
+export function saveProgress(store: KeyValueStore, p: Progress): boolean {
+  return safeSet(store, PREFIX + "progress", JSON.stringify(p));
+}
+
+/** Merges a graded run into the progress of a lesson: the best score is kept, hints kept. */
+export function recordRun(p: Progress, lesson: string,
+                          run: { score: number; max_score: number; passed: boolean; passed_checks: number; total_checks: number }): Progress {
+  const old = p.lessons[lesson];
+  const better = !old || run.score > old.score || (run.passed && !old.passed);
+  const next: LessonProgress = better
+    ? { ...run, hints: old?.hints ?? 0 }
+    : { ...old, max_score: run.max_score, total_checks: run.total_checks };
+  return { ...p, lessons: { ...p.lessons, [lesson]: next } };
+}
+
+/** Unlocks one more hint level (up to max) for a lesson. */
+export function unlockHint(p: Progress, lesson: string, max: number): Progress {
+  const old = p.lessons[lesson] ?? { score: 0, max_score: 0, passed: false, passed_checks: 0, total_checks: 0, hints: 0 };
+  return { ...p, lessons: { ...p.lessons, [lesson]: { ...old, hints: Math.min(max, old.hints + 1) } } };
+}
+
+function safeGet(store: KeyValueStore, key: string): string | null {
+  try { return store.getItem(key); } catch { return null; }
+}
+function safeSet(store: KeyValueStore, key: string, value: string): boolean {
+  try { store.setItem(key, value); return true; } catch { return false; }
+}
+function safeRemove(store: KeyValueStore, key: string): void {
+  try { store.removeItem(key); } catch { /* ignore */ }
+}

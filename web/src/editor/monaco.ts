@@ -1,0 +1,188 @@
+// monaco.ts: the code editor (Monaco 0.57, tree-shaken) behind a small facade.
+//
+// Loaded lazily by main.ts after the lesson text has painted. The TypeScript language service
+// (completion, hover) is registered after the editor is up, with AssemblyScript's std
+// definitions and the kernel API header as extra libraries; asc's diagnostics stay the
+// authoritative errors (owner "asc"), runtime oopses use owner "runtime".
+import * as monaco from "monaco-editor/editor";
+import "monaco-editor/features/register.all";
+import "monaco-editor/languages/definitions/typescript/register";
+import EditorWorker from "monaco-editor/editor/editor.worker?worker";
+import type { Diagnostic, Oops } from "../../../engine/types.js";
+
+(self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
+  // The TS worker is bundled by Monaco's own new URL(...) (returning undefined falls back to it);
+  // the editor worker needs this explicit ?worker import (toolchain-notes §2.2, pitfall P4).
+  getWorker(_id: string, label: string) {
+    return label === "typescript" || label === "javascript" ? undefined : new EditorWorker();
+  },
+};
+
+export interface EditorFile { name: string; text: string; readOnly: boolean }
+
+export interface CodeEditor {
+  /** Replaces all files (a lesson switch); the first editable file is shown. */
+  setFiles(files: EditorFile[]): void;
+  /** The editable files' current text. */
+  getFiles(): Record<string, string>;
+  /** Replaces one editable file's text as an undoable edit. */
+  setFileText(name: string, text: string): void;
+  showFile(name: string): void;
+  activeFile(): string;
+  onDidChange(cb: () => void): void;
+  onDidShowFile(cb: (name: string) => void): void;
+  setDiagnostics(diags: Diagnostic[]): void;
+  setOops(oops: Oops | null): void;
+  /** Shows a side-by-side diff of the learner's files against `other` until hideDiff(). */
+  showDiff(other: Record<string, string>, label: string): void;
+  hideDiff(): void;
+  addRunAction(run: () => void): void;
+  setTypings(definitions: string, header: string): void;
+  focus(): void;
+  markerCount(owner?: string): number;
+}
+
+function currentTheme(): string {
+  const mm = (q: string) => window.matchMedia(q).matches;
+  const dark = mm("(prefers-color-scheme: dark)");
+  if (mm("(prefers-contrast: more)") || mm("(forced-colors: active)")) return dark ? "hc-black" : "hc-light";
+  return dark ? "vs-dark" : "vs";
+}
+
+const SEVERITY: Record<Diagnostic["severity"], monaco.MarkerSeverity> = {
+  error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info,
+};
+
+/** Creates the editor inside `host`. Returns the facade the app talks to. */
+export function createCodeEditor(host: HTMLElement): CodeEditor {
+  const models = new Map<string, { model: monaco.editor.ITextModel; readOnly: boolean; view?: monaco.editor.ICodeEditorViewState | null }>();
+  const changeCbs: (() => void)[] = [];
+  const showCbs: ((n: string) => void)[] = [];
+  let active = "";
+  let diff: { editor: monaco.editor.IStandaloneDiffEditor; host: HTMLElement; originals: monaco.editor.ITextModel[] } | null = null;
+
+  const editorHost = document.createElement("div");
+  editorHost.style.cssText = "width:100%;height:100%";
+  host.appendChild(editorHost);
+  const editor = monaco.editor.create(editorHost, {
+    automaticLayout: true, minimap: { enabled: false }, fontSize: 13, tabSize: 2,
+    theme: currentTheme(), ariaLabel: "Code editor. Press Ctrl+M to toggle whether Tab moves focus out of the editor.",
+    scrollBeyondLastLine: false, fixedOverflowWidgets: true, renderValidationDecorations: "on",
+  });
+  for (const q of ["(prefers-color-scheme: dark)", "(prefers-contrast: more)", "(forced-colors: active)"]) {
+    window.matchMedia(q).addEventListener("change", () => monaco.editor.setTheme(currentTheme()));
+  }
+  editor.onDidChangeModelContent(() => { if (!models.get(active)?.readOnly) changeCbs.forEach(cb => cb()); });
+
+  function show(name: string) {
+    const m = models.get(name);
+    if (!m) return;
+    const cur = models.get(active);
+    if (cur) cur.view = editor.saveViewState();
+    active = name;
+    editor.setModel(m.model);
+    editor.updateOptions({ readOnly: m.readOnly, readOnlyMessage: { value: "The kernel API header is read-only." } });
+    if (m.view) editor.restoreViewState(m.view);
+    showCbs.forEach(cb => cb(name));
+  }
+
+  const api: CodeEditor = {
+    setFiles(files) {
+      api.hideDiff();
+      for (const { model } of models.values()) model.dispose();
+      models.clear();
+      active = "";
+      for (const f of files) {
+        const uri = monaco.Uri.parse("file:///" + f.name);
+        monaco.editor.getModel(uri)?.dispose();
+        models.set(f.name, { model: monaco.editor.createModel(f.text, "typescript", uri), readOnly: f.readOnly });
+      }
+      const first = files.find(f => !f.readOnly) ?? files[0];
+      if (first) show(first.name);
+    },
+    getFiles() {
+      const out: Record<string, string> = {};
+      for (const [n, m] of models) if (!m.readOnly) out[n] = m.model.getValue();
+      return out;
+    },
+    setFileText(name, text) {
+      const m = models.get(name);
+      if (!m || m.readOnly) return;
+      m.model.pushEditOperations([], [{ range: m.model.getFullModelRange(), text }], () => null);
+      m.model.pushStackElement();
+    },
+    showFile: show,
+    activeFile: () => active,
+    onDidChange(cb) { changeCbs.push(cb); },
+    onDidShowFile(cb) { showCbs.push(cb); },
+    setDiagnostics(diags) {
+      for (const [name, m] of models) {
+        const mine = diags.filter(d => d.file === name);
+        monaco.editor.setModelMarkers(m.model, "asc", mine.map(d => {
+          const endCol = d.endLine === d.line && d.endColumn <= d.column ? d.column + 1 : d.endColumn;
+          return { severity: SEVERITY[d.severity], message: d.message, code: d.code, source: "asc",
+                   startLineNumber: Math.max(1, d.line), startColumn: Math.max(1, d.column),
+                   endLineNumber: Math.max(1, d.endLine), endColumn: Math.max(1, endCol) };
+        }));
+      }
+    },
+    setOops(oops) {
+      for (const [name, m] of models) {
+        const here = oops && oops.file && (oops.file === name || oops.file.endsWith("/" + name)) && oops.line;
+        monaco.editor.setModelMarkers(m.model, "runtime", here ? [{
+          severity: monaco.MarkerSeverity.Error, source: "kernel oops", message: `Kernel oops: ${oops!.message}`,
+          startLineNumber: oops!.line!, startColumn: oops!.column ?? 1,
+          endLineNumber: oops!.line!, endColumn: m.model.getLineMaxColumn(oops!.line!),
+        }] : []);
+      }
+    },
+    showDiff(other, label) {
+      api.hideDiff();
+      const name = models.get(active)?.readOnly ? [...models.keys()].find(n => !models.get(n)!.readOnly)! : active;
+      const mine = models.get(name)!.model;
+      const original = monaco.editor.createModel(other[name] ?? "", "typescript");
+      const dhost = document.createElement("div");
+      dhost.style.cssText = "width:100%;height:100%";
+      dhost.setAttribute("aria-label", label);
+      editorHost.style.display = "none";
+      host.appendChild(dhost);
+      const de = monaco.editor.createDiffEditor(dhost, { automaticLayout: true, readOnly: true, originalEditable: false,
+        renderSideBySide: true, minimap: { enabled: false }, fontSize: 13, theme: currentTheme() });
+      de.setModel({ original, modified: mine });
+      diff = { editor: de, host: dhost, originals: [original] };
+    },
+    hideDiff() {
+      if (!diff) return;
+      diff.editor.dispose();
+      diff.originals.forEach(m => m.dispose());
+      diff.host.remove();
+      diff = null;
+      editorHost.style.display = "";
+      editor.layout();
+    },
+    addRunAction(run) {
+      editor.addAction({ id: "prefault.run", label: "Run", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run });
+    },
+    setTypings(definitions, header) {
+      void registerTypeScript(definitions, header);
+    },
+    focus: () => editor.focus(),
+    markerCount(owner) {
+      return monaco.editor.getModelMarkers(owner ? { owner } : {}).length;
+    },
+  };
+  return api;
+}
+
+// Registers the TS language service (lazy chunk) for completion and hover over AssemblyScript.
+async function registerTypeScript(definitions: string, header: string): Promise<void> {
+  const ts = await import("monaco-editor/languages/features/typescript/register");
+  const d = ts.typescriptDefaults;
+  d.setCompilerOptions({ noLib: true, target: ts.ScriptTarget.ESNext, experimentalDecorators: true,
+    strict: false, allowNonTsExtensions: true, module: ts.ModuleKind.ESNext });
+  // asc is the authority on errors; TS would flag AS-only constructs (1206 decorators, u64 maths),
+  // so only its syntax check stays on.
+  d.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false, diagnosticCodesToIgnore: [1206] });
+  d.addExtraLib(definitions, "file:///node_modules/assemblyscript/std/assembly/index.d.ts");
+  void header;                                           // the header is an open model (file:///kernel.ts)
+}

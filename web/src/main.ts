@@ -1,0 +1,301 @@
+// main.ts: wiring only. Starts the compiler worker and the kernel fetch at once (they load while
+// the learner reads), renders the lesson, lazy-loads Monaco, and connects Run, autosave, the
+// background compile, reset/undo, hints, the solution diff and share links.
+//
+// App signals for tests and the benchmark (never fixed sleeps):
+//   <html data-editor="ready" data-compiler="ready">, #results[data-state="running"|"done"],
+//   #results[data-runs=N], and window.__prefault (setCode, getCode, run, markers, timings).
+import "./styles.css";
+import kernelUrl from "../../build/kernel.wasm?url";
+import headerText from "../../learner/kernel.ts?raw";
+import type { CompileResult, Diagnostic, RunResult } from "../../engine/types.js";
+import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
+import { decodeShare, encodeShare } from "./core/share.js";
+import { clearUndo, loadCode, loadProgress, loadUndo, recordRun, saveCode, saveProgress, saveUndo, unlockHint, type KeyValueStore } from "./core/storage.js";
+import { loadLessons, type WebLesson } from "./lessons.js";
+import { timeoutMessage, timeoutResult } from "../../engine/runner-protocol.js";
+import { CompilerClient, RunnerClient } from "./workers/clients.js";
+import { renderResults, type RunView } from "./ui/results-view.js";
+import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
+import type { CodeEditor } from "./editor/monaco.js";
+
+declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
+
+/** How long one scenario may run before its worker is terminated. */
+const DEADLINE_MS = 2000;
+const t0 = performance.now();
+const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+const root = document.documentElement;
+
+// ---- heavy work first: compiler worker, kernel module, runner worker --------------------------
+const compiler = new CompilerClient();
+const kernelModule: Promise<WebAssembly.Module> = WebAssembly.compileStreaming(fetch(kernelUrl))
+  .catch(() => fetch(kernelUrl).then(r => r.arrayBuffer()).then(b => WebAssembly.compile(b)));
+const runner = new RunnerClient(kernelModule);
+const timings: Record<string, number> = {};
+
+const { lessons, broken } = loadLessons();
+if (broken.length) console.warn("lessons that did not load:", broken);
+const store: KeyValueStore = (() => {
+  try { localStorage.setItem("prefault:probe", "1"); localStorage.removeItem("prefault:probe"); return localStorage; }
+  catch { const m = new Map<string, string>(); return { getItem: k => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: k => void m.delete(k) }; }
+})();
+let progress = loadProgress(store);
+
+let lesson: WebLesson = lessons[0];
+let editor: CodeEditor | null = null;
+let files: Record<string, string> = {};          // the editable files while the editor loads
+let running = false, runs = 0;
+const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
+
+const status = (text: string) => { $("status").textContent = text; };
+const currentFiles = () => editor ? editor.getFiles() : { ...files };
+
+// ---- lessons ---------------------------------------------------------------------------------
+/** Opens a lesson: saved code (or the shared code from a link, or the starter) in the editor. */
+function openLesson(id: string, shared: Record<string, string> | null): void {
+  lesson = lessons.find(l => l.id === id) ?? lessons[0];
+  const editable = Object.keys(lesson.starter);
+  const saved = loadCode(store, lesson.id, editable);
+  if (shared) {
+    files = { ...lesson.starter, ...Object.fromEntries(Object.entries(shared).filter(([n]) => editable.includes(n))) };
+    if (saved && JSON.stringify(saved) !== JSON.stringify(files)) saveUndo(store, lesson.id, saved, Date.now());
+    saveCode(store, lesson.id, files, Date.now());
+  } else {
+    files = { ...lesson.starter, ...(saved ?? {}) };
+  }
+  progress = { ...progress, current: lesson.id };
+  saveProgress(store, progress);
+  renderLessonList($("lesson-list"), lessons, lesson.id, progress);
+  renderLessonText($("lesson-title"), $("lesson-text"), lesson);
+  renderHints($("hints"), $("hint-btn") as HTMLButtonElement, lesson, progress.lessons[lesson.id]?.hints ?? 0);
+  $("undo-reset-btn").hidden = loadUndo(store, lesson.id) === null;
+  $("results-body").replaceChildren();
+  $("results-empty").hidden = false;
+  history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
+  document.title = `${lesson.title} · Prefault`;
+  if (editor) {
+    editor.setFiles([...editable.map(n => ({ name: n, text: files[n], readOnly: false })), { name: "kernel.ts", text: headerText, readOnly: true }]);
+    renderTabs();
+  }
+  backgroundCompile();
+}
+
+function renderTabs(): void {
+  if (!editor) return;
+  const names = [...Object.keys(lesson.starter), "kernel.ts"];
+  const active = editor.activeFile();
+  $("tabs").replaceChildren(...names.map(n => {
+    const b = document.createElement("button");
+    b.type = "button"; b.className = "tab"; b.setAttribute("role", "tab");
+    b.setAttribute("aria-selected", String(n === active));
+    b.innerHTML = n === "kernel.ts" ? `kernel.ts <span class="ro">(read-only)</span>` : n;
+    b.onclick = () => { editor!.showFile(n); renderTabs(); };
+    return b;
+  }));
+}
+
+// ---- compile in the background as the learner types -------------------------------------------
+let compileTimer: ReturnType<typeof setTimeout> | undefined, saveTimer: ReturnType<typeof setTimeout> | undefined;
+function backgroundCompile(): void {
+  clearTimeout(compileTimer);
+  compileTimer = setTimeout(async () => {
+    const f = currentFiles();
+    const r = await compiler.compile(f);
+    if (JSON.stringify(currentFiles()) !== JSON.stringify(f)) return;      // stale
+    editor?.setDiagnostics(r.ok ? r.diagnostics : r.error.kind === "compile" ? r.error.diagnostics : []);
+  }, 450);
+}
+function onEdit(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => { if (!saveCode(store, lesson.id, currentFiles(), Date.now())) status("Could not save to this browser's storage."); }, 250);
+  backgroundCompile();
+}
+
+// ---- Run ------------------------------------------------------------------------------------------
+/** The engine's GradeDeps over the two workers: compile (cached by source hash) and run each
+ *  scenario in the runner worker under DEADLINE_MS. A scenario that times out becomes a
+ *  "timeout" RunResult; the ones after it are not run (they would most likely loop too). */
+function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; timeout?: number; compileMs: number; cached: boolean }): GradeDeps {
+  return {
+    async compile(f) {
+      const a = performance.now();
+      const cached = compiler.has(f);
+      const r = await compiler.compile(f);
+      if (!seen.compile) { seen.compile = r; seen.compileMs = performance.now() - a; seen.cached = cached; status("Running the scenarios…"); }
+      return r;
+    },
+    async run(wasm, scenarios, opts) {
+      let mod = learnerModules.get(wasm);
+      if (!mod) { mod = WebAssembly.compile(wasm as BufferSource); learnerModules.set(wasm, mod); }
+      const learner = await mod;
+      const out: RunResult[] = [];
+      for (const sc of scenarios) {
+        if (seen.timeout !== undefined) { out.push({ ...timeoutResult(sc, seen.timeout), oops: { message: "not run: vvar_fault() did not return in an earlier scenario", step: -1 } }); continue; }
+        const r = await runner.run(learner, opts.sourceMap, sc, DEADLINE_MS);
+        if (r.ok) { out.push(r.run); seen.runs.push(r.run); continue; }
+        if (r.error.kind !== "timeout") return r.error;
+        seen.timeout = DEADLINE_MS;
+        const t = timeoutResult(sc, DEADLINE_MS);
+        out.push(t); seen.runs.push(t);
+      }
+      return out;
+    },
+  };
+}
+
+async function run(): Promise<void> {
+  if (running) return;
+  running = true;
+  const results = $("results");
+  results.dataset.state = "running";
+  results.setAttribute("aria-busy", "true");
+  ($("run-btn") as HTMLButtonElement).disabled = true;
+  status("Compiling…");
+  const f = currentFiles();
+  saveCode(store, lesson.id, f, Date.now());
+  const tStart = performance.now();
+  const seen: Parameters<typeof gradeDeps>[0] = { runs: [], compileMs: 0, cached: false };
+  try {
+    const report = await gradeSubmission(lesson, f, gradeDeps(seen));
+    const tEnd = performance.now();
+    const c = seen.compile;
+    const diagnostics: Diagnostic[] = !c ? [] : c.ok ? c.diagnostics : c.error.kind === "compile" ? c.error.diagnostics : [];
+    editor?.setDiagnostics(diagnostics);
+    editor?.setOops(seen.runs.find(x => x.oops && x.status === "oops")?.oops ?? null);
+    let banner: RunView["banner"];
+    if (c && !c.ok) banner = { kind: "compile", text: `Your datastore did not compile:\n${c.error.message}` };
+    else if (seen.timeout !== undefined) banner = { kind: "timeout", text: `${timeoutMessage(seen.timeout)} The runner was stopped; your code is untouched.` };
+    else if (report.status === "error") banner = { kind: "error", text: report.errors.map(e => e.message).join("\n") || "The checks could not run." };
+    const passedChecks = report.tests.filter(t => t.status === "pass").length;
+    if (!c || c.ok) {
+      progress = recordRun(progress, lesson.id, { score: report.score, max_score: report.max_score, passed: report.status === "pass",
+        passed_checks: passedChecks, total_checks: report.tests.length });
+      saveProgress(store, progress);
+      renderLessonList($("lesson-list"), lessons, lesson.id, progress);
+    }
+    timings.lastCompile = seen.compileMs; timings.lastRun = tEnd - tStart - seen.compileMs; timings.lastTotal = tEnd - tStart;
+    show({ report, runs: seen.runs, banner, diagnostics: c && !c.ok ? diagnostics : undefined,
+           ms: { compile: seen.compileMs, run: tEnd - tStart - seen.compileMs, cached: seen.cached } });
+    status(c && !c.ok ? "Compile error: see the red squiggles." : report.status === "pass" ? "All checks passed." : `${passedChecks} of ${report.tests.length} checks passed.`);
+  } finally {
+    running = false;
+    runs++;
+    results.dataset.runs = String(runs);
+    results.dataset.state = "done";
+    results.setAttribute("aria-busy", "false");
+    ($("run-btn") as HTMLButtonElement).disabled = false;
+  }
+}
+function show(v: RunView): void {
+  $("results-empty").hidden = true;
+  renderResults($("results-body"), v);
+}
+
+// ---- buttons and keys -------------------------------------------------------------------------
+$("run-btn").addEventListener("click", () => void run());
+document.addEventListener("keydown", e => {
+  if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && !e.defaultPrevented) { e.preventDefault(); void run(); }
+});
+$("reset-btn").addEventListener("click", () => {
+  const before = currentFiles();
+  saveUndo(store, lesson.id, before, Date.now());
+  for (const [n, t] of Object.entries(lesson.starter)) editor ? editor.setFileText(n, t) : (files[n] = t);
+  saveCode(store, lesson.id, currentFiles(), Date.now());
+  $("undo-reset-btn").hidden = false;
+  status("Reset to the starter. “Undo reset” brings your code back.");
+});
+$("undo-reset-btn").addEventListener("click", () => {
+  const undo = loadUndo(store, lesson.id);
+  if (!undo) return;
+  for (const [n, t] of Object.entries(undo)) editor ? editor.setFileText(n, t) : (files[n] = t);
+  saveCode(store, lesson.id, currentFiles(), Date.now());
+  clearUndo(store, lesson.id);
+  $("undo-reset-btn").hidden = true;
+  status("Your code is back.");
+});
+let diffOpen = false;
+$("diff-btn").addEventListener("click", () => {
+  if (!editor) return;
+  if (diffOpen) { editor.hideDiff(); diffOpen = false; $("diff-btn").textContent = "Compare with solution"; return; }
+  const passed = progress.lessons[lesson.id]?.passed;
+  if (!passed && !confirm("You have not passed this lesson yet. Show the reference solution next to your code?")) return;
+  editor.showDiff(lesson.solution, "Reference solution (left) and your code (right)");
+  diffOpen = true;
+  $("diff-btn").textContent = "Close comparison";
+});
+$("hint-btn").addEventListener("click", () => {
+  const n = renderHints($("hints"), $("hint-btn") as HTMLButtonElement, lesson, 0);
+  progress = unlockHint(progress, lesson.id, n);
+  saveProgress(store, progress);
+  renderHints($("hints"), $("hint-btn") as HTMLButtonElement, lesson, progress.lessons[lesson.id]?.hints ?? 0);
+});
+$("share-btn").addEventListener("click", async () => {
+  const url = location.href.replace(/#.*$/, "") + encodeShare(lesson.id, currentFiles(), lesson.starter);
+  let copied = false;
+  try { await navigator.clipboard.writeText(url); copied = true; } catch { /* no permission */ }
+  let out = document.getElementById("share-url") as HTMLInputElement | null;
+  if (!out) {
+    out = document.createElement("input");
+    out.id = "share-url"; out.readOnly = true; out.setAttribute("aria-label", "Share link");
+    out.style.cssText = "width:100%;font-size:12px";
+    $("status").before(out);
+  }
+  out.value = url;
+  out.select();
+  status(copied ? "Share link copied to the clipboard." : "Share link below: copy it.");
+});
+window.addEventListener("hashchange", () => {
+  const st = decodeShare(location.hash);
+  if (st && (st.lesson !== lesson.id || st.files)) openLesson(st.lesson, st.files);
+});
+
+// ---- start ------------------------------------------------------------------------------------
+const versions = __PREFAULT_VERSIONS__;
+$("toolchain").textContent = `loading compiler… · Monaco ${versions.monaco}`;
+if (lessons.length === 0) {
+  $("lesson-title").textContent = "No lessons";
+  $("lesson-text").textContent = "This build of Prefault contains no valid lesson. " + broken.map(b => `${b.id}: ${b.message}`).join(" ");
+  throw new Error("no lessons");
+}
+const initial = decodeShare(location.hash);
+openLesson(initial && lessons.some(l => l.id === initial.lesson) ? initial.lesson
+  : progress.current && lessons.some(l => l.id === progress.current) ? progress.current : lessons[0].id, initial?.files ?? null);
+
+compiler.ready.then(r => {
+  timings.compilerReady = performance.now() - t0;
+  root.dataset.compiler = "ready";
+  $("toolchain").textContent = `AssemblyScript ${r.toolchain.asc} · Monaco ${versions.monaco} · built with Vite ${versions.vite}`;
+  editor?.setTypings(r.definitions, headerText);
+  pendingTypings = r.definitions;
+}, e => { $("toolchain").textContent = `The compiler failed to load: ${String(e)}`; });
+let pendingTypings: string | null = null;
+
+requestAnimationFrame(() => void import("./editor/monaco.js").then(({ createCodeEditor }) => {
+  editor = createCodeEditor($("editor"));
+  editor.onDidChange(onEdit);
+  editor.onDidShowFile(() => renderTabs());
+  editor.addRunAction(() => void run());
+  const editable = Object.keys(lesson.starter);
+  editor.setFiles([...editable.map(n => ({ name: n, text: files[n], readOnly: false })), { name: "kernel.ts", text: headerText, readOnly: true }]);
+  renderTabs();
+  if (pendingTypings) editor.setTypings(pendingTypings, headerText);
+  timings.editorReady = performance.now() - t0;
+  root.dataset.editor = "ready";
+  backgroundCompile();
+}));
+
+// ---- test and benchmark hook ------------------------------------------------------------------
+(window as unknown as { __prefault: unknown }).__prefault = {
+  /** Replaces an editable file's text (typing into Monaco is rewritten by auto-close). */
+  setCode(text: string, file = "datastore.ts") { if (editor) editor.setFileText(file, text); else { files[file] = text; onEdit(); } },
+  getCode(file = "datastore.ts") { return currentFiles()[file]; },
+  run,
+  lesson: () => lesson.id,
+  solution: (file = "datastore.ts") => lesson.solution[file],
+  markers: (owner?: string) => editor?.markerCount(owner) ?? 0,
+  timings,
+  runnerRestarts: () => runner.restarts,
+  /** compiles without running (benchmark: the bare compile) */
+  compileOnly: async (f: Record<string, string>) => { const a = performance.now(); const r = await compiler.compile(f); return { ok: r.ok, ms: performance.now() - a }; },
+};

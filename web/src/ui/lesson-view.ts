@@ -1,0 +1,44 @@
+// lesson-view.ts: the lesson list with progress, the lesson text and the hints.
+import type { Progress } from "../core/storage.js";
+import { hintLevels, renderMarkdown } from "../core/markdown.js";
+import type { WebLesson } from "../lessons.js";
+import { h } from "./dom.js";
+
+/** Progress label of a lesson: "done", "x of y", or "" when never run. */
+export function progressLabel(p: Progress, id: string): string {
+  const lp = p.lessons[id];
+  if (!lp) return "";
+  return lp.passed ? "done" : `${lp.passed_checks} of ${lp.total_checks}`;
+}
+
+/** Fills the lesson navigation; `current` gets aria-current. */
+export function renderLessonList(ol: HTMLElement, lessons: WebLesson[], current: string, p: Progress): void {
+  ol.replaceChildren(...lessons.map((l, i) => {
+    const label = progressLabel(p, l.id);
+    const a = h("a", { href: `#lesson=${encodeURIComponent(l.id)}`, "data-lesson": l.id,
+      "aria-current": l.id === current ? "page" : undefined, class: label === "done" ? "done" : undefined,
+      title: l.title },
+      `${i + 1}. ${l.title}`, label ? h("span", { class: "prog" }, label === "done" ? "" : `(${label})`) : null,
+      h("span", { class: "sr-only" }, label ? `, ${label}` : ", not started"));
+    return h("li", {}, a);
+  }));
+}
+
+/** Renders the lesson's README (its first heading is the pane title). */
+export function renderLessonText(title: HTMLElement, article: HTMLElement, lesson: WebLesson): void {
+  title.textContent = lesson.title;
+  article.innerHTML = renderMarkdown(lesson.readme.replace(/^#\s+.+\n/, ""));
+}
+
+/** Shows the first `unlocked` hint levels; returns how many levels exist. */
+export function renderHints(box: HTMLElement, button: HTMLButtonElement, lesson: WebLesson, unlocked: number): number {
+  const levels = hintLevels(lesson.hints);
+  box.replaceChildren(...levels.slice(0, unlocked).map((lv, i) => {
+    const d = h("div", { class: "hint", role: "note", "aria-label": `Hint ${i + 1}` });
+    d.innerHTML = `<strong>Hint ${i + 1}: ${lv.title.replace(/[<>&]/g, "")}</strong>` + renderMarkdown(lv.body);
+    return d;
+  }));
+  button.hidden = unlocked >= levels.length;
+  button.textContent = levels.length === 0 ? "No hints" : `Show hint ${Math.min(unlocked + 1, levels.length)} of ${levels.length}`;
+  return levels.length;
+}

@@ -1,0 +1,24 @@
+// api.ts: the typed surface of Prefault's two browser workers (the "protocol" file).
+//
+//   compiler.worker.ts  long-lived; loads asc once, compiles learner files (cached by hash)
+//   runner.worker.ts    disposable; links kernel.wasm + learner.wasm and runs scenarios. The
+//                       page terminates it when a handler does not return before the deadline.
+//
+// Results cross the boundary as tagged unions, never as thrown Errors.
+import type { CompileResult, RunResult, Scenario, EngineError } from "../../../engine/types.js";
+
+export interface Toolchain { asc: string; binaryen?: string }
+
+export interface CompilerApi {
+  /** Resolves once asc is loaded and warmed up; the version and the std definitions (for Monaco). */
+  ready(): Promise<{ toolchain: Toolchain; definitions: string; ms: number }>;
+  /** Compiles the learner's editable files. Cached by content in the worker. */
+  compile(files: Record<string, string>): Promise<CompileResult>;
+}
+
+export interface RunnerApi {
+  /** Keeps the compiled kernel Module (shared with the page; instantiated per scenario). */
+  init(kernel: WebAssembly.Module): Promise<void>;
+  /** Runs one scenario with the learner module. */
+  run(learner: WebAssembly.Module, sourceMap: string | undefined, scenario: Scenario): Promise<{ ok: true; run: RunResult } | { ok: false; error: EngineError }>;
+}

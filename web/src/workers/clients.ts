@@ -1,0 +1,78 @@
+// clients.ts: the page's side of the two workers.
+//
+// CompilerClient: one long-lived worker; compile results are cached here by source hash (as
+// promises, so a background compile and a Run of the same text share one compile).
+// RunnerClient: a disposable worker that runs scenarios under a deadline. A call that does not
+// return in time terminates the worker (the only way to stop a Wasm endless loop) and a fresh
+// one is spawned in the background for the next run. Comlink calls to a dead worker would hang
+// for ever (comlink#601), so every call is raced against the deadline.
+import * as Comlink from "comlink";
+import type { CompileResult, EngineError, RunResult, Scenario } from "../../../engine/types.js";
+import { filesHash } from "../core/hash.js";
+import type { CompilerApi, RunnerApi, Toolchain } from "./api.js";
+
+export class CompilerClient {
+  private worker: Worker;
+  private api: Comlink.Remote<CompilerApi>;
+  private cache = new Map<string, Promise<CompileResult>>();
+  readonly ready: Promise<{ toolchain: Toolchain; definitions: string; ms: number }>;
+
+  constructor() {
+    this.worker = new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: "prefault-compiler" });
+    this.api = Comlink.wrap<CompilerApi>(this.worker);
+    this.ready = this.api.ready();
+  }
+
+  /** The compile of `files`, from the cache when the same text was compiled before. */
+  compile(files: Record<string, string>): Promise<CompileResult> {
+    const key = filesHash(files);
+    let p = this.cache.get(key);
+    if (!p) {
+      p = this.api.compile(files).catch((e: unknown): CompileResult =>
+        ({ ok: false, error: { kind: "internal", message: `compiler worker failed: ${String(e)}` } }));
+      this.cache.set(key, p);
+      if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return p;
+  }
+
+  /** Whether `files` has a finished or running compile. */
+  has(files: Record<string, string>): boolean { return this.cache.has(filesHash(files)); }
+}
+
+export type ScenarioOutcome =
+  | { ok: true; run: RunResult }
+  | { ok: false; error: EngineError };
+
+export class RunnerClient {
+  private current: { worker: Worker; api: Comlink.Remote<RunnerApi>; init: Promise<void> } | null = null;
+  /** workers terminated after a deadline (for tests and the status line) */
+  restarts = 0;
+
+  constructor(private kernel: Promise<WebAssembly.Module>) { this.spawn(); }
+
+  private spawn() {
+    const worker = new Worker(new URL("./runner.worker.ts", import.meta.url), { type: "module", name: "prefault-runner" });
+    const api = Comlink.wrap<RunnerApi>(worker);
+    const init = this.kernel.then(k => api.init(k));
+    this.current = { worker, api, init };
+  }
+
+  /** Runs one scenario with the learner module; stops it after `deadlineMs`. */
+  async run(learner: WebAssembly.Module, sourceMap: string | undefined, scenario: Scenario, deadlineMs: number): Promise<ScenarioOutcome> {
+    if (!this.current) this.spawn();
+    const cur = this.current!;
+    await cur.init;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"timeout">(res => { timer = setTimeout(() => res("timeout"), deadlineMs); });
+    const r = await Promise.race([cur.api.run(learner, sourceMap, scenario), deadline]);
+    clearTimeout(timer);
+    if (r === "timeout") {
+      cur.worker.terminate();
+      this.restarts++;
+      this.spawn();
+      return { ok: false, error: { kind: "timeout", message: `scenario ${scenario.name}`, ms: deadlineMs } };
+    }
+    return r;
+  }
+}
