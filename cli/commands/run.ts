@@ -1,0 +1,131 @@
+// cli/commands/run.ts: `prefault run`, one scenario against one datastore, with a readable trace.
+//
+//   prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>]
+//
+// Exit 0 when every expectation held; 1 when one did not, or the handler trapped or hung; 2 for
+// bad input (unreadable or invalid scenario, with the JSON path; compile errors, as
+// file:line:col and asc's message; an unknown stage; no kernel build); 3 for an internal error.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import asc from "assemblyscript/asc";
+import { compileDatastore, formatDiagnostic, type AscModule } from "../../engine/compile.js";
+import { validateScenario } from "../../engine/validate.js";
+import { formatRunResult } from "../../engine/runner-trace.js";
+import type { Scenario } from "../../engine/types.js";
+import { runScenarios } from "../node-runner.js";
+import { loadKernel, stageDir, PACKAGE_ROOT } from "../node-paths.js";
+
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>]\n\n" +
+  "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
+  "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
+  "  --json               print the RunResult as JSON instead of the trace\n" +
+  "  --deadline <ms>      stop a handler that has not returned after this long (default 2000)";
+
+interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number }
+
+// argv -> Args, or a usage message
+function parseArgs(argv: string[]): Args | string {
+  let scenario: string | undefined, stage: string | undefined, datastore: string | undefined;
+  let json = false, deadlineMs = 2000;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => { const v = argv[++i]; if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`); return v; };
+    try {
+      if (a === "--stage") stage = value();
+      else if (a === "--datastore") datastore = value();
+      else if (a === "--json") json = true;
+      else if (a === "--deadline") {
+        deadlineMs = Number(value());
+        if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) return "--deadline needs a positive number of milliseconds";
+      } else if (a.startsWith("-")) return `unknown option ${a}`;
+      else if (scenario === undefined) scenario = a;
+      else return `unexpected argument ${a}`;
+    } catch (e) { return (e as Error).message; }
+  }
+  if (scenario === undefined) return "no scenario file given";
+  if (stage !== undefined && datastore !== undefined) return "give --stage or --datastore, not both";
+  return { scenario, stage, datastore, json, deadlineMs };
+}
+
+/** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x"
+ *  it imports (transitively) that exists next to it. Returns the files or an error message. */
+export function readDatastoreFiles(main: string): { ok: true; files: Record<string, string> } | { ok: false; message: string } {
+  const files: Record<string, string> = {};
+  const dir = dirname(main);
+  const queue: [string, string][] = [["datastore.ts", main]];
+  while (queue.length) {
+    const [name, path] = queue.shift()!;
+    if (Object.hasOwn(files, name)) continue;
+    let text: string;
+    try { text = readFileSync(path, "utf8"); } catch (e) { return { ok: false, message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }; }
+    files[name] = text;
+    for (const m of text.matchAll(/from\s+["']\.\/([A-Za-z_][A-Za-z0-9_-]*)["']/g)) {
+      const dep = `${m[1]}.ts`;
+      if (dep === "kernel.ts" || Object.hasOwn(files, dep)) continue;
+      if (existsSync(join(dir, dep))) queue.push([dep, join(dir, dep)]);
+    }
+  }
+  return { ok: true, files };
+}
+
+function readScenario(path: string): { ok: true; scenario: Scenario } | { ok: false; message: string } {
+  let text: string;
+  try { text = readFileSync(path, "utf8"); } catch (e) { return { ok: false, message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }; }
+  let json: unknown;
+  try { json = JSON.parse(text); } catch (e) { return { ok: false, message: `${path}: not valid JSON: ${(e as Error).message}` }; }
+  const v = validateScenario(json);
+  return v.ok ? { ok: true, scenario: v.scenario } : { ok: false, message: `${path}: ${v.error.message}` };
+}
+
+export const command = {
+  name: "run",
+  summary: "run a scenario against a datastore and print what happened, step by step",
+  usage: USAGE,
+  async run(argv: string[]): Promise<number> {
+    const err = (msg: string, code: number) => { process.stderr.write(`prefault run: ${msg}\n`); return code; };
+    const args = parseArgs(argv);
+    if (typeof args === "string") return err(`${args}\n\nusage: ${USAGE}`, 2);
+
+    const sc = readScenario(args.scenario);
+    if (!sc.ok) return err(sc.message, 2);
+
+    let mainPath: string, label: string;
+    if (args.datastore !== undefined) {
+      mainPath = resolve(args.datastore); label = args.datastore;
+    } else {
+      const stage = args.stage ?? "p6";
+      if (!/^[A-Za-z0-9_-]+$/.test(stage) || !existsSync(join(stageDir(stage), "datastore.ts"))) {
+        return err(`no stage "${stage}" (stages are the folders of ${join(PACKAGE_ROOT, "stages")} holding a datastore.ts)`, 2);
+      }
+      mainPath = join(stageDir(stage), "datastore.ts"); label = `stage ${stage}`;
+    }
+    const learner = readDatastoreFiles(mainPath);
+    if (!learner.ok) return err(learner.message, 2);
+
+    const kernel = loadKernel();
+    if (!kernel.ok) return err(kernel.message, 2);
+
+    const compiled = await compileDatastore(asc as unknown as AscModule, learner.files);
+    if (!compiled.ok) {
+      if (compiled.error.kind !== "compile") return err(compiled.error.message, 3);
+      const shown = (f: string) => f === "datastore.ts" ? relative(process.cwd(), mainPath) || f
+        : Object.hasOwn(learner.files, f) ? relative(process.cwd(), join(dirname(mainPath), f)) : f;
+      const lines = compiled.error.diagnostics.filter(d => d.severity === "error")
+        .map(d => formatDiagnostic({ ...d, file: d.file ? shown(d.file) : d.file }));
+      return err(`compile errors in ${label}:\n${lines.length ? lines.join("\n") : compiled.error.message}`, 2);
+    }
+
+    const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
+      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, learnerFile: "datastore.ts" });
+    if (!Array.isArray(out)) return err(`${out.kind} error: ${out.message}`, out.kind === "link" ? 2 : 3);
+    const result = out[0];
+    if (args.json) {
+      process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    } else {
+      process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
+      process.stdout.write(formatRunResult(result, sc.scenario).join("\n") + "\n");
+    }
+    return result.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,89 @@
+// engine/runner-trace.ts: a RunResult as readable lines, one per step (what happened, faults,
+// latency, unmet expectations), then the oops and the kernel log. Pure; used by `prefault run`
+// and usable by any text view.
+
+import type { Counters, RunResult, Scenario, Step, StepResult } from "./types.js";
+
+const COUNTER_LABELS: [keyof Counters, string][] = [
+  ["faults", "faults"], ["minflt", "minflt"], ["handler_calls", "handler"], ["gup_faults", "gup"],
+  ["sigbus", "SIGBUS"], ["warns", "WARN"], ["bugs", "BUG"], ["syscall_fallbacks", "syscall"],
+];
+
+/** "1.2 us", "20 us", "35 ns", "1.5 ms": a simulated duration. */
+export function formatNs(ns: number): string {
+  if (ns < 1000) return `${Math.round(ns)} ns`;
+  if (ns < 1e6) return `${trim(ns / 1e3)} us`;
+  if (ns < 1e9) return `${trim(ns / 1e6)} ms`;
+  return `${trim(ns / 1e9)} s`;
+}
+
+function trim(x: number): string { return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10); }
+
+// what the step asked for, e.g. "mlockall rt MCL_CURRENT|MCL_FUTURE"
+function describe(step: Step | undefined, r: StepResult): string {
+  const s = (step ?? { op: r.op, task: r.task ?? "" }) as Step & Record<string, unknown>;
+  const parts: string[] = [r.op];
+  if (s.task) parts.push(String(s.task));
+  switch (s.op) {
+    case "thread": if (s.thread) parts.push(`-> ${s.thread}`); break;
+    case "unshare_timens": parts.push(`ns=${s.ns}`); break;
+    case "setns": parts.push(`ns=${s.ns}`); break;
+    case "fork": case "vfork_exec": parts.push(`-> ${s.child}`); break;
+    case "mlockall": parts.push(s.flags.length ? s.flags.join("|") : "0"); break;
+    case "mlock": case "madvise_populate_read": parts.push(`pgoff ${s.pgoff}+${s.pages}`); break;
+    case "clock_gettime": parts.push(s.clock + (s.repeat && s.repeat > 1 ? ` x${s.repeat}` : "")); break;
+    case "getrandom": if (s.repeat && s.repeat > 1) parts.push(`x${s.repeat}`); break;
+    case "read": parts.push(`pgoff ${s.pgoff}`); break;
+    case "remote_read": case "remote_write": parts.push(`${s.target} pgoff ${s.pgoff} via ${s.via}`); break;
+    case "tick": parts.push(formatNs(s.ns)); break;
+  }
+  return parts.join(" ");
+}
+
+// what came out of the step, e.g. "ret 0; faults 1, handler 1; latency max 20 us"
+function outcome(r: StepResult): string {
+  const out: string[] = [];
+  const res: string[] = [];
+  if (r.errno) res.push(`-${r.errno}`); else if (r.ret !== undefined) res.push(`ret ${r.ret}`);
+  if (r.signal) res.push(r.signal);
+  if (r.page) res.push(`page ${r.page}`);
+  if (r.value !== undefined) res.push(`value ${r.value}`);
+  if (r.correct !== undefined) res.push(r.correct ? "correct" : "WRONG");
+  if (r.smaps) res.push(`VmFlags: ${r.smaps.vm_flags}; Rss ${r.smaps.rss_kb} kB; Locked ${r.smaps.locked_kb} kB`);
+  if (res.length) out.push(res.join(", "));
+  const counters = COUNTER_LABELS.filter(([k]) => r.deltas && r.deltas[k] !== 0).map(([k, l]) => `${l} ${r.deltas[k]}`);
+  if (counters.length) out.push(counters.join(", "));
+  if (r.latency_ns && (r.calls ?? 0) > 0) {
+    out.push(`${r.calls} call${r.calls === 1 ? "" : "s"}, latency max ${formatNs(r.latency_ns.max)}, total ${formatNs(r.latency_ns.total)}`);
+  }
+  return out.join("; ");
+}
+
+/** The trace of `result` as lines of text. `scenario` (optional) adds the step arguments. */
+export function formatRunResult(result: RunResult, scenario?: Scenario): string[] {
+  const lines: string[] = [];
+  const width = String(Math.max(0, result.steps.length - 1)).length;
+  for (const r of result.steps) {
+    const step = scenario?.steps[r.index];
+    const mark = !r.ran ? "-" : r.ok ? "ok" : "FAIL";
+    const what = describe(step, r);
+    const got = r.ran ? outcome(r) : "(not run)";
+    lines.push(`${String(r.index).padStart(width)} ${mark.padEnd(4)} ${what}${got ? `: ${got}` : ""}`);
+    for (const f of r.failures) lines.push(`${" ".repeat(width)}      unmet: ${f}`);
+  }
+  if (result.oops) {
+    const o = result.oops;
+    const where = o.file ? ` at ${o.file}:${o.line ?? 0}:${o.column ?? 0}` : "";
+    const step = o.step >= 0 ? ` (step ${o.step})` : "";
+    lines.push(`${result.status === "timeout" ? "timeout" : "oops"}${step}: ${o.message}${where}`);
+  }
+  const log = result.dmesg.filter(l => !result.oops || l !== result.oops.message);
+  if (log.length) {
+    lines.push("dmesg:");
+    for (const l of log) lines.push(`  ${l}`);
+  }
+  const failed = result.steps.filter(s => s.ran && !s.ok).length;
+  lines.push(result.ok ? `${result.scenario}: every expectation held`
+    : `${result.scenario}: ${result.status !== "ok" ? result.status : `${failed} step${failed === 1 ? "" : "s"} with unmet expectations`}`);
+  return lines;
+}
