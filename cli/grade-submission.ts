@@ -10,13 +10,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { EngineError, Report, RunResult, Scenario } from "../engine/types.js";
-import type { Lesson, LessonSource, LoadResult, ScenarioValidator } from "../engine/lesson.js";
+import type { EngineError, Report } from "../engine/types.js";
+import type { Lesson, LessonSource, LoadResult } from "../engine/lesson.js";
 import { loadLesson } from "../engine/lesson.js";
 import type { GradeDeps } from "../engine/grade-submission.js";
 import { gradeSubmission } from "../engine/grade-submission.js";
 import { gradeLesson } from "../engine/grade.js";
+import { validateScenario } from "../engine/validate.js";
+import { compileDatastore, type AscModule } from "../engine/compile.js";
 import { addInstructorChecks, type ChecksSource } from "../engine/report/instructor-checks.js";
+import { runScenarios } from "./node-runner.js";
+import { loadKernel } from "./node-paths.js";
 
 /** The package root (…/prefault), found from this file in dist/cli/ or cli/. */
 export const PACKAGE_ROOT = (() => {
@@ -84,57 +88,33 @@ export function readLessonSource(dir: string): { ok: true; source: LessonSource 
   };
 }
 
-let scenarioValidator: ScenarioValidator | null | undefined;
-
-/** engine/validate.ts's validateScenario when it is built, else null (shape checks only). */
-export async function getScenarioValidator(): Promise<ScenarioValidator | null> {
-  if (scenarioValidator === undefined) {
-    const path = "../engine/validate.js";
-    try {
-      const m = await import(path) as { validateScenario?: ScenarioValidator };
-      scenarioValidator = typeof m.validateScenario === "function" ? m.validateScenario : null;
-    } catch { scenarioValidator = null; }
-  }
-  return scenarioValidator;
-}
-
 /** Loads and validates the lesson in folder `dir`. */
-export async function loadLessonDir(dir: string): Promise<LoadResult | { ok: false; error: EngineError }> {
+export function loadLessonDir(dir: string): LoadResult | { ok: false; error: EngineError } {
   const src = readLessonSource(dir);
   if (!src.ok) return src;
-  return loadLesson(src.source, (await getScenarioValidator()) ?? undefined);
+  return loadLesson(src.source, validateScenario);
 }
 
 // ---- compiling and running in Node ----------------------------------------------------------
 
-interface NodeRunnerModule {
-  runScenarios(kernel: WebAssembly.Module, learner: Uint8Array, scenarios: Scenario[],
-               opts: { deadlineMs?: number; sourceMap?: string }): Promise<RunResult[] | EngineError>;
-}
-
 export interface NodeDepsOptions {
-  /** per-scenario deadline for a handler that never returns (ms) */
+  /** per-scenario deadline for a handler that never returns (ms); default 2000 */
   deadlineMs?: number;
-  /** the kernel build to link against; default build/kernel.debug.wasm, else build/kernel.wasm */
-  kernelPath?: string;
 }
 
 /** GradeDeps for Node: compileDatastore with the real asc, and the worker-thread runner with
- *  the prebuilt kernel. Throws when the kernel build or the runner is missing (a broken install:
- *  callers report it and exit 2). */
+ *  the prebuilt kernel (build/kernel.wasm, else build/kernel.debug.wasm). Throws when the
+ *  kernel is not built (callers report it and exit 2). */
 export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps> {
-  const kernelPath = o.kernelPath ?? [join(PACKAGE_ROOT, "build", "kernel.debug.wasm"), join(PACKAGE_ROOT, "build", "kernel.wasm")]
-    .find(p => existsSync(p));
-  if (!kernelPath || !existsSync(kernelPath)) throw new Error("no kernel build (build/kernel.wasm): run `npm run build` first");
-  const kernel = new WebAssembly.Module(readFileSync(kernelPath));
+  let k = loadKernel(false);
+  if (!k.ok) { const d = loadKernel(true); if (d.ok) k = d; }
+  if (!k.ok) throw new Error(k.message);
+  const kernel = k.module;
   const asc = (await import("assemblyscript/asc")).default;
-  const { compileDatastore } = await import("../engine/compile.js");
-  const runnerPath = "./node-runner.js";
-  const runner = await import(runnerPath) as NodeRunnerModule;
   return {
-    compile: files => compileDatastore(asc as unknown as Parameters<typeof compileDatastore>[0], files),
-    run: (wasm, scenarios, opts) => runner.runScenarios(kernel, wasm, scenarios,
-      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap }),
+    compile: files => compileDatastore(asc as unknown as AscModule, files),
+    run: (wasm, scenarios, opts) => runScenarios(kernel, wasm, scenarios,
+      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap, learnerFile: "datastore.ts" }),
   };
 }
 
@@ -189,7 +169,7 @@ export function readChecksSource(dir: string): { ok: true; source: ChecksSource 
 
 export interface Grader { lesson: Lesson; deps: GradeDeps; maxScore: number }
 
-/** Loads a lesson (with an instructor's checks folder laid over it) and the Node deps, once per
+/** Loads a lesson (plus an instructor's checks folder) and the Node deps, once per
  *  worker. {ok:false} with a message for an unknown lesson, an invalid lesson or a broken build. */
 export async function loadGrader(o: GraderOptions): Promise<{ ok: true; grader: Grader } | { ok: false; message: string }> {
   const lessonsDir = o.lessonsDir ?? DEFAULT_LESSONS_DIR;
@@ -199,15 +179,15 @@ export async function loadGrader(o: GraderOptions): Promise<{ ok: true; grader: 
   }
   const src = readLessonSource(dir);
   if (!src.ok) return { ok: false, message: src.error.message };
+  let source = src.source;
   if (o.checksDir) {
-    // the instructor's checks.json + scenarios/ added to the lesson's (engine/report/instructor-checks.ts)
     const extra = readChecksSource(o.checksDir);
     if (!extra.ok) return { ok: false, message: `--checks: ${extra.message}` };
-    const merged = addInstructorChecks(src.source, extra.source);
+    const merged = addInstructorChecks(source, extra.source);
     if (!merged.ok) return { ok: false, message: `--checks: ${merged.error.message}` };
-    src.source = merged.source;
+    source = merged.source;
   }
-  const l = loadLesson(src.source, (await getScenarioValidator()) ?? undefined);
+  const l = loadLesson(source, validateScenario);
   if (!l.ok) return { ok: false, message: `lesson ${o.lesson}: ${l.error.message}` };
   let deps: GradeDeps;
   try { deps = await nodeGradeDeps({ deadlineMs: o.deadlineMs }); }
