@@ -1,124 +1,243 @@
-// cli/commands/grade-all.ts: `prefault grade-all`, a whole class in one command.
+// cli/commands/grade-all.ts: `prefault grade-all`, a whole class in one command, and the
+// grading pool it (and `prefault grade`, through gradeIsolated) grades in.
 //
 //   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json]
-//                      [--shard K/N] [--checks DIR] [--deadline-ms MS]
+//                      [--shard K/N] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]
 //
 //   SUBMISSIONS_DIR/
 //     alice/datastore.ts     one folder per student; the folder's name is the student
 //     bob/datastore.ts
 //
-// Each submission is graded by the same function as `prefault grade` (gradeFolder() below, in a
-// worker thread), so a student gets the same report alone or in a batch. N worker threads each
-// keep their compiler warm and take the next folder when done; a worker that does not answer
-// within the deadline (a compile that never ends) is terminated, the submission recorded as an
-// error, and a fresh worker takes its place. --shard K/N grades only the K-th of N slices of the
-// sorted folder list, for a CI matrix; `prefault merge-reports` joins the slices.
+//   main thread ── GradePool ──┬─ worker 1: lesson loaded, asc warm ─ runner worker (deadline)
+//                              └─ worker N: ...
 //
-// This file is also the worker's entry: started with workerData.prefaultGradeAll it serves
+// Each worker grades with cli/grade-submission.ts (gradeFolder / gradeSubmission), so a student
+// gets the same report alone or in a batch. A worker that does not answer within the deadline
+// (a compile that never ends), exits (asc calls process.exit when it crashes) or runs out of
+// memory is terminated, the submission gets an error report, and a fresh worker takes its place.
+// --shard K/N grades only the K-th of N slices of the sorted folder list, for a CI matrix;
+// `prefault merge-reports` joins the slices.
+//
+// This file is also the workers' entry: started with workerData.prefaultGradeAll it serves
 // grading requests instead of exporting a command.
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Report } from "../../engine/types.js";
+import type { EngineError, Report } from "../../engine/types.js";
+import type { Lesson } from "../../engine/lesson.js";
+import { gradeLesson } from "../../engine/grade.js";
+import { gradeSubmission } from "../../engine/grade-submission.js";
 import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../../engine/report/batch.js";
 import { emitCsv } from "../../engine/report/csv.js";
 import { fmtPoints } from "../../engine/report/util.js";
 import { gradeFolder, loadGrader, type GraderOptions } from "../grade-submission.js";
 
-/** A grading request to a worker and its answer. */
-type Request = { id: number; student: string; dir: string };
-type Answer = { id: number; report: Report } | { ready: true; max_score: number } | { fatal: string };
+/** One submission: a folder holding the lesson's editable files, or the files themselves. */
+export type Submission = { dir: string } | { files: Record<string, string> };
 
-/** Default time a worker may spend on one submission before it is terminated (compile + every
- *  scenario, each of which also has its own, shorter deadline). */
-const DEFAULT_SUBMISSION_DEADLINE_MS = 60_000;
+type Request = { id: number; sub: Submission };
+type Answer =
+  | { id: number; report: Report }
+  | { id: number; phase: "compile" | "run" }
+  | { ready: true; lesson: Lesson }
+  | { fatal: string };
 
-interface PoolOptions extends GraderOptions {
+/** Default time one submission may take in all (compile + every scenario; each scenario also
+ *  has the runner's own, shorter deadline). */
+export const DEFAULT_SUBMISSION_DEADLINE_MS = 120_000;
+/** Default time one compile may take (a few-line generic can make asc run for minutes). */
+export const DEFAULT_COMPILE_DEADLINE_MS = 20_000;
+
+export interface PoolOptions extends GraderOptions {
+  /** worker threads, >= 1 */
   jobs: number;
-  deadlineMs: number;
-  onProgress?: (done: number, total: number) => void;
+  /** per submission (compile and every scenario), ms */
+  submissionDeadlineMs?: number;
+  /** per compile, ms */
+  compileDeadlineMs?: number;
 }
 
-/** Grades every (student, folder) pair in `jobs` worker threads and returns the reports, in the
- *  order given. A worker crash or a deadline overrun gives that student an error report; it
- *  never fails the batch. Rejects only when no worker can start at all (e.g. an unknown lesson). */
-export async function gradeInWorkers(subs: { student: string; dir: string }[], o: PoolOptions): Promise<Report[]> {
-  const reports: (Report | undefined)[] = new Array(subs.length);
-  let next = 0, done = 0, maxScore = 0;
-  const total = subs.length;
-  const url = new URL(import.meta.url);
-  const data = { prefaultGradeAll: true, lesson: o.lesson, checksDir: o.checksDir ?? null, lessonsDir: o.lessonsDir ?? null };
+/** A set of grading worker threads, each with the lesson loaded and its compiler warm. grade()
+ *  hands a submission to the next free worker and resolves with its Report; it never rejects
+ *  for a submission's sake: a worker that crashes (asc calls process.exit on an internal
+ *  crash), runs out of memory or overruns a deadline is terminated, the submission gets an
+ *  error report, and a fresh worker takes its place. Callers: grade-all, gradeIsolated(). */
+export class GradePool {
+  private readonly deadlineMs: number;
+  private readonly compileDeadlineMs: number;
+  private readonly idle: Worker[] = [];
+  private readonly waiting: { res: (w: Worker) => void; rej: (e: Error) => void }[] = [];
+  private readonly live = new Set<Worker>();
+  private starting = 0;
+  private nextId = 0;
+  private lesson: Lesson | undefined;
+  private fatal: Error | undefined;
+  private closed = false;
 
-  function finish(i: number, r: Report): void {
-    if (reports[i] !== undefined) return;
-    reports[i] = r; done++;
-    o.onProgress?.(done, total);
+  constructor(private readonly o: PoolOptions) {
+    this.deadlineMs = o.submissionDeadlineMs ?? DEFAULT_SUBMISSION_DEADLINE_MS;
+    this.compileDeadlineMs = o.compileDeadlineMs ?? DEFAULT_COMPILE_DEADLINE_MS;
   }
 
-  // one worker slot: starts a worker, feeds it submissions until none are left, replaces it when
-  // it dies or overruns; resolves when the queue is empty
-  function slot(): Promise<void> {
-    return new Promise<void>((resolveSlot, rejectSlot) => {
-      let w: Worker, current = -1, timer: ReturnType<typeof setTimeout> | undefined, everReady = false;
-      const start = (): void => {
-        w = new Worker(url, { workerData: data, stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-        w.stdout.resume(); w.stderr.resume();   // a submission cannot print into the class report
-        w.on("message", (m: Answer) => {
-          if ("fatal" in m) { w.terminate(); rejectSlot(new Error(m.fatal)); return; }
-          if ("ready" in m) { everReady = true; maxScore = m.max_score; feed(); return; }
-          clearTimeout(timer);
-          finish(m.id, m.report);
-          current = -1;
-          feed();
-        });
-        w.on("error", () => undefined);
-        w.on("exit", () => {
-          clearTimeout(timer);
-          if (current >= 0) {
-            finish(current, errorReport(o.lesson, maxScore, "the grader stopped while grading this submission"));
-            current = -1;
-          }
-          if (next < total) {
-            if (!everReady) { rejectSlot(new Error("the grading worker could not start")); return; }
-            start();
-          } else resolveSlot();
-        });
-      };
-      const feed = (): void => {
-        if (next >= total) { w.terminate(); return; }
-        current = next++;
-        const req: Request = { id: current, student: subs[current].student, dir: subs[current].dir };
+  /** The lesson as the workers loaded it (once a worker is ready). */
+  get loadedLesson(): Lesson | undefined { return this.lesson; }
+
+  /** Grades one submission. Rejects only when no worker can start (unknown lesson, no build). */
+  async grade(sub: Submission): Promise<Report> {
+    const w = await this.acquire();
+    const id = this.nextId++;
+    return new Promise<Report>(resolveReport => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let phase: "start" | "compile" | "run" = "start";
+      const started = Date.now();
+      // (re)arms the deadline of the current phase: a compile gets the compile deadline, and
+      // nothing outlives the submission's total
+      const arm = (): void => {
+        clearTimeout(timer);
+        const left = this.deadlineMs - (Date.now() - started);
+        const compiling = phase === "compile" && this.compileDeadlineMs < left;
         timer = setTimeout(() => {
-          finish(req.id, errorReport(o.lesson, maxScore,
-            `grading took longer than ${o.deadlineMs} ms (a compile or a scenario that never ends) and was stopped`));
-          current = -1;
-          w.terminate();   // exit handler starts a fresh worker for the rest
-        }, o.deadlineMs);
-        w.postMessage(req);
+          const error: EngineError = compiling
+            ? { kind: "timeout", ms: this.compileDeadlineMs, message: `compiling took longer than ${this.compileDeadlineMs} ms and was stopped` }
+            : { kind: "timeout", ms: this.deadlineMs, message: `grading took longer than ${this.deadlineMs} ms and was stopped` };
+          finish(this.failed(error), true);
+        }, Math.max(1, compiling ? this.compileDeadlineMs : left));
       };
-      start();
+      const finish = (r: Report, kill: boolean): void => {
+        clearTimeout(timer);
+        w.off("message", onMessage); w.off("exit", onExit);
+        if (kill) this.discard(w); else this.release(w);
+        resolveReport(r);
+      };
+      const onMessage = (m: Answer): void => {
+        if (!("id" in m) || m.id !== id) return;
+        if ("phase" in m) { phase = m.phase; arm(); return; }
+        finish(m.report, false);
+      };
+      const onExit = (code: number): void => finish(this.failed({ kind: "internal",
+        message: `the grader stopped (exit code ${code}) while ${phase === "compile" ? "compiling" : "grading"} this submission` }), true);
+      w.on("message", onMessage); w.on("exit", onExit);
+      arm();
+      w.postMessage({ id, sub } satisfies Request);
     });
   }
 
-  const n = Math.max(1, Math.min(o.jobs, total));
-  await Promise.all(Array.from({ length: total === 0 ? 0 : n }, slot));
-  return reports.map((r, i) => r ?? errorReport(o.lesson, maxScore, `not graded: ${subs[i].student}`));
+  /** Terminates every worker; grade() may not be called afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const ws = [...this.live];
+    this.live.clear(); this.idle.length = 0;
+    await Promise.all(ws.map(w => w.terminate()));
+  }
+
+  // an error report in the lesson's shape (every check "error"), as gradeLesson makes for a
+  // compile error, so a stopped submission reads like any other that could not run
+  private failed(error: EngineError): Report {
+    if (this.lesson) return gradeLesson(this.lesson, { ok: false, error });
+    return errorReport(this.o.lesson, 0, error.message);
+  }
+
+  private acquire(): Promise<Worker> {
+    if (this.fatal) return Promise.reject(this.fatal);
+    const w = this.idle.pop();
+    if (w) return Promise.resolve(w);
+    const p = new Promise<Worker>((res, rej) => this.waiting.push({ res, rej }));
+    if (this.live.size + this.starting < this.o.jobs) this.spawn();
+    return p;
+  }
+
+  private release(w: Worker): void {
+    const next = this.waiting.shift();
+    if (next) next.res(w); else this.idle.push(w);
+  }
+
+  private discard(w: Worker): void {
+    this.live.delete(w);
+    void w.terminate().catch(() => undefined);
+    if (!this.closed && this.waiting.length > this.starting) this.spawn();
+  }
+
+  private spawn(): void {
+    this.starting++;
+    const data = { prefaultGradeAll: true, lesson: this.o.lesson, checksDir: this.o.checksDir ?? null,
+      lessonsDir: this.o.lessonsDir ?? null, deadlineMs: this.o.deadlineMs ?? null };
+    const w = new Worker(new URL(import.meta.url), { workerData: data, stdout: true, stderr: true });
+    w.stdout.resume(); w.stderr.resume();   // whatever asc or a submission prints stays out of reports
+    const off = (): void => { w.off("message", onMessage); w.off("exit", onExit); };
+    const onMessage = (m: Answer): void => {
+      if ("fatal" in m) { off(); this.starting--; void w.terminate(); this.startFailed(new Error(m.fatal)); return; }
+      if ("ready" in m) {
+        off(); this.starting--;
+        if (this.closed) { void w.terminate(); return; }
+        this.lesson ??= m.lesson;
+        this.live.add(w);
+        this.release(w);
+      }
+    };
+    const onExit = (code: number): void => { off(); this.starting--; this.startFailed(new Error(`the grading worker could not start (exit code ${code})`)); };
+    w.on("message", onMessage); w.on("exit", onExit); w.on("error", () => undefined);
+  }
+
+  // a worker did not start: when none is alive or starting, no submission can be graded
+  private startFailed(e: Error): void {
+    if (this.live.size > 0 || this.starting > 0) return;
+    this.fatal = e;
+    for (const w of this.waiting.splice(0)) w.rej(e);
+  }
+}
+
+/** Grades one submission in a fresh one-worker pool: a compile or a run that never ends, or a
+ *  compiler that calls process.exit, cannot take the caller down. The report is the one
+ *  grade-all gives for the same files. For `prefault grade`. */
+export async function gradeIsolated(o: Omit<PoolOptions, "jobs">, sub: Submission): Promise<Report> {
+  const pool = new GradePool({ ...o, jobs: 1 });
+  try { return await pool.grade(sub); } finally { await pool.close(); }
+}
+
+/** Grades every submission with `jobs` workers; reports in the order given. onProgress is
+ *  called after each. Rejects only when no worker can start. */
+export async function gradeAll(subs: { student: string; sub: Submission }[], o: PoolOptions,
+                               onProgress?: (done: number, total: number) => void): Promise<Report[]> {
+  const pool = new GradePool(o);
+  let done = 0;
+  try {
+    return await Promise.all(subs.map(async s => {
+      const r = await pool.grade(s.sub);
+      onProgress?.(++done, subs.length);
+      return r;
+    }));
+  } finally { await pool.close(); }
 }
 
 // ---- worker side ----------------------------------------------------------------------------
 
 async function serve(): Promise<void> {
   const port = parentPort!;
-  const d = workerData as { lesson: string; checksDir: string | null; lessonsDir: string | null };
-  const g = await loadGrader({ lesson: d.lesson, checksDir: d.checksDir ?? undefined, lessonsDir: d.lessonsDir ?? undefined });
+  const d = workerData as { lesson: string; checksDir: string | null; lessonsDir: string | null; deadlineMs: number | null };
+  const g = await loadGrader({ lesson: d.lesson, checksDir: d.checksDir ?? undefined, lessonsDir: d.lessonsDir ?? undefined,
+    deadlineMs: d.deadlineMs ?? undefined });
   if (!g.ok) { port.postMessage({ fatal: g.message } satisfies Answer); return; }
+  let current = -1;
+  const compile = g.grader.deps.compile;
+  // report the phase, so the pool can give a compile its own deadline
+  g.grader.deps.compile = async files => {
+    port.postMessage({ id: current, phase: "compile" } satisfies Answer);
+    try { return await compile(files); } finally { port.postMessage({ id: current, phase: "run" } satisfies Answer); }
+  };
   port.on("message", async (req: Request) => {
-    const report = await gradeFolder(g.grader, req.dir);
+    current = req.id;
+    let report: Report;
+    try {
+      report = "dir" in req.sub ? await gradeFolder(g.grader, req.sub.dir)
+        : await gradeSubmission(g.grader.lesson, req.sub.files, g.grader.deps);
+    } catch (e) {
+      report = gradeLesson(g.grader.lesson, { ok: false, error: { kind: "internal", message: `grader error: ${(e as Error)?.message ?? e}` } });
+    }
     port.postMessage({ id: req.id, report } satisfies Answer);
   });
-  port.postMessage({ ready: true, max_score: g.grader.maxScore } satisfies Answer);
+  port.postMessage({ ready: true, lesson: g.grader.lesson } satisfies Answer);
 }
 
 if (!isMainThread && (workerData as { prefaultGradeAll?: boolean } | null)?.prefaultGradeAll) {
@@ -129,11 +248,12 @@ if (!isMainThread && (workerData as { prefaultGradeAll?: boolean } | null)?.pref
 
 interface Args {
   lesson?: string; dir?: string; jobs: number; out?: string; shard?: string; checks?: string;
-  lessonsDir?: string; deadlineMs: number;
+  lessonsDir?: string; deadlineMs: number; compileDeadlineMs: number;
 }
 
 function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; message: string } {
-  const a: Args = { jobs: Math.max(1, Math.min(availableParallelism(), 8)), deadlineMs: DEFAULT_SUBMISSION_DEADLINE_MS };
+  const a: Args = { jobs: Math.max(1, Math.min(availableParallelism(), 8)), deadlineMs: DEFAULT_SUBMISSION_DEADLINE_MS,
+    compileDeadlineMs: DEFAULT_COMPILE_DEADLINE_MS };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = (): string | undefined => argv[++i];
@@ -144,6 +264,7 @@ function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; mess
     else if (k === "--checks") a.checks = val();
     else if (k === "--lessons-dir") a.lessonsDir = val();
     else if (k === "--deadline-ms") a.deadlineMs = Number(val());
+    else if (k === "--compile-deadline-ms") a.compileDeadlineMs = Number(val());
     else if (k.startsWith("-")) return { ok: false, message: `unknown option ${k}` };
     else if (a.dir === undefined) a.dir = k;
     else return { ok: false, message: `one SUBMISSIONS_DIR only (got ${a.dir} and ${k})` };
@@ -152,6 +273,7 @@ function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; mess
   if (!a.dir) return { ok: false, message: "SUBMISSIONS_DIR is required" };
   if (!Number.isInteger(a.jobs) || a.jobs < 1) return { ok: false, message: "--jobs must be a positive integer" };
   if (!Number.isFinite(a.deadlineMs) || a.deadlineMs < 100) return { ok: false, message: "--deadline-ms must be at least 100" };
+  if (!Number.isFinite(a.compileDeadlineMs) || a.compileDeadlineMs < 100) return { ok: false, message: "--compile-deadline-ms must be at least 100" };
   if (a.shard !== undefined && parseShard(a.shard) === null) return { ok: false, message: `--shard must be K/N with 1 <= K <= N (got ${a.shard})` };
   if (a.out !== undefined && !/\.(csv|json)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv or .json" };
   return { ok: true, args: a };
@@ -173,7 +295,7 @@ function progressBar(): { update(done: number, total: number): void; end(): void
 export const command = {
   name: "grade-all",
   summary: "grade every submission folder of a class, in parallel (CSV or JSON per student)",
-  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json] [--shard K/N] [--checks DIR] [--deadline-ms MS]",
+  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json] [--shard K/N] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]",
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade-all: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -193,10 +315,10 @@ export const command = {
     const bar = progressBar();
     let reports: Report[];
     try {
-      reports = await gradeInWorkers(subs, {
-        lesson: a.lesson!, checksDir: a.checks, lessonsDir: a.lessonsDir, jobs: a.jobs, deadlineMs: a.deadlineMs,
-        onProgress: (d, t) => bar.update(d, t),
-      });
+      reports = await gradeAll(subs.map(s => ({ student: s.student, sub: { dir: s.dir } })), {
+        lesson: a.lesson!, checksDir: a.checks, lessonsDir: a.lessonsDir, jobs: a.jobs,
+        submissionDeadlineMs: a.deadlineMs, compileDeadlineMs: a.compileDeadlineMs,
+      }, (d, t) => bar.update(d, t));
     } catch (e) {
       bar.end();
       process.stderr.write(`grade-all: ${(e as Error).message}\n`);
