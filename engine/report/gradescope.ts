@@ -9,6 +9,7 @@ import type { Report } from "../types.js";
 import type { EmitOptions } from "./options.js";
 import { errorLines, round4 } from "./util.js";
 import { emitText } from "./text.js";
+import { capReport } from "./cap.js";
 
 interface GsTest {
   name: string; number: string; score: number; max_score: number;
@@ -17,7 +18,8 @@ interface GsTest {
 }
 
 /** results.json text (pretty JSON, trailing newline). opts are unused: visibility does it. */
-export function emitGradescope(report: Report, _opts: EmitOptions = {}): string {
+export function emitGradescope(full: Report, _opts: EmitOptions = {}): string {
+  const report = capReport(full);
   const tests: GsTest[] = report.tests.map((t, i) => {
     const g: GsTest = {
       name: t.name, number: String(i + 1), score: round4(t.score), max_score: round4(t.max_score),

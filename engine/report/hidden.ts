@@ -6,6 +6,7 @@
 // what the check looks for. Gradescope hides by its own `visibility` field instead (gradescope.ts).
 
 import type { Report, TestResult } from "../types.js";
+import { capReport } from "./cap.js";
 
 /** The neutral message that replaces a hidden check's details in student-facing output. */
 export const HIDDEN_MESSAGE = "hidden check: details are shown after the due date";
@@ -19,9 +20,11 @@ export function studentView(t: TestResult, reveal: boolean): TestResult {
   return out;
 }
 
-/** The report with every hidden test passed through studentView(). Called by the emitters that
- *  have no visibility field of their own. Does not modify its argument. */
+/** The report as an emitter may print it: messages capped (cap.ts), and every hidden test passed
+ *  through studentView() unless `reveal`. Called by the emitters that have no visibility field
+ *  of their own. Does not modify its argument. */
 export function redactReport(report: Report, reveal: boolean): Report {
-  if (reveal) return report;
-  return { ...report, tests: report.tests.map(t => studentView(t, false)) };
+  const r = capReport(report);
+  if (reveal) return r;
+  return { ...r, tests: r.tests.map(t => studentView(t, false)) };
 }

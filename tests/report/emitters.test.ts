@@ -220,3 +220,15 @@ test("formats: names, aliases and unknown names", () => {
   assert.equal(parseFormat("csv"), null);
   assert.throws(() => emitReport(mixedReport(), "nope"), /unknown format/);
 });
+
+test("every format: a submission cannot blow up the report (messages and errors capped)", () => {
+  const r = mixedReport();
+  r.tests[1].message = "A".repeat(1_000_000);
+  r.errors = Array.from({ length: 5000 }, (_, i) => ({ message: `error ${i} ` + "B".repeat(10_000) }));
+  for (const f of FORMATS) {
+    const out = emitReport(r, f, { reveal: true });
+    assert.ok(out.length < 300_000, `${f}: ${out.length} characters`);
+  }
+  assert.match(emitReport(r, "text"), /more characters cut/);
+  assert.match(emitReport(r, "text"), /and 4951 more errors/);
+});
