@@ -1,0 +1,116 @@
+// bench/main.ts: `npm run bench`. Prints figures and ratios against baselines measured in the
+// same process; never fails on time. Targets (2-core reference box):
+//   warm compile + link + run   <= 1.3 x a bare asc compile of an empty module
+//   simulated vDSO calls        >= 20 M per second (1,000,000-iteration clock_gettime loop)
+import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { join } from "node:path";
+import type { AscModule } from "../engine/compile.js";
+import { clearCompileCache, compileDatastore } from "../engine/compile.js";
+import type { RunResult, Scenario } from "../engine/types.js";
+import { loadKernel, PACKAGE_ROOT } from "../cli/node-paths.js";
+import { NodeRunner } from "../cli/node-runner.js";
+import { fmt, line, summarize, time } from "./stats.js";
+import { DATASTORE_POST } from "../tests/unit/fixtures.js";
+
+type RunScenario = (k: WebAssembly.Module, l: WebAssembly.Module, s: Scenario, o?: { sourceMap?: string }) => RunResult;
+
+const EMPTY = "export function f(): i32 { return 1; }\n";
+const N = Number(process.env.PREFAULT_BENCH_N ?? 15);
+
+// a bare asc compile of `src` with the learner's flags, in memory
+async function bareCompile(asc: AscModule, src: string): Promise<void> {
+  const { error } = await asc.main(["empty.ts", "--outFile", "e.wasm", "--noColors", "--runtime", "stub", "-O0", "--debug", "--sourceMap"], {
+    readFile: (f: string) => f === "empty.ts" ? src : null, writeFile: () => undefined, listFiles: () => [],
+    stdout: { write: () => true }, stderr: { write: () => true },
+  });
+  if (error) throw error;
+}
+
+function loop(n: number): Scenario {
+  return { name: "loop", steps: [
+    { op: "spawn", task: "a" },
+    { op: "mlockall", task: "a", flags: ["MCL_CURRENT"] },
+    { op: "clock_gettime", task: "a", clock: "CLOCK_MONOTONIC", repeat: n },
+  ] };
+}
+
+const FIRST: Scenario = { name: "first-fault", steps: [
+  { op: "spawn", task: "a" }, { op: "clock_gettime", task: "a", clock: "CLOCK_MONOTONIC" }] };
+
+async function main(): Promise<void> {
+  process.stdout.write(`Prefault benchmarks (node ${process.version}, n=${N}, median (min–max))\n\n`);
+  const t0 = performance.now();
+  const asc = (await import("assemblyscript/asc")).default as unknown as AscModule;
+  line("import assemblyscript/asc", `${(performance.now() - t0).toFixed(0)} ms`);
+
+  // ---- compile -----------------------------------------------------------------------------
+  process.stdout.write("\ncompile\n");
+  const tc = performance.now();
+  const cold = await compileDatastore(asc, { "datastore.ts": DATASTORE_POST });
+  const coldMs = performance.now() - tc;
+  if (!cold.ok) throw new Error(cold.error.message);
+  line("learner compile, cold (first in process)", `${coldMs.toFixed(1)} ms`);
+  for (let i = 0; i < 3; i++) await bareCompile(asc, EMPTY);   // P14: warm the compiler up
+  const bare = await time(N, () => bareCompile(asc, EMPTY), 2);
+  line("bare asc compile of an empty module (baseline)", fmt(bare));
+  const warm = await time(N, async () => { clearCompileCache(); await compileDatastore(asc, { "datastore.ts": DATASTORE_POST }); }, 2);
+  line("learner compile, warm (cache cleared)", `${fmt(warm)}  = ${(warm.median / bare.median).toFixed(2)} x bare`);
+  const cached = await time(N, () => compileDatastore(asc, { "datastore.ts": DATASTORE_POST }));
+  line("learner compile, unchanged source (cache hit)", fmt(cached));
+
+  // ---- link + run ----------------------------------------------------------------------------
+  const k = loadKernel();
+  let runScenario: RunScenario | undefined;
+  try { runScenario = ((await import("../engine/machine.js" as string)) as { runScenario: RunScenario }).runScenario; } catch { /* not built */ }
+  if (!k.ok || !runScenario) {
+    process.stdout.write(`\n(no kernel build or engine/machine.js: ${!k.ok ? k.message : "machine missing"}; skipping run benchmarks)\n`);
+    return;
+  }
+  const learner = new WebAssembly.Module(cold.wasm as Uint8Array<ArrayBuffer>);
+  process.stdout.write("\nlink and run (in process)\n");
+  const link = await time(N, () => runScenario!(k.module, learner, { name: "spawn", steps: [{ op: "spawn", task: "a" }] }), 3);
+  line("link + instantiate + spawn (1-step scenario)", fmt(link));
+  const first = await time(N, () => runScenario!(k.module, learner, FIRST), 3);
+  line("first-fault scenario (link + 2 steps)", fmt(first));
+  const pipeline = await time(N, async () => {
+    clearCompileCache();
+    const c = await compileDatastore(asc, { "datastore.ts": DATASTORE_POST });
+    if (!c.ok) throw new Error(c.error.message);
+    runScenario!(k.module, new WebAssembly.Module(c.wasm as Uint8Array<ArrayBuffer>), FIRST);
+  }, 2);
+  const ratio = pipeline.median / bare.median;
+  line("warm compile + link + run", `${fmt(pipeline)}  = ${ratio.toFixed(2)} x bare (target <= 1.3)`);
+
+  process.stdout.write("\nsimulated vDSO calls\n");
+  const ITER = 1_000_000;
+  runScenario(k.module, learner, loop(10_000));   // tier-up (P18)
+  const loopT = await time(5, () => { const r = runScenario!(k.module, learner, loop(ITER)); if (r.status !== "ok") throw new Error(r.status); }, 1);
+  const base = await time(5, () => runScenario!(k.module, learner, loop(1)), 1);
+  const perSec = ITER / ((loopT.median - base.median) / 1000);
+  line(`${ITER.toLocaleString("en")}-iteration clock_gettime scenario`, fmt(loopT));
+  line("same scenario with 1 iteration (baseline)", fmt(base));
+  line("simulated clock_gettime calls per second", `${(perSec / 1e6).toFixed(1)} M/s (target >= 20 M/s)`);
+
+  process.stdout.write("\nworker runner\n");
+  const runner = new NodeRunner();
+  const tw = performance.now();
+  await runner.run(k.module, learner, FIRST, { deadlineMs: 10000 });
+  line("first scenario in a new worker (spawn + run)", `${(performance.now() - tw).toFixed(1)} ms`);
+  const inWorker = await time(N, () => runner.run(k.module, learner, FIRST, { deadlineMs: 10000 }), 2);
+  line("scenario in the warm worker (round trip)", `${fmt(inWorker)}  = ${(inWorker.median / first.median).toFixed(2)} x in process`);
+  await runner.close();
+
+  // ---- the whole CLI process -----------------------------------------------------------------
+  process.stdout.write("\nprefault run (whole process)\n");
+  const bin = join(PACKAGE_ROOT, "bin", "prefault.js");
+  const scenario = join(PACKAGE_ROOT, "scenarios", "01-first-fault.json");
+  const proc = (args: string[]) => () => { const r = spawnSync(process.execPath, args, { stdio: "ignore" }); if (r.status === null) throw new Error("killed"); };
+  const nodeOnly = await time(5, proc(["-e", "0"]), 1);
+  line("node -e 0 (baseline)", fmt(nodeOnly));
+  const whole = await time(5, proc([bin, "run", scenario]), 1);
+  line("prefault run scenarios/01-first-fault.json", `${fmt(whole)}  = ${(whole.median / nodeOnly.median).toFixed(1)} x node startup`);
+  void summarize;
+}
+
+await main();
