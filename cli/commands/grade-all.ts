@@ -32,10 +32,11 @@ import { gradeSubmission } from "../../engine/grade-submission.js";
 import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../../engine/report/batch.js";
 import { emitCsv } from "../../engine/report/csv.js";
 import { fmtPoints } from "../../engine/report/util.js";
-import { gradeFolder, loadGrader, type GraderOptions } from "../grade-submission.js";
+import { gradeFolder, loadGrader, readSubmission, type GraderOptions } from "../grade-submission.js";
 
-/** One submission: a folder holding the lesson's editable files, or the files themselves. */
-export type Submission = { dir: string } | { files: Record<string, string> };
+/** One submission: a folder holding the lesson's editable files, the files themselves, or the
+ *  paths `prefault grade` was given (files or folders, read as cli/grade-submission.ts reads them). */
+export type Submission = { dir: string } | { files: Record<string, string> } | { paths: string[] };
 
 type Request = { id: number; sub: Submission };
 type Answer =
@@ -230,8 +231,13 @@ async function serve(): Promise<void> {
     current = req.id;
     let report: Report;
     try {
-      report = "dir" in req.sub ? await gradeFolder(g.grader, req.sub.dir)
-        : await gradeSubmission(g.grader.lesson, req.sub.files, g.grader.deps);
+      if ("dir" in req.sub) report = await gradeFolder(g.grader, req.sub.dir);
+      else if ("files" in req.sub) report = await gradeSubmission(g.grader.lesson, req.sub.files, g.grader.deps);
+      else {
+        const sub = readSubmission(g.grader.lesson, req.sub.paths);
+        report = sub.ok ? await gradeSubmission(g.grader.lesson, sub.files, g.grader.deps)
+          : gradeLesson(g.grader.lesson, { ok: false, error: { kind: "invalid", path: req.sub.paths.join(" "), message: sub.message } });
+      }
     } catch (e) {
       report = gradeLesson(g.grader.lesson, { ok: false, error: { kind: "internal", message: `grader error: ${(e as Error)?.message ?? e}` } });
     }

@@ -14,11 +14,10 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FORMATS, emitReport, parseFormat } from "../../engine/report/index.js";
-import { gradeSubmission } from "../../engine/grade-submission.js";
-import { DEFAULT_LESSONS_DIR, listLessonIds, loadGrader, readSubmission } from "../grade-submission.js";
-import { closeSharedRunner } from "../node-runner.js";
+import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
+import { gradeIsolated } from "./grade-all.js";
 
-interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; out?: string;
+interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
                  checks?: string; lessonsDir?: string; deadlineMs?: number }
 
 function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message: string } {
@@ -29,6 +28,7 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
     if (k === "--lesson") a.lesson = val();
     else if (k === "--format" || k === "-f") a.format = val() ?? "";
     else if (k === "--reveal") a.reveal = true;
+    else if (k === "--base64") a.base64 = true;
     else if (k === "--out" || k === "-o") a.out = val();
     else if (k === "--checks") a.checks = val();
     else if (k === "--lessons-dir") a.lessonsDir = val();
@@ -47,7 +47,7 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
 export const command = {
   name: "grade",
   summary: "compile a submission and grade it against a lesson's checks",
-  usage: `prefault grade --lesson ID FILE|DIR... [--format ${FORMATS.join("|")}] [--out FILE] [--reveal] [--checks DIR] [--deadline-ms MS]`,
+  usage: `prefault grade --lesson ID FILE|DIR... [--format ${FORMATS.join("|")}] [--out FILE] [--reveal] [--base64] [--checks DIR] [--deadline-ms MS]`,
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -57,17 +57,17 @@ export const command = {
       process.stderr.write(`grade: unknown lesson "${a.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ")})\n`);
       return 2;
     }
-    const g = await loadGrader({ lesson: a.lesson!, checksDir: a.checks, lessonsDir, deadlineMs: a.deadlineMs });
-    if (!g.ok) { process.stderr.write(`grade: ${g.message}\n`); return 2; }
-    const sub = readSubmission(g.grader.lesson, a.files);
-    if (!sub.ok) { process.stderr.write(`grade: ${sub.message}\n`); return 2; }
+    // graded in a worker (cli/commands/grade-all.ts GradePool): a compile that never ends or
+    // an asc crash (asc calls process.exit) becomes an error report, not a dead grader
+    let report;
     try {
-      const report = await gradeSubmission(g.grader.lesson, sub.files, g.grader.deps);
-      const text = emitReport(report, a.format, { reveal: a.reveal });
-      if (a.out) writeFileSync(a.out, text); else process.stdout.write(text);
-      return report.status === "pass" ? 0 : 1;
-    } finally {
-      await closeSharedRunner();
+      report = await gradeIsolated({ lesson: a.lesson!, checksDir: a.checks, lessonsDir, deadlineMs: a.deadlineMs }, { paths: a.files });
+    } catch (e) {
+      process.stderr.write(`grade: ${(e as Error).message}\n`);
+      return 2;
     }
+    const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64 });
+    if (a.out) writeFileSync(a.out, text); else process.stdout.write(text);
+    return report.status === "pass" ? 0 : 1;
   },
 };
