@@ -39,7 +39,8 @@ export interface CodeEditor {
   addRunAction(run: () => void): void;
   setTypings(definitions: string, header: string): void;
   focus(): void;
-  markerCount(owner?: string): number;
+  /** Markers currently shown (for tests): owner, file, 1-based line, message. */
+  markers(owner?: string): { owner: string; file: string; line: number; message: string }[];
 }
 
 function currentTheme(): string {
@@ -167,8 +168,9 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       void registerTypeScript(definitions, header);
     },
     focus: () => editor.focus(),
-    markerCount(owner) {
-      return monaco.editor.getModelMarkers(owner ? { owner } : {}).length;
+    markers(owner) {
+      return monaco.editor.getModelMarkers(owner ? { owner } : {}).map(m => ({
+        owner: m.owner, file: m.resource.path.replace(/^\//, ""), line: m.startLineNumber, message: m.message }));
     },
   };
   return api;

@@ -1,0 +1,96 @@
+// Browser stories of the Prefault sandbox, in real Chromium (three launches in all).
+// Each asserts what the learner sees: the Results region, its check rows, squiggles, messages.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { RunningServer } from "../../cli/commands/serve.js";
+import { repoRoot } from "../../cli/commands/serve.js";
+import { checkRows, getCode, launch, markers, openApp, runCount, serve, setCode, waitRun } from "./harness.js";
+
+const LESSON = "01-first-fault";
+const lessonFile = (p: string) => readFileSync(join(repoRoot(), "lessons", LESSON, p), "utf8");
+const SOLUTION = lessonFile("solution/datastore.ts");
+const STARTER = lessonFile("starter/datastore.ts");
+
+let server: RunningServer;
+before(async () => { server = await serve(); });
+after(async () => { await server?.close(); });
+
+test("solving lesson 1 turns every check green; Ctrl+Enter runs; the code survives a reload; a share link restores it in a fresh profile", async () => {
+  const b = await launch();
+  let link = "";
+  try {
+    const { page } = b;
+    await openApp(page, `${server.url}#lesson=${LESSON}`);
+    assert.equal(await getCode(page), STARTER, "a new learner starts from the starter");
+
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 1);
+    const before = await checkRows(page);
+    assert.ok(before.length > 0);
+    assert.ok(before.some(r => r.includes("failed")), `the starter fails a check: ${before.join(" | ")}`);
+
+    await setCode(page, SOLUTION);
+    await page.locator(".monaco-editor").first().click();
+    await page.keyboard.press("Control+Enter");
+    await waitRun(page, 2);
+    const rows = await checkRows(page);
+    assert.equal(rows.length, before.length);
+    for (const r of rows) assert.match(r, /: passed,/, r);
+    assert.match(await page.locator("#results-summary").innerText(), /All checks passed/);
+    assert.match(await page.getByRole("link", { name: /^1\./ }).innerText(), /1\./);
+
+    await page.reload();
+    await openApp(page, page.url());
+    assert.equal(await getCode(page), SOLUTION, "autosave restored the code after a reload");
+    assert.equal(await runCount(page), 0);
+
+    await page.getByRole("button", { name: "Share link" }).click();
+    link = await page.getByRole("textbox", { name: "Share link" }).inputValue();
+    assert.match(link, new RegExp(`#lesson=${LESSON}&v=1&code=`));
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+
+  const fresh = await launch();
+  try {
+    await openApp(fresh.page, link);
+    assert.equal(await getCode(fresh.page), SOLUTION, "the shared code is in the editor");
+    assert.match(await fresh.page.locator("#lesson-title").innerText(), /\S/);
+    assert.equal(await fresh.page.locator(`a[data-lesson="${LESSON}"]`).getAttribute("aria-current"), "page");
+    assert.deepEqual(fresh.errors, []);
+  } finally { await fresh.close(); }
+});
+
+test("a syntax error puts a squiggle on its line; an endless loop is stopped with a plain message and the page keeps working", async () => {
+  const b = await launch();
+  try {
+    const { page } = b;
+    await openApp(page, `${server.url}#lesson=${LESSON}`);
+    const lines = SOLUTION.split("\n");
+    const bad = lines.findIndex(l => /export function vvar_fault/.test(l)) + 2;    // 1-based line after it
+    lines.splice(bad - 1, 0, "  let broken = ;");
+    await setCode(page, lines.join("\n"));
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 1);
+    const asc = await markers(page, "asc");
+    assert.ok(asc.some(m => m.file === "datastore.ts" && m.line === bad), `a marker on line ${bad}: ${JSON.stringify(asc)}`);
+    await page.locator(".squiggly-error").first().waitFor({ timeout: 10_000 });
+    assert.match(await page.getByRole("region", { name: "Results" }).innerText(), /did not compile/);
+
+    const loop = SOLUTION.replace(/(export function vvar_fault\([^)]*\)[^{]*\{)/, "$1\n  while (true) {}");
+    assert.notEqual(loop, SOLUTION);
+    await setCode(page, loop);
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 2);
+    const alert = await page.getByRole("region", { name: "Results" }).getByRole("alert").innerText();
+    assert.match(alert, /vvar_fault\(\) did not return within \d+ ms: an endless loop\?/);
+    assert.equal(await getCode(page), loop, "the learner's code is untouched");
+
+    await setCode(page, SOLUTION);
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 3);
+    for (const r of await checkRows(page)) assert.match(r, /: passed,/, r);
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});
