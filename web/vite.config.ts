@@ -5,6 +5,7 @@
 import { defineConfig, type Plugin } from "vite";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { createHash } from "node:crypto";
 import { brotliCompress, gzip as gzipCb, constants, type BrotliOptions, type ZlibOptions } from "node:zlib";
 import { promisify } from "node:util";
 
@@ -45,6 +46,33 @@ function precompress(): Plugin {
   };
 }
 
+// Writes sw.js: a service worker that precaches every file of the build (so the sandbox works
+// offline once loaded) under a cache named after the build's file list. Network first for the
+// page itself, cache first for the hashed assets.
+function serviceWorker(): Plugin {
+  let outDir = "";
+  return {
+    name: "prefault-service-worker",
+    apply: "build",
+    configResolved(c) { outDir = resolve(c.root, c.build.outDir); },
+    closeBundle: { order: "pre", handler() {
+      const files: string[] = [];
+      const walk = (dir: string, rel: string) => {
+        for (const name of readdirSync(dir)) {
+          const p = join(dir, name);
+          if (statSync(p).isDirectory()) walk(p, rel + name + "/");
+          else if (!/\.(gz|br)$/.test(name) && name !== "sw.js") files.push(rel + name);
+        }
+      };
+      walk(outDir, "");
+      const version = createHash("sha256").update(files.sort().join("\n")).digest("hex").slice(0, 12);
+      writeFileSync(join(outDir, "sw.js"), readFileSync(resolve(here, "src/sw-template.js"), "utf8")
+        .replace("__PREFAULT_CACHE__", `prefault-${version}`)
+        .replace("__PREFAULT_FILES__", JSON.stringify(["./", ...files.map(f => "./" + f)])));
+    } },
+  };
+}
+
 export default defineConfig({
   root: here,
   base: "./",
@@ -62,6 +90,6 @@ export default defineConfig({
   },
   server: { fs: { allow: [resolve(here, "..")] } },
   optimizeDeps: { include: ["assemblyscript/asc", "comlink"] },
-  plugins: [precompress()],
+  plugins: [serviceWorker(), precompress()],
   logLevel: "warn",
 });

@@ -17,7 +17,7 @@ let server: RunningServer;
 before(async () => { server = await serve(); });
 after(async () => { await server?.close(); });
 
-test("solving lesson 1 turns every check green; Ctrl+Enter runs; the code survives a reload; a share link restores it in a fresh profile", async () => {
+test("solving lesson 1 turns every check green; Ctrl+Enter runs; the code survives a reload; it works offline; a share link restores it in a fresh profile", async () => {
   const b = await launch();
   let link = "";
   try {
@@ -49,6 +49,16 @@ test("solving lesson 1 turns every check green; Ctrl+Enter runs; the code surviv
     await page.getByRole("button", { name: "Share link" }).click();
     link = await page.getByRole("textbox", { name: "Share link" }).inputValue();
     assert.match(link, new RegExp(`#lesson=${LESSON}&v=1&code=`));
+
+    // offline once loaded: the service worker has precached the build
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await b.context.setOffline(true);
+    await page.reload();
+    await openApp(page, page.url());
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 1);
+    for (const r of await checkRows(page)) assert.match(r, /: passed,/, `offline: ${r}`);
+    await b.context.setOffline(false);
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 

@@ -267,6 +267,10 @@ compiler.ready.then(r => {
   $("toolchain").textContent = `AssemblyScript ${r.toolchain.asc} · Monaco ${versions.monaco} · built with Vite ${versions.vite}`;
   editor?.setTypings(r.definitions, headerText);
   pendingTypings = r.definitions;
+  // offline support, registered once the heavy loading is over so it does not compete with it
+  if ("serviceWorker" in navigator && location.protocol.startsWith("http") && !/[?&]nosw\b/.test(location.search)) {
+    navigator.serviceWorker.register("./sw.js").catch(() => undefined);
+  }
 }, e => { $("toolchain").textContent = `The compiler failed to load: ${String(e)}`; });
 let pendingTypings: string | null = null;
 
