@@ -1,0 +1,140 @@
+// tests/lessons/grading.test.ts: the grader on real lessons, real sources and the real compiler.
+// RunResults for the pure assertion tests are written by hand (the grader is a pure function of
+// them); everything that compiles uses assemblyscript for real. No kernel needed.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import asc from "assemblyscript/asc";
+import { loadLesson, type Lesson } from "../../engine/lesson.js";
+import { evaluate, gradeLesson, lookup } from "../../engine/grade.js";
+import { gradeSubmission, variantFiles } from "../../engine/grade-submission.js";
+import { compileDatastore, type AscModule } from "../../engine/compile.js";
+import { validateScenario } from "../../engine/validate.js";
+import { DEFAULT_LESSONS_DIR, listLessonIds, readLessonSource } from "../../cli/grade-submission.js";
+import type { Counters, RunResult } from "../../engine/types.js";
+
+function lesson(id: string): Lesson {
+  const src = readLessonSource(join(DEFAULT_LESSONS_DIR, id));
+  assert.ok(src.ok);
+  const l = loadLesson(src.source, validateScenario);
+  assert.ok(l.ok, !l.ok ? l.error.message : "");
+  return l.lesson;
+}
+
+const zero: Counters = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+
+function run(over: Partial<RunResult> = {}): RunResult {
+  return {
+    scenario: "s", status: "ok", ok: true, dmesg: [], trace: [], trace_dropped: 0,
+    steps: [
+      { index: 0, op: "spawn", task: "app", ran: true, deltas: { ...zero }, ok: true, failures: [] },
+      { index: 1, op: "clock_gettime", task: "app", ran: true, correct: true, deltas: { ...zero, faults: 1 }, ok: true, failures: [],
+        latency_ns: { max: 20050, total: 20050 }, smaps: undefined },
+    ],
+    tasks: { app: { pid: 1, alive: true, ns: "root", counters: { ...zero, faults: 1 }, vm_flags: "rd mr io de dd mm", vvar: [] } },
+    ...over,
+  };
+}
+
+test("assertions: steps_ok, paths, ops, and the evidence they give", () => {
+  const r = run();
+  assert.equal(evaluate({ steps_ok: "all" }, r, {}), null);
+  const failing = run();
+  failing.steps[1] = { ...failing.steps[1], ok: false, failures: ["faults: expected 0, got 1"] };
+  assert.equal(evaluate({ steps_ok: [1] }, failing, {}), "step 1 (clock_gettime by app): faults: expected 0, got 1");
+  assert.equal(evaluate({ steps_ok: [0] }, failing, {}), null);
+  const notRun = run();
+  notRun.steps[1] = { ...notRun.steps[1], ran: false };
+  assert.match(evaluate({ steps_ok: "all" }, notRun, {})!, /did not run/);
+  assert.equal(lookup(r, "tasks.app.counters.faults"), 1);
+  assert.equal(lookup(r, "steps.1.latency_ns.max"), 20050);
+  assert.equal(lookup(r, "steps.7.ok"), undefined);
+  assert.equal(evaluate({ path: "tasks.app.counters.faults", op: "eq", value: 0 }, r, {}),
+    "tasks.app.counters.faults: expected eq 0, got 1");
+  assert.equal(evaluate({ path: "steps.1.latency_ns.max", op: "lt", value: 20000 }, r, {}),
+    "steps.1.latency_ns.max: expected lt 20000, got 20050");
+  assert.equal(evaluate({ path: "tasks.app.vm_flags", op: "not_matches", value: "(^| )io( |$)" }, r, {}),
+    'tasks.app.vm_flags: expected not_matches "(^| )io( |$)", got "rd mr io de dd mm"');
+  assert.equal(evaluate({ path: "tasks.app.vm_flags", op: "contains", value: "mm" }, r, {}), null);
+  assert.equal(evaluate({ path: "dmesg", op: "not_contains", value: "WARN" }, run({ dmesg: ["x", "WARNING: vvar_page accessed remotely"] }), {}),
+    'dmesg: expected not_contains "WARN", got ["x","WARNING: vvar_page accessed remotely"]');
+  assert.match(evaluate({ path: "tasks.nobody.counters.faults", op: "eq", value: 0 }, r, {})!, /not in the result/);
+});
+
+test("source assertions read the learner's code, not its comments", () => {
+  const l = lesson("03-map-by-pgoff");
+  const oneRule = l.checks.find(c => c.id === "one-rule")!;
+  const [absent, present] = oneRule.assert;
+  const starter = { "datastore.ts": l.starter["datastore.ts"] };
+  const solution = { "datastore.ts": l.solution["datastore.ts"] };
+  assert.equal(evaluate(absent, run(), starter), "datastore.ts still uses virt_to_page");
+  assert.equal(evaluate(absent, run(), solution), null);
+  assert.equal(evaluate(present, run(), solution), null);
+  const commented = { "datastore.ts": solution["datastore.ts"] + "\n// virt_to_page(vdso_k_time_data) was the old way\n/* virt_to_page */\n" };
+  assert.equal(evaluate(absent, run(), commented), null);
+});
+
+test("an oops or a timeout fails the check with the explanation and where it happened", () => {
+  const l = lesson("01-first-fault");
+  const oops = run({ status: "oops", ok: false, oops: { message: "unreachable", file: "datastore.ts", line: 21, column: 7, step: 1 } });
+  const runs = Object.fromEntries(Object.keys(l.scenarios).map(s => [s, oops]));
+  const rep = gradeLesson(l, { ok: true, runs, sources: l.solution });
+  assert.equal(rep.status, "fail");
+  assert.equal(rep.score, 0);
+  const t = rep.tests[0];
+  assert.equal(t.status, "fail");
+  assert.ok(t.message.startsWith(l.checks[0].explain));
+  assert.match(t.message, /The kernel oopsed in step 1: unreachable at datastore\.ts:21:7/);
+  const timeout = gradeLesson(l, { ok: true, runs: Object.fromEntries(Object.keys(l.scenarios).map(s =>
+    [s, run({ status: "timeout", ok: false, oops: { message: "vvar_fault() did not return within 2000 ms: an endless loop?", step: 1 } })])), sources: {} });
+  assert.match(timeout.tests[0].message, /did not return within 2000 ms/);
+  const missing = gradeLesson(l, { ok: true, runs: {}, sources: {} });
+  assert.ok(missing.tests.every(x => x.status === "error"));
+});
+
+test("a passing run scores the check's points; visibility and scenario are reported", () => {
+  const l = lesson("01-first-fault");
+  const runs = Object.fromEntries(Object.keys(l.scenarios).map(s => [s, run()]));
+  const rep = gradeLesson(l, { ok: true, runs, sources: l.solution });
+  const first = rep.tests.find(t => t.id === "first-call-faults-once")!;
+  assert.deepEqual([first.status, first.score, first.max_score, first.message, first.scenario], ["pass", 3, 3, "", "first-fault"]);
+  assert.equal(rep.tests.find(t => t.id === "no-gettimeofday-sigbus")!.visibility, "hidden");
+  assert.equal(rep.max_score, l.checks.reduce((s, c) => s + c.points, 0));
+  // no-warn-no-bug looks at counters; an all-zero warn count passes
+  assert.equal(rep.tests.find(t => t.id === "no-warn-no-bug")!.status, "pass");
+});
+
+const ascModule = asc as unknown as AscModule;
+
+test("a compile error makes every check an error and names file:line:col", async () => {
+  const l = lesson("01-first-fault");
+  const broken = l.solution["datastore.ts"].replace("p = virt_to_page(vdso_k_time_data);", "p = virt_to_page(vdso_k_time_data) +;");
+  const rep = await gradeSubmission(l, { "datastore.ts": broken }, {
+    compile: files => compileDatastore(ascModule, files),
+    run: async () => assert.fail("nothing may run after a compile error"),
+  });
+  assert.equal(rep.status, "error");
+  assert.equal(rep.score, 0);
+  assert.ok(rep.tests.every(t => t.status === "error" && /^did not compile: datastore\.ts:\d+:\d+: TS\d+/.test(t.message)), rep.tests[0].message);
+  assert.equal(rep.errors[0].file, "datastore.ts");
+  assert.equal(rep.errors[0].line, broken.split("\n").findIndex(x => x.includes("+;")) + 1);
+  const missing = await gradeSubmission(l, {}, { compile: async () => assert.fail(), run: async () => assert.fail() });
+  assert.equal(missing.status, "error");
+  assert.match(missing.errors[0].message, /missing file datastore\.ts/);
+});
+
+test("every lesson's solution and mutants compile, and so do its variant harnesses", async () => {
+  for (const id of listLessonIds()) {
+    const l = lesson(id);
+    const sources = [l.starter["datastore.ts"], l.solution["datastore.ts"], ...l.mutants.map(m => l.mutantSources[m.file])];
+    for (const [i, text] of sources.entries()) {
+      const r = await compileDatastore(ascModule, { "datastore.ts": text });
+      assert.ok(r.ok, `${id} source ${i}: ${!r.ok && r.error.message}`);
+    }
+    for (const v of Object.values(l.variants)) {
+      const r = await compileDatastore(ascModule, variantFiles({ "datastore.ts": l.solution["datastore.ts"] }, v));
+      assert.ok(r.ok, `${id} variant: ${!r.ok && JSON.stringify(r.error)}`);
+    }
+  }
+});
