@@ -1,0 +1,42 @@
+// tests/hardening/runaway.test.ts: handlers that never return, recurse without end or eat
+// memory are stopped and graded as failures, never a hang or a crash of the grader.
+
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { allText, pool, reportProblems, solution, submission } from "./helpers.js";
+
+const p = pool();
+after(() => p.close());
+
+test("an endless loop is stopped at the deadline and graded as a failure", { timeout: 60_000 }, async () => {
+  const r = await p.grade({ files: { "datastore.ts": submission("  while (true) {}\n  return 0;") } });
+  assert.deepEqual(reportProblems(r), []);
+  assert.notEqual(r.status, "pass");
+  assert.equal(r.score, 0);
+  assert.match(allText(r), /did not return within \d+ ms/);
+});
+
+test("a deep recursion is a kernel oops in the report, not a crash", { timeout: 60_000 }, async () => {
+  const r = await p.grade({ files: { "datastore.ts": submission("  return <u32>deep(vmf.pgoff + 100000000);",
+    "function deep(n: u64): u64 { return n == 0 ? 0 : 1 + deep(n - 1); }") } });
+  assert.deepEqual(reportProblems(r), []);
+  assert.equal(r.score, 0);
+  assert.doesNotMatch(allText(r), /did not return/);
+  assert.match(allText(r), /oops/i);
+});
+
+test("a memory blow-up hits the learner module's memory cap", { timeout: 60_000 }, async () => {
+  const r = await p.grade({ files: { "datastore.ts": submission(
+    "  while (true) keep.push(new StaticArray<u8>(65536));\n  return 0;",
+    "const keep: StaticArray<u8>[] = [];") } });
+  assert.deepEqual(reportProblems(r), []);
+  assert.equal(r.score, 0);
+  assert.doesNotMatch(allText(r), /did not return/);   // stopped by the cap, not by the deadline
+  assert.match(allText(r), /oops/i);
+});
+
+test("after all that, the same grader still grades the reference solution full marks", { timeout: 60_000 }, async () => {
+  const r = await p.grade({ files: { "datastore.ts": solution() } });
+  assert.equal(r.status, "pass", allText(r));
+  assert.equal(r.score, r.max_score);
+});
