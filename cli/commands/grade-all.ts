@@ -23,7 +23,7 @@
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineError, Report } from "../../engine/types.js";
 import type { Lesson } from "../../engine/lesson.js";
@@ -32,7 +32,7 @@ import { gradeSubmission } from "../../engine/grade-submission.js";
 import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../../engine/report/batch.js";
 import { emitCsv } from "../../engine/report/csv.js";
 import { fmtPoints } from "../../engine/report/util.js";
-import { gradeFolder, loadGrader, readSubmission, type GraderOptions } from "../grade-submission.js";
+import { DEFAULT_LESSONS_DIR, gradeFolder, listLessonIds, loadGrader, readSubmission, type GraderOptions } from "../grade-submission.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
  *  paths `prefault grade` was given (files or folders, read as cli/grade-submission.ts reads them). */
@@ -306,6 +306,11 @@ export const command = {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade-all: ${p.message}\nusage: ${command.usage}\n`); return 2; }
     const a = p.args;
+    const lessonsDir = a.lessonsDir ?? DEFAULT_LESSONS_DIR;
+    if (!existsSync(join(lessonsDir, a.lesson!, "lesson.json"))) {
+      process.stderr.write(`grade-all: unknown lesson "${a.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ")})\n`);
+      return 2;
+    }
     const root = resolve(a.dir!);
     let names: string[];
     try {
