@@ -3,7 +3,7 @@
 // base "./" so any static server (or a sub-path) works; ES workers because asc and binaryen use
 // top-level await; precompressed .gz and .br copies of every large asset for cli/commands/serve.ts.
 import { defineConfig, type Plugin } from "vite";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createHash } from "node:crypto";
 import { brotliCompress, gzip as gzipCb, constants, type BrotliOptions, type ZlibOptions } from "node:zlib";
@@ -15,6 +15,50 @@ const brotli = promisify(brotliCompress) as (b: Buffer, o: BrotliOptions) => Pro
 const here = import.meta.dirname;
 const version = (pkg: string) => (JSON.parse(readFileSync(resolve(here, "../node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
 const COMPRESSIBLE = /\.(js|mjs|css|html|json|svg|wasm|ttf|map|txt|md)$/;
+
+// The module "virtual:prefault-lessons": every lessons/NN-slug folder, loaded and validated at
+// build time by the engine's own loader (engine/lesson.ts with engine/validate.ts), as JSON. The
+// browser then needs neither ajv nor a schema compile at start-up; a broken lesson is listed
+// with its problem (and printed as a build warning).
+function lessons(): Plugin {
+  const ID = "virtual:prefault-lessons";
+  const dir = resolve(here, "../lessons");
+  return {
+    name: "prefault-lessons",
+    resolveId(id) { return id === ID ? "\0" + ID : undefined; },
+    async load(id) {
+      if (id !== "\0" + ID) return undefined;
+      const { loadLesson } = await import("../engine/lesson.ts");
+      const { validateScenario } = await import("../engine/validate.ts");
+      const out: { lessons: unknown[]; broken: { id: string; message: string }[] } = { lessons: [], broken: [] };
+      for (const lid of readdirSync(dir).sort()) {
+        const ldir = join(dir, lid);
+        if (!statSync(ldir).isDirectory() || !existsSync(join(ldir, "lesson.json"))) continue;
+        const read = (p: string) => { this.addWatchFile(join(ldir, p)); return readFileSync(join(ldir, p), "utf8"); };
+        const folder = (sub: string, ext: string) => existsSync(join(ldir, sub))
+          ? readdirSync(join(ldir, sub)).filter(n => n.endsWith(ext)).sort() : [];
+        try {
+          const src = {
+            id: lid, json: JSON.parse(read("lesson.json")),
+            readme: existsSync(join(ldir, "README.md")) ? read("README.md") : "",
+            hints: existsSync(join(ldir, "hints.md")) ? read("hints.md") : "",
+            starter: Object.fromEntries(folder("starter", ".ts").map(n => [n, read(`starter/${n}`)])),
+            solution: Object.fromEntries(folder("solution", ".ts").map(n => [n, read(`solution/${n}`)])),
+            scenarios: Object.fromEntries(folder("scenarios", ".json").map(n => [n.replace(/\.json$/, ""), JSON.parse(read(`scenarios/${n}`))])),
+            mutants: Object.fromEntries(folder("mutants", ".ts").map(n => [`mutants/${n}`, read(`mutants/${n}`)])),
+          };
+          const r = loadLesson(src, validateScenario);
+          if (r.ok) out.lessons.push({ ...r.lesson, mutantSources: {} });
+          else out.broken.push({ id: lid, message: r.error.message });
+        } catch (e) {
+          out.broken.push({ id: lid, message: String((e as Error).message ?? e) });
+        }
+      }
+      for (const b of out.broken) this.warn(`lesson ${b.id} left out: ${b.message}`);
+      return `export default ${JSON.stringify(out)};`;
+    },
+  };
+}
 
 // Writes name.gz and name.br next to every compressible file over 1 KiB in the output, in
 // parallel on libuv's pool. Brotli 11 only for small files: it costs ~10x brotli 9 for ~1 % less.
@@ -90,6 +134,6 @@ export default defineConfig({
   },
   server: { fs: { allow: [resolve(here, "..")] } },
   optimizeDeps: { include: ["assemblyscript/asc", "comlink"] },
-  plugins: [serviceWorker(), precompress()],
+  plugins: [lessons(), serviceWorker(), precompress()],
   logLevel: "warn",
 });

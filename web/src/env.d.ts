@@ -1,1 +1,6 @@
 /// <reference types="vite/client" />
+
+declare module "virtual:prefault-lessons" {
+  const data: { lessons: unknown[]; broken: { id: string; message: string }[] };
+  export default data;
+}

@@ -10,6 +10,7 @@ import kernelUrl from "../../build/kernel.wasm?url";
 import headerText from "../../learner/kernel.ts?raw";
 import type { CompileResult, Diagnostic, RunResult } from "../../engine/types.js";
 import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
+import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
 import { clearUndo, loadCode, loadProgress, loadUndo, recordRun, saveCode, saveProgress, saveUndo, unlockHint, type KeyValueStore } from "./core/storage.js";
 import { loadLessons, type WebLesson } from "./lessons.js";
@@ -26,14 +27,17 @@ const DEADLINE_MS = 2000;
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const root = document.documentElement;
 
-// ---- heavy work first: compiler worker, kernel module, runner worker --------------------------
+// ---- heavy work: Monaco first (the editor should be usable within 1 s), then the compiler
+// worker, the kernel module and the runner worker, which load while the learner reads ------------
+const monacoModule = import("./editor/monaco.js");
 const compiler = new CompilerClient();
 const kernelModule: Promise<WebAssembly.Module> = WebAssembly.compileStreaming(fetch(kernelUrl))
   .catch(() => fetch(kernelUrl).then(r => r.arrayBuffer()).then(b => WebAssembly.compile(b)));
 const runner = new RunnerClient(kernelModule);
-const timings: Record<string, number> = {};
+const timings: Record<string, number> = { mainStart: performance.now() };
 
 const { lessons, broken } = loadLessons();
+timings.lessonsLoaded = performance.now();
 if (broken.length) console.warn("lessons that did not load:", broken);
 const store: KeyValueStore = (() => {
   try { localStorage.setItem("prefault:probe", "1"); localStorage.removeItem("prefault:probe"); return localStorage; }
@@ -99,6 +103,7 @@ let compileTimer: ReturnType<typeof setTimeout> | undefined, saveTimer: ReturnTy
 function backgroundCompile(): void {
   clearTimeout(compileTimer);
   compileTimer = setTimeout(async () => {
+    if (!editor) return;                       // the editor's arrival triggers the first one
     const f = currentFiles();
     const r = await compiler.compile(f);
     if (JSON.stringify(currentFiles()) !== JSON.stringify(f)) return;      // stale
@@ -174,7 +179,7 @@ async function run(): Promise<void> {
       renderLessonList($("lesson-list"), lessons, lesson.id, progress);
     }
     timings.lastCompile = seen.compileMs; timings.lastRun = tEnd - tStart - seen.compileMs; timings.lastTotal = tEnd - tStart;
-    show({ report, runs: seen.runs, banner, diagnostics: c && !c.ok ? diagnostics : undefined,
+    show({ report: redactReport(report, false), runs: seen.runs, banner, diagnostics: c && !c.ok ? diagnostics : undefined,
            ms: { compile: seen.compileMs, run: tEnd - tStart - seen.compileMs, cached: seen.cached } });
     status(c && !c.ok ? "Compile error: see the red squiggles." : report.status === "pass" ? "All checks passed." : `${passedChecks} of ${report.tests.length} checks passed.`);
   } finally {
@@ -274,7 +279,9 @@ compiler.ready.then(r => {
 }, e => { $("toolchain").textContent = `The compiler failed to load: ${String(e)}`; });
 let pendingTypings: string | null = null;
 
-requestAnimationFrame(() => void import("./editor/monaco.js").then(({ createCodeEditor }) => {
+const compilerFallback = setTimeout(() => compiler.start(), 3000);     // should Monaco fail to load
+void monacoModule.then(({ createCodeEditor }) => {
+  timings.monacoLoaded = performance.now();
   editor = createCodeEditor($("editor"));
   editor.onDidChange(onEdit);
   editor.onDidShowFile(() => renderTabs());
@@ -285,8 +292,10 @@ requestAnimationFrame(() => void import("./editor/monaco.js").then(({ createCode
   if (pendingTypings) editor.setTypings(pendingTypings, headerText);
   timings.editorReady = performance.now();
   root.dataset.editor = "ready";
+  clearTimeout(compilerFallback);
+  compiler.start();
   backgroundCompile();
-}));
+}, e => { $("editor").textContent = `The editor failed to load: ${String(e)}`; });
 
 // ---- test and benchmark hook ------------------------------------------------------------------
 (window as unknown as { __prefault: unknown }).__prefault = {

@@ -12,15 +12,19 @@ import { filesHash } from "../core/hash.js";
 import type { CompilerApi, RunnerApi, Toolchain } from "./api.js";
 
 export class CompilerClient {
-  private worker: Worker;
-  private api: Comlink.Remote<CompilerApi>;
+  private api: Comlink.Remote<CompilerApi> | null = null;
   private cache = new Map<string, Promise<CompileResult>>();
-  readonly ready: Promise<{ toolchain: Toolchain; definitions: string; ms: number }>;
+  private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number }>) => void;
+  /** Resolves when the worker has loaded asc and warmed it up (after start()). */
+  readonly ready = new Promise<{ toolchain: Toolchain; definitions: string; ms: number }>(ok => { this.readyResolve = ok; });
 
-  constructor() {
-    this.worker = new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: "prefault-compiler" });
-    this.api = Comlink.wrap<CompilerApi>(this.worker);
-    this.ready = this.api.ready();
+  /** Spawns the worker (once). The page calls it when the editor is up, so the 13 MB compiler
+   *  does not compete with Monaco for the CPU; compile() calls it too. */
+  start(): void {
+    if (this.api) return;
+    const worker = new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: "prefault-compiler" });
+    this.api = Comlink.wrap<CompilerApi>(worker);
+    this.readyResolve(this.api.ready());
   }
 
   /** The compile of `files`, from the cache when the same text was compiled before. */
@@ -28,7 +32,8 @@ export class CompilerClient {
     const key = filesHash(files);
     let p = this.cache.get(key);
     if (!p) {
-      p = this.api.compile(files).catch((e: unknown): CompileResult =>
+      this.start();
+      p = this.api!.compile(files).catch((e: unknown): CompileResult =>
         ({ ok: false, error: { kind: "internal", message: `compiler worker failed: ${String(e)}` } }));
       this.cache.set(key, p);
       if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value as string);
