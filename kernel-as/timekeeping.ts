@@ -97,11 +97,13 @@ let ktime_ns: u64 = 2 * NSEC_PER_SEC;
 /** ktime at the last update_vsyscall(): what the COARSE clocks read. */
 let tick_ns: u64 = 0;
 
-export function ktime_get_ns(): u64 { return ktime_ns; }
+// @ts-ignore: decorator
+@inline export function ktime_get_ns(): u64 { return ktime_ns; }
 export function ktime_last_tick_ns(): u64 { return tick_ns; }
 
 /** Advances the simulated clock by ns (costs of a fault, a vDSO call, a syscall). */
-export function ktime_advance(ns: u64): void { ktime_ns += ns; }
+// @ts-ignore: decorator
+@inline export function ktime_advance(ns: u64): void { ktime_ns += ns; }
 
 /** The clocksource counter a vDSO reader sees (rdtsc). */
 // @ts-ignore: decorator
@@ -109,7 +111,8 @@ export function ktime_advance(ns: u64): void { ktime_ns += ns; }
 
 /** The true value of clock `clk` now, for a task whose namespace adds the given offsets.
  *  The oracle for "correct": vDSO results are compared with it (vdso_user.ts). */
-export function clock_truth_ns(clk: u32, mono_off: i64, boot_off: i64): u64 {
+// @ts-ignore: decorator
+@inline export function clock_truth_ns(clk: u32, mono_off: i64, boot_off: i64): u64 {
   switch (clk) {
     case CLOCK_REALTIME: case CLOCK_REALTIME_ALARM: return REALTIME_AT_BOOT_NS + ktime_ns;
     case CLOCK_REALTIME_COARSE: return REALTIME_AT_BOOT_NS + tick_ns;

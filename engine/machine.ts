@@ -1,0 +1,441 @@
+// engine/machine.ts: link the kernel model and a learner's datastore, run one scenario.
+//
+//   runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario,
+//               opts?: { sourceMap?: string; learnerFile?: string }): RunResult
+//
+// Synchronous and platform-neutral (no fs, no DOM, no worker API): the runner worker calls it
+// (engine/runner-protocol.ts) and puts a deadline around it. Every call makes a fresh kernel
+// instance and a fresh learner instance, so runs are independent and deterministic.
+//
+//   1. check the learner's imports against the allowlist (engine/learner-abi.ts); a refused
+//      import throws a WebAssembly.LinkError naming it (the runner reports kind "link");
+//   2. boot the kernel (config, costs, the data store): the learner's start function asks it
+//      for VDSO_NR_PAGES and vdso_data_pages, so this comes first;
+//   3. instantiate the learner with only the kernel.* functions, put its two exports into the
+//      kernel's function table (the kernel calls them with call_indirect: wasm to wasm);
+//   4. run the steps, checking each step's expectations against its outcome and counter deltas;
+//   5. collect per-task state, dmesg and the trace.
+//
+// A trap while a step runs (the learner's abort or a raw trap, or a kernel-detected oops: a
+// forged handle, BUG(), a NULL page) ends the scenario: status "oops", the message and the
+// learner's file:line in `oops`, an "Oops:" line in dmesg, and the remaining steps `ran: false`.
+
+import type { Counters, ErrnoName, Expect, Oops, PageKind, RunResult, Scenario, SignalName, Step,
+              StepResult, TaskState, TraceEvent } from "./types.js";
+import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
+import { resolveConfig, resolveCosts } from "./defaults.js";
+import { locateTrap } from "./trap.js";
+
+/** The kernel instance's exports used here (kernel-as/index.ts). */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  table: WebAssembly.Table;
+  boot(gtod: number, timens: number, getrandom: number, arch: number, archPages: number,
+       faultNs: number, vdsoNs: number, syscallNs: number): void;
+  set_learner_slots(fault: number, install: number): void;
+  set_step(step: number): void;
+  now_ns(): number;
+  step_spawn(): number;
+  step_thread(pid: number): void;
+  step_unshare_timens(pid: number, mono: bigint, boot: bigint): number;
+  step_setns(pid: number, ns: number): void;
+  step_fork(pid: number): number;
+  step_vfork_exec(pid: number): number;
+  step_exec(pid: number): void;
+  step_mlockall(pid: number, flags: number): void;
+  step_munlockall(pid: number): void;
+  step_mlock(pid: number, pgoff: number, pages: number): void;
+  step_madvise_populate_read(pid: number, pgoff: number, pages: number): void;
+  step_clock_gettime(pid: number, clk: number, repeat: number): void;
+  step_getrandom(pid: number, repeat: number): void;
+  step_read(pid: number, pgoff: number, offset: number): void;
+  step_remote(pid: number, target: number, pgoff: number, offset: number, via: number, write: number): void;
+  step_tick(ns: number): void;
+  step_smaps(pid: number): void;
+  res_ret(): number; res_errno(): number; res_signal(): number; res_has_value(): number;
+  res_value(): bigint; res_page(): number; res_correct(): number; res_calls(): number;
+  res_lat_max(): number; res_lat_total(): number; res_rss_kb(): number; res_locked_kb(): number;
+  res_vm_flags(): bigint;
+  nr_tasks(): number; task_alive(pid: number): number; task_ns(pid: number): number;
+  task_counter(pid: number, idx: number): number; task_vm_flags(pid: number): bigint;
+  task_vvar_pages(pid: number): number; task_pte_kind(pid: number, pgoff: number): number;
+  dmesg_ptr(): number; dmesg_len(): number;
+  trace_ptr(): number; trace_count(): number; trace_dropped(): number;
+  oops_pending(): number; oops_msg_start(): number; oops_msg_end(): number;
+}
+
+/** PK_* (kernel-as/mm_types.ts) by number. */
+export const PAGE_KINDS: PageKind[] = ["time", "timens", "zero", "rng", "arch", "zero_page", "other"];
+
+/** Counter order of kernel-as task_counter(). */
+const COUNTER_NAMES: (keyof Counters)[] =
+  ["faults", "minflt", "handler_calls", "gup_faults", "sigbus", "warns", "bugs", "syscall_fallbacks"];
+
+const ERRNO_NAMES: Record<number, string> = {
+  1: "EPERM", 3: "ESRCH", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT",
+  16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 87: "EUSERS", 133: "EHWPOISON",
+};
+const SIGNAL_NAMES: Record<number, SignalName> = { 7: "SIGBUS", 11: "SIGSEGV" };
+
+const CLOCK_IDS: Record<string, number> = {
+  CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3,
+  CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5, CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7,
+  CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9, CLOCK_TAI: 11,
+};
+const MCL_BITS: Record<string, number> = { MCL_CURRENT: 1, MCL_FUTURE: 2, MCL_ONFAULT: 4 };
+const VIA_IDS: Record<string, number> = { proc_mem: 0, process_vm_readv: 1, ptrace_peekdata: 2 };
+
+const TRACE_KINDS: TraceEvent["kind"][] = ["vdso_call", "fault", "gup_fault", "map", "zap", "sigbus", "warn", "bug",
+  "mlockall", "populate", "setns", "fork", "exec", "remote", "oops", "syscall_fallback"];
+/** kernel-as/trace.ts TD_* by number. */
+const TRACE_DETAILS: string[] = ["", "vvar_page accessed remotely", "ZERO_PAGE returned through vmf->page",
+  "vmf->page has refcount 0", "Bad page state", "page_ref underflow",
+  "vmf_insert_pfn of a struct-page pfn into a VM_MIXEDMAP VMA", "vm_insert_page without VM_MIXEDMAP",
+  "NULL vmf->page", "refault loop", "bad handle", "SIGSEGV", "populate skipped (VM_IO|VM_PFNMAP)",
+  "populate stopped", "failed", "get_page on a free page", "VM_PFNMAP/VM_MIXEDMAP misuse"];
+
+/** smaps VmFlags mnemonics by bit (fs/proc/task_mmu.c show_smap_vma_flags). */
+const VM_FLAG_MNEMONICS: [number, string][] = [
+  [0, "rd"], [1, "wr"], [2, "ex"], [3, "sh"], [4, "mr"], [5, "mw"], [6, "me"], [7, "ms"], [8, "gd"],
+  [9, "um"], [10, "pf"], [12, "uw"], [13, "lo"], [14, "io"], [15, "sr"], [16, "rr"], [17, "dc"], [18, "de"],
+  [19, "lf"], [20, "ac"], [21, "nr"], [22, "ht"], [23, "sf"], [24, "ar"], [25, "wf"], [26, "dd"], [27, "sd"],
+  [28, "mm"], [29, "hg"], [30, "nh"], [31, "mg"], [42, "sl"],
+];
+
+/** "rd mr io de dd mm sl": the smaps VmFlags line of vm_flags, in bit order. Pure. */
+export function vmFlagsMnemonics(flags: bigint): string {
+  return VM_FLAG_MNEMONICS.filter(([bit]) => (flags >> BigInt(bit)) & 1n).map(([, m]) => m).join(" ");
+}
+
+/** Thrown by the learner's env.abort: an assert/throw/bounds check in the learner's code. */
+class LearnerAbort extends Error {
+  constructor(message: string, readonly file?: string, readonly line?: number, readonly column?: number) {
+    super(message);
+  }
+}
+
+// an AssemblyScript string at ptr in memory (UTF-16LE, byte length at ptr - 4), or undefined
+function asString(mem: WebAssembly.Memory | undefined, ptr: number): string | undefined {
+  if (!mem || !ptr || ptr < 4 || ptr > mem.buffer.byteLength) return undefined;
+  const len = new Uint32Array(mem.buffer.slice(ptr - 4, ptr))[0];
+  if (ptr + len > mem.buffer.byteLength) return undefined;
+  return new TextDecoder("utf-16le").decode(new Uint8Array(mem.buffer, ptr, len));
+}
+
+function zero(): Counters {
+  return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+}
+
+/** Runs `scenario` with a fresh kernel (from `kernel`) and a fresh instance of the learner's
+ *  datastore (`learner`). Returns the RunResult; throws WebAssembly.LinkError when the learner
+ *  module may not be linked (a refused import, a missing export). `opts.sourceMap` (the learner
+ *  module's source map) lets raw traps be located in `opts.learnerFile` (default
+ *  "datastore.ts"). Called by the runner worker (engine/runner-protocol.ts) and by tests. */
+export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
+                            opts: { sourceMap?: string; learnerFile?: string } = {}): RunResult {
+  const refused = checkLearnerModule(learner);
+  if (refused) throw new WebAssembly.LinkError(refused.message);
+
+  let kernelAbort: string | undefined;
+  const k = new WebAssembly.Instance(kernel, {
+    env: {
+      abort: (msg: number, file: number, line: number, col: number) => {
+        const mem = k.memory;
+        kernelAbort = `kernel assertion failed: ${asString(mem, msg) ?? "?"} at ${asString(mem, file) ?? "?"}:${line}:${col}`;
+        throw new Error(kernelAbort);
+      },
+    },
+  }).exports as unknown as KernelExports;
+
+  const config = resolveConfig(scenario.config);
+  const costs = resolveCosts(scenario.costs);
+  k.boot(+config.GENERIC_GETTIMEOFDAY, +config.TIME_NS, +config.VDSO_GETRANDOM, +config.ARCH_HAS_VDSO_ARCH_DATA,
+         config.arch_data_pages, costs.fault_exception_ns, costs.vdso_call_ns, costs.syscall_ns);
+
+  const run = new Run(k, scenario, opts);
+  // the learner: only the kernel.* functions of the allowlist, and stubs for the AS runtime
+  let learnerMemory: WebAssembly.Memory | undefined;
+  const kernelImports: Record<string, unknown> = {};
+  for (const name of KERNEL_IMPORTS) kernelImports[name] = (k as unknown as Record<string, unknown>)[name];
+  let li: WebAssembly.Instance;
+  try {
+    li = new WebAssembly.Instance(learner, {
+      kernel: kernelImports as WebAssembly.ModuleImports,
+      env: {
+        abort: (msg: number, file: number, line: number, col: number) => {
+          throw new LearnerAbort(asString(learnerMemory, msg) ?? "abort", asString(learnerMemory, file), line, col);
+        },
+        trace: () => undefined,
+        seed: () => 0x5eed,
+      },
+    });
+  } catch (e) {
+    if (e instanceof WebAssembly.LinkError) throw e;
+    return run.oopsBeforeSteps(e);        // the learner's start function trapped
+  }
+  learnerMemory = li.exports.memory as WebAssembly.Memory | undefined;
+  const slot = k.table.grow(2);
+  k.table.set(slot, li.exports.vvar_fault as () => unknown);
+  k.table.set(slot + 1, li.exports.vdso_install_vvar_mapping as () => unknown);
+  k.set_learner_slots(slot, slot + 1);
+  return run.all(() => kernelAbort);
+}
+
+// one scenario run: name tables, step dispatch, results
+class Run {
+  private pids = new Map<string, number>();
+  private nsIds = new Map<string, number>([["root", 0]]);
+  private steps: StepResult[] = [];
+  private oops?: Oops;
+  private hostDmesg: string[] = [];
+
+  constructor(private k: KernelExports, private scenario: Scenario,
+              private opts: { sourceMap?: string; learnerFile?: string }) {}
+
+  // every step in order; stops at the first oops
+  all(kernelAbort: () => string | undefined): RunResult {
+    const steps = this.scenario.steps;
+    for (let i = 0; i < steps.length; i++) {
+      if (this.oops) { this.steps.push(notRun(i, steps[i])); continue; }
+      this.k.set_step(i);
+      const before = this.totals();
+      let r: Partial<StepResult>;
+      let failures: string[] = [];
+      try {
+        r = this.step(steps[i], failures);
+      } catch (e) {
+        this.oops = this.oopsOf(e, i, kernelAbort());
+        r = { ret: undefined, errno: null, signal: null };
+        failures = [`oops: ${this.oops.message}`];
+      }
+      const deltas = diff(before, this.totals());
+      failures.push(...checkExpect(steps[i].expect, r, deltas));
+      this.steps.push({ index: i, op: steps[i].op, task: steps[i].task, ran: true, ...r, deltas,
+                        ok: failures.length === 0 && !this.oops, failures });
+    }
+    return this.result();
+  }
+
+  // the learner's start function trapped: no step ran
+  oopsBeforeSteps(e: unknown): RunResult {
+    this.oops = this.oopsOf(e, -1, undefined);
+    this.steps = this.scenario.steps.map((s, i) => notRun(i, s));
+    return this.result();
+  }
+
+  private pid(name: string | undefined): number {
+    const pid = name === undefined ? undefined : this.pids.get(name);
+    return pid ?? 0;          // pid 0 never exists: the kernel answers ESRCH
+  }
+
+  // runs one step; returns its outcome fields
+  private step(s: Step, failures: string[]): Partial<StepResult> {
+    const k = this.k;
+    const pid = this.pid(s.task);
+    if (s.op !== "spawn" && s.op !== "tick" && s.task !== undefined && !this.pids.has(s.task)) {
+      failures.push(`unknown task "${s.task}" (spawn or fork it first)`);
+    }
+    switch (s.op) {
+      case "spawn": {
+        const p = k.step_spawn();
+        if (p > 0) this.pids.set(s.task, p);
+        return this.outcome();
+      }
+      case "thread": k.step_thread(pid); return this.outcome();
+      case "unshare_timens": {
+        const id = k.step_unshare_timens(pid, BigInt(Math.round((s.monotonic_offset_s ?? 0) * 1e9)),
+                                         BigInt(Math.round((s.boottime_offset_s ?? 0) * 1e9)));
+        if (id > 0) this.nsIds.set(s.ns, id);
+        return this.outcome();
+      }
+      case "setns": k.step_setns(pid, this.nsIds.get(s.ns) ?? 0xffff); return this.outcome();
+      case "fork": case "vfork_exec": {
+        const c = s.op === "fork" ? k.step_fork(pid) : k.step_vfork_exec(pid);
+        if (c > 0) this.pids.set(s.child, c);
+        return this.outcome();
+      }
+      case "exec": k.step_exec(pid); return this.outcome();
+      case "mlockall": k.step_mlockall(pid, s.flags.reduce((a, f) => a | (MCL_BITS[f] ?? 0x100), 0)); return this.outcome();
+      case "munlockall": k.step_munlockall(pid); return this.outcome();
+      case "mlock": k.step_mlock(pid, s.pgoff, s.pages); return this.outcome();
+      case "madvise_populate_read": k.step_madvise_populate_read(pid, s.pgoff, s.pages); return this.outcome();
+      case "clock_gettime": k.step_clock_gettime(pid, CLOCK_IDS[s.clock] ?? 0, s.repeat ?? 1); return this.outcome(true);
+      case "getrandom": k.step_getrandom(pid, s.repeat ?? 1); return this.outcome(true);
+      case "read": k.step_read(pid, s.pgoff, s.offset ?? 0); return this.outcome();
+      case "remote_read": case "remote_write":
+        k.step_remote(pid, this.pid(s.target), s.pgoff, s.offset ?? 0, VIA_IDS[s.via] ?? 0, s.op === "remote_write" ? 1 : 0);
+        return this.outcome();
+      case "tick": k.step_tick(s.ns); return this.outcome();
+      case "smaps": {
+        k.step_smaps(pid);
+        const o = this.outcome();
+        if (o.errno === null) {
+          o.smaps = { vm_flags: vmFlagsMnemonics(k.res_vm_flags()), rss_kb: k.res_rss_kb(), locked_kb: k.res_locked_kb() };
+        }
+        return o;
+      }
+      default:
+        failures.push(`unknown op "${(s as { op: string }).op}"`);
+        return {};
+    }
+  }
+
+  // the kernel's step_result as StepResult fields
+  private outcome(vdso = false): Partial<StepResult> {
+    const k = this.k;
+    const e = k.res_errno();
+    const sig = k.res_signal();
+    const o: Partial<StepResult> = {
+      ret: k.res_ret(),
+      errno: e === 0 ? null : ((ERRNO_NAMES[e] ?? `E${e}`) as ErrnoName),
+      signal: sig === 0 ? null : (SIGNAL_NAMES[sig] ?? "SIGSEGV"),
+    };
+    if (k.res_has_value()) o.value = "0x" + BigInt.asUintN(64, k.res_value()).toString(16);
+    const pk = k.res_page();
+    if (pk >= 0) o.page = PAGE_KINDS[pk] ?? "other";
+    const c = k.res_correct();
+    if (c >= 0) o.correct = c === 1;
+    if (vdso) {
+      o.calls = k.res_calls();
+      o.latency_ns = { max: k.res_lat_max(), total: k.res_lat_total() };
+    }
+    return o;
+  }
+
+  // system-wide counters now
+  private totals(): Counters {
+    const t = zero();
+    const n = this.k.nr_tasks();
+    for (let pid = 1; pid <= n; pid++) {
+      COUNTER_NAMES.forEach((name, idx) => { t[name] += this.k.task_counter(pid, idx); });
+    }
+    return t;
+  }
+
+  // a trap during step `step` as an Oops (and the host's dmesg line when the kernel wrote none)
+  private oopsOf(e: unknown, step: number, kernelAbort: string | undefined): Oops {
+    const k = this.k;
+    if (k.oops_pending()) {
+      const bytes = new Uint8Array(k.memory.buffer, k.oops_msg_start(), k.oops_msg_end() - k.oops_msg_start());
+      const message = new TextDecoder().decode(bytes);
+      const where = locateTrap(e, this.opts.sourceMap);
+      return { message, step, ...(where ? { file: where.file, line: where.line, column: where.column } : {}) };
+    }
+    if (e instanceof LearnerAbort) {
+      const message = `abort: ${e.message}`;
+      this.hostDmesg.push(`Oops: ${message}${e.file ? ` at ${e.file}:${e.line}:${e.column}` : ""}`);
+      return { message, step, ...(e.file ? { file: e.file, line: e.line, column: e.column } : {}) };
+    }
+    const raw = e instanceof RangeError && /call stack/i.test(e.message)
+      ? "stack overflow (unbounded recursion in the handler?)"
+      : kernelAbort ?? (e instanceof Error ? e.message : String(e));
+    const message = /signature mismatch/.test(raw)
+      ? "the kernel could not call the datastore's export: its signature does not match"
+      : raw;
+    const where = locateTrap(e, this.opts.sourceMap);
+    this.hostDmesg.push(`Oops: ${message}${where ? ` at ${where.file}:${where.line}:${where.column}` : ""}`);
+    return { message, step, ...(where ? { file: where.file, line: where.line, column: where.column } : {}) };
+  }
+
+  private result(): RunResult {
+    const tasks: Record<string, TaskState> = {};
+    for (const [name, pid] of this.pids) tasks[name] = this.taskState(pid);
+    const status = this.oops ? "oops" : "ok";
+    const r: RunResult = {
+      scenario: this.scenario.name,
+      status,
+      ok: !this.oops && this.steps.every(s => s.ok),
+      steps: this.steps,
+      tasks,
+      dmesg: this.dmesg(),
+      trace: this.trace(),
+      trace_dropped: this.k.trace_dropped(),
+    };
+    if (this.oops) r.oops = this.oops;
+    return r;
+  }
+
+  private taskState(pid: number): TaskState {
+    const k = this.k;
+    const counters = zero();
+    COUNTER_NAMES.forEach((name, idx) => { counters[name] = k.task_counter(pid, idx); });
+    const nsId = k.task_ns(pid);
+    const ns = [...this.nsIds].find(([, id]) => id === nsId)?.[0] ?? "root";
+    const vvar = [];
+    const n = k.task_vvar_pages(pid);
+    for (let pgoff = 0; pgoff < n; pgoff++) {
+      const kind = k.task_pte_kind(pid, pgoff);
+      vvar.push({ pgoff, present: kind >= 0, page: kind >= 0 ? (PAGE_KINDS[kind] ?? "other") : null });
+    }
+    return { pid, alive: k.task_alive(pid) !== 0, ns, counters, vm_flags: vmFlagsMnemonics(k.task_vm_flags(pid)), vvar };
+  }
+
+  private dmesg(): string[] {
+    const ptr = this.k.dmesg_ptr();
+    const text = new TextDecoder().decode(new Uint8Array(this.k.memory.buffer, ptr, this.k.dmesg_len()));
+    const lines = text.split("\n").filter(l => l.length > 0);
+    return lines.concat(this.hostDmesg);
+  }
+
+  private trace(): TraceEvent[] {
+    const k = this.k;
+    const n = k.trace_count();
+    const view = new DataView(k.memory.buffer, k.trace_ptr(), n * 40);
+    const names = new Map<number, string>();
+    for (const [name, pid] of this.pids) names.set(pid, name);
+    const out: TraceEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * 40;
+      const ev: TraceEvent = {
+        t_ns: Number(view.getBigUint64(o, true)),
+        step: view.getUint32(o + 8, true),
+        task: names.get(view.getUint32(o + 12, true)) ?? `pid${view.getUint32(o + 12, true)}`,
+        kind: TRACE_KINDS[view.getUint32(o + 16, true)] ?? "oops",
+      };
+      const pgoff = view.getInt32(o + 20, true);
+      if (pgoff >= 0) ev.pgoff = pgoff;
+      const page = view.getInt32(o + 24, true);
+      if (page >= 0) ev.page = PAGE_KINDS[page] ?? "other";
+      const lat = Number(view.getBigUint64(o + 32, true));
+      if (ev.kind === "vdso_call" || ev.kind === "fault" || ev.kind === "syscall_fallback") ev.latency_ns = lat;
+      const d = TRACE_DETAILS[view.getUint32(o + 28, true)];
+      if (d) ev.detail = d;
+      out.push(ev);
+    }
+    return out;
+  }
+}
+
+function notRun(index: number, s: Step): StepResult {
+  return { index, op: s.op, task: s.task, ran: false, deltas: zero(), ok: false, failures: ["not run: an earlier step oopsed"] };
+}
+
+function diff(a: Counters, b: Counters): Counters {
+  const d = zero();
+  for (const k of COUNTER_NAMES) d[k] = b[k] - a[k];
+  return d;
+}
+
+/** The unmet expectations of `expect` for outcome `r` and counter deltas `d`, as
+ *  "faults: expected 0, got 1". Pure; exported for tests. */
+export function checkExpect(expect: Expect | undefined, r: Partial<StepResult>, d: Counters): string[] {
+  if (!expect) return [];
+  const out: string[] = [];
+  const show = (v: unknown) => v === undefined ? "nothing" : JSON.stringify(v);
+  for (const key of COUNTER_NAMES) {
+    const want = expect[key];
+    if (want !== undefined && d[key] !== want) out.push(`${key}: expected ${want}, got ${d[key]}`);
+  }
+  if (expect.ret !== undefined && r.ret !== expect.ret) out.push(`ret: expected ${expect.ret}, got ${show(r.ret)}`);
+  if (expect.errno !== undefined && (r.errno ?? null) !== expect.errno) {
+    out.push(`errno: expected ${expect.errno ?? "success"}, got ${r.errno ?? "success"}`);
+  }
+  if (expect.signal !== undefined && (r.signal ?? null) !== expect.signal) {
+    out.push(`signal: expected ${expect.signal ?? "none"}, got ${r.signal ?? "none"}`);
+  }
+  if (expect.page !== undefined && r.page !== expect.page) out.push(`page: expected ${expect.page}, got ${show(r.page)}`);
+  if (expect.correct !== undefined && r.correct !== expect.correct) {
+    out.push(`correct: expected ${expect.correct}, got ${show(r.correct)}`);
+  }
+  return out;
+}
