@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emitReport, FORMATS } from "../../engine/report/index.js";
 import type { BatchReport } from "../../engine/report/batch.js";
-import { LESSON, ROOT, lessonFile, pool, solution } from "./helpers.js";
+import { LESSON, ROOT, lessonFile, lessonsDir, pool, solution } from "./helpers.js";
 
 const p = pool();
 after(() => p.close());
@@ -45,13 +45,13 @@ test("alone (prefault grade) or in a class (prefault grade-all --jobs 2): the sa
       writeFileSync(join(dir, name, "datastore.ts"), src);
     }
     const bin = join(ROOT, "bin", "prefault.js");
-    const all = spawnSync(process.execPath, [bin, "grade-all", "--lesson", LESSON, dir, "--jobs", "2", "--out", join(dir, "class.json")],
+    const all = spawnSync(process.execPath, [bin, "grade-all", "--lesson", LESSON, "--lessons-dir", lessonsDir(), dir, "--jobs", "2", "--out", join(dir, "class.json")],
       { encoding: "utf8", timeout: 170_000 });
     assert.equal(all.status, 0, all.stderr);
     const batch = JSON.parse(readFileSync(join(dir, "class.json"), "utf8")) as BatchReport;
     assert.deepEqual(batch.rows.map(r => r.student), Object.keys(SUBMISSIONS).sort());
     for (const name of Object.keys(SUBMISSIONS)) {
-      const one = spawnSync(process.execPath, [bin, "grade", "--lesson", LESSON, join(dir, name, "datastore.ts"), "--format", "json", "--reveal"],
+      const one = spawnSync(process.execPath, [bin, "grade", "--lesson", LESSON, "--lessons-dir", lessonsDir(), join(dir, name, "datastore.ts"), "--format", "json", "--reveal"],
         { encoding: "utf8", timeout: 60_000 });
       assert.ok(one.status === 0 || one.status === 1, one.stderr);
       assert.equal(one.stdout, emitReport(batch.reports[name], "json", { reveal: true }), `${name} differs alone and in a batch`);

@@ -1,7 +1,8 @@
 // tests/hardening/helpers.ts: submissions built around one handler body, graded for real
 // (real asc, the real kernel build, the real runner and grading pool).
 
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Report } from "../../engine/types.js";
 import { GradePool, type PoolOptions } from "../../cli/commands/grade-all.js";
@@ -10,8 +11,20 @@ export const ROOT = new URL("../../../", import.meta.url).pathname;
 /** The lesson the hardening tests grade against (5 scenarios, 7 checks). */
 export const LESSON = "01-first-fault";
 
+let lessons: string | undefined;
+
+/** A private copy of the lessons folder holding LESSON, made once per test process, so that a
+ *  lesson being edited while the tests run cannot change results between two gradings. */
+export function lessonsDir(): string {
+  if (!lessons) {
+    lessons = mkdtempSync(join(tmpdir(), "prefault-lessons-"));
+    cpSync(join(ROOT, "lessons", LESSON), join(lessons, LESSON), { recursive: true });
+  }
+  return lessons;
+}
+
 export function lessonFile(rel: string): string {
-  return readFileSync(join(ROOT, "lessons", LESSON, rel), "utf8");
+  return readFileSync(join(lessonsDir(), LESSON, rel), "utf8");
 }
 
 /** The lesson's reference datastore.ts. */
@@ -47,7 +60,7 @@ ${INSTALL}`;
 
 /** A grading pool on LESSON with short deadlines (a runaway handler costs little). */
 export function pool(o: Partial<PoolOptions> = {}): GradePool {
-  return new GradePool({ lesson: LESSON, jobs: 1, deadlineMs: 400, ...o });
+  return new GradePool({ lesson: LESSON, lessonsDir: lessonsDir(), jobs: 1, deadlineMs: 400, ...o });
 }
 
 /** Every message of the report, joined (what a student or teacher could read). */

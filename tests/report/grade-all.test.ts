@@ -5,7 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rowsFromCsv } from "../../engine/report/csv.js";
@@ -16,13 +16,18 @@ const BIN = join(ROOT, "bin", "prefault.js");
 const LESSON = "01-first-fault";
 let dir = "";
 
+// grading runs against a private copy of the lesson, so edits to lessons/ while the tests run
+// cannot make two gradings differ
 function prefault(args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 170_000 });
+  const [cmd, ...rest] = args;
+  const extra = cmd === "grade-all" ? ["--lessons-dir", join(dir, "lessons")] : [];
+  return spawnSync(process.execPath, [BIN, cmd, ...extra, ...rest], { encoding: "utf8", timeout: 170_000 });
 }
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), "prefault-grade-all-"));
-  const lesson = join(ROOT, "lessons", LESSON);
+  const lesson = join(dir, "lessons", LESSON);
+  cpSync(join(ROOT, "lessons", LESSON), lesson, { recursive: true });
   const put = (student: string, file: string, text: string) => {
     mkdirSync(join(dir, "class", student), { recursive: true });
     writeFileSync(join(dir, "class", student, file), text);
