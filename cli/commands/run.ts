@@ -8,7 +8,6 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import asc from "assemblyscript/asc";
 import { compileDatastore, formatDiagnostic, type AscModule } from "../../engine/compile.js";
 import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
@@ -106,6 +105,7 @@ export const command = {
     const kernel = loadKernel();
     if (!kernel.ok) return err(kernel.message, 2);
 
+    const asc = (await import("assemblyscript/asc")).default;   // late: bad input fails fast
     const compiled = await compileDatastore(asc as unknown as AscModule, learner.files);
     if (!compiled.ok) {
       if (compiled.error.kind !== "compile") return err(compiled.error.message, 3);

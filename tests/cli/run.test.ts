@@ -1,0 +1,108 @@
+// `prefault run` and `prefault --help`: the real bin in a child process, real kernel and asc.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DATASTORE_POST, DATASTORE_SPIN } from "../unit/fixtures.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const BIN = join(ROOT, "bin", "prefault.js");
+const SCENARIOS = join(ROOT, "scenarios");
+
+interface Out { code: number | null; stdout: string; stderr: string }
+
+function prefault(args: string[], cwd = ROOT): Promise<Out> {
+  return new Promise(resolve => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "", stderr = "";
+    p.stdout.on("data", d => { stdout += d; });
+    p.stderr.on("data", d => { stderr += d; });
+    p.on("close", code => resolve({ code, stdout, stderr }));
+  });
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "prefault-cli-"));
+function file(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+test("--help lists the commands; <cmd> --help shows the usage; unknown command exits 2", async () => {
+  const h = await prefault(["--help"]);
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /^ {2}run {2,}run a scenario/m);
+  const r = await prefault(["run", "--help"]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /usage: prefault run <scenario\.json>/);
+  const u = await prefault(["frobnicate"]);
+  assert.equal(u.code, 2);
+  assert.match(u.stderr, /unknown command "frobnicate"/);
+});
+
+test("run a sample scenario with the default stage from another cwd: trace, exit 0", async () => {
+  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json")], tmp);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, /clock_gettime app CLOCK_MONOTONIC/);
+  assert.match(r.stdout, /faults 1/);
+  assert.match(r.stdout, /every expectation held/);
+});
+
+test("--json prints the RunResult", async () => {
+  const r = await prefault(["run", join(SCENARIOS, "02-mlockall.json"), "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.scenario, "mlockall-root");
+  assert.equal(j.status, "ok");
+  assert.equal(j.ok, true);
+  assert.equal(j.steps[1].deltas.faults, 0);
+});
+
+test("an unmet expectation exits 1 and says which", async () => {
+  const s = file("strict.json", JSON.stringify({ name: "strict", steps: [
+    { op: "spawn", task: "a" },
+    { op: "clock_gettime", task: "a", clock: "CLOCK_REALTIME", expect: { faults: 0 } }] }));
+  const r = await prefault(["run", s, "--datastore", file("datastore.ts", DATASTORE_POST)]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /FAIL/);
+  assert.match(r.stdout, /faults/);
+});
+
+test("an invalid scenario exits 2 naming the JSON path", async () => {
+  const s = file("bad.json", JSON.stringify({ name: "bad", steps: [
+    { op: "spawn", task: "a" }, { op: "clock_gettime", task: "a", clock: "CLOCK_NOW" }] }));
+  const r = await prefault(["run", s]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\/steps\/1\/clock: must be one of CLOCK_REALTIME/);
+  const j = await prefault(["run", file("broken.json", "{ nope")]);
+  assert.equal(j.code, 2);
+  assert.match(j.stderr, /not valid JSON/);
+  const m = await prefault(["run", join(tmp, "missing.json")]);
+  assert.equal(m.code, 2);
+  assert.match(m.stderr, /cannot read/);
+});
+
+test("a compile error exits 2 with file:line:col and asc's message", async () => {
+  const src = DATASTORE_POST.replace("const pgoff = vmf.pgoff;", "const pgoff = ;");
+  const line = src.split("\n").findIndex(l => l.includes("const pgoff = ;")) + 1;
+  const p = file("datastore.ts", src);
+  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p], tmp);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, new RegExp(`datastore\\.ts:${line}:\\d+ - error TS1109: Expression expected`));
+});
+
+test("a handler that never returns is stopped at the deadline: exit 1 and the message", async () => {
+  const p = file("datastore.ts", DATASTORE_SPIN);
+  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p, "--deadline", "300"]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /vvar_fault\(\) did not return within 300 ms: an endless loop\?/);
+});
+
+test("bad options and unknown stages exit 2", async () => {
+  assert.equal((await prefault(["run"])).code, 2);
+  assert.equal((await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--stage", "p99"])).code, 2);
+  assert.equal((await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--bogus"])).code, 2);
+});
