@@ -7,7 +7,7 @@
 // learner's frames, so the host can point at the learner's file:line.
 
 import { current } from "./sched";
-import { pr_begin, pr_end, pr_hex, pr_str, pr_u64, printk, log_buf_len } from "./printk";
+import { pr_begin, pr_end, pr_hex, pr_str, pr_u64, printk, log_buf_len, log_buf_ptr } from "./printk";
 import { trace_event, TR_BUG, TR_OOPS, TR_WARN, TD_BAD_PAGE, TD_REF_UNDERFLOW } from "./trace";
 
 let oops_pending: u32 = 0;
@@ -15,6 +15,7 @@ let oops_msg_start: usize = 0;
 let oops_msg_end: usize = 0;
 
 export function oops_is_pending(): u32 { return oops_pending; }
+/** Kernel memory addresses of the oops message (in the log buffer). */
 export function oops_message_start(): usize { return oops_msg_start; }
 export function oops_message_end(): usize { return oops_msg_end; }
 
@@ -66,10 +67,10 @@ export function die(kind: string, func: string, why: string, detail: u32, value:
   pr_begin(); pr_str("CPU: 0 PID: "); pr_u64(cur_pid()); pr_str(" Comm: prefault-"); pr_u64(cur_pid()); pr_end();
   pr_begin(); pr_str("RIP: 0010:"); pr_str(func); pr_end();
   pr_begin();
-  oops_msg_start = log_buf_len();
+  oops_msg_start = log_buf_ptr() + log_buf_len();
   pr_str(func); pr_str(": "); pr_str(why);
   if (value >= 0) { pr_str(" (0x"); pr_hex(<u64>value, 1); pr_str(")"); }
-  oops_msg_end = log_buf_len();
+  oops_msg_end = log_buf_ptr() + log_buf_len();
   pr_end();
   oops_pending = 1;
   trace_event(cur_pid(), TR_OOPS, -1, -1, detail, 0);
