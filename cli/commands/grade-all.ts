@@ -58,6 +58,9 @@ export interface PoolOptions extends GraderOptions {
   submissionDeadlineMs?: number;
   /** per compile, ms */
   compileDeadlineMs?: number;
+  /** warm each worker's compiler before it takes work (default true; a pool that grades one
+   *  submission only would pay for it twice) */
+  warm?: boolean;
 }
 
 /** A set of grading worker threads, each with the lesson loaded and its compiler warm. grade()
@@ -163,7 +166,7 @@ export class GradePool {
   private spawn(): void {
     this.starting++;
     const data = { prefaultGradeAll: true, lesson: this.o.lesson, checksDir: this.o.checksDir ?? null,
-      lessonsDir: this.o.lessonsDir ?? null, deadlineMs: this.o.deadlineMs ?? null };
+      lessonsDir: this.o.lessonsDir ?? null, deadlineMs: this.o.deadlineMs ?? null, warm: this.o.warm ?? true };
     const w = new Worker(new URL(import.meta.url), { workerData: data, stdout: true, stderr: true });
     w.stdout.resume(); w.stderr.resume();   // whatever asc or a submission prints stays out of reports
     const off = (): void => { w.off("message", onMessage); w.off("exit", onExit); };
@@ -193,7 +196,7 @@ export class GradePool {
  *  compiler that calls process.exit, cannot take the caller down. The report is the one
  *  grade-all gives for the same files. For `prefault grade`. */
 export async function gradeIsolated(o: Omit<PoolOptions, "jobs">, sub: Submission): Promise<Report> {
-  const pool = new GradePool({ ...o, jobs: 1 });
+  const pool = new GradePool({ ...o, jobs: 1, warm: false });
   try { return await pool.grade(sub); } finally { await pool.close(); }
 }
 
@@ -216,7 +219,7 @@ export async function gradeAll(subs: { student: string; sub: Submission }[], o: 
 
 async function serve(): Promise<void> {
   const port = parentPort!;
-  const d = workerData as { lesson: string; checksDir: string | null; lessonsDir: string | null; deadlineMs: number | null };
+  const d = workerData as { lesson: string; checksDir: string | null; lessonsDir: string | null; deadlineMs: number | null; warm: boolean };
   const g = await loadGrader({ lesson: d.lesson, checksDir: d.checksDir ?? undefined, lessonsDir: d.lessonsDir ?? undefined,
     deadlineMs: d.deadlineMs ?? undefined });
   if (!g.ok) { port.postMessage({ fatal: g.message } satisfies Answer); return; }
@@ -244,7 +247,7 @@ async function serve(): Promise<void> {
     port.postMessage({ id: req.id, report } satisfies Answer);
   });
   // warm the compiler: the first compile in a fresh thread costs 3-5x a warm one
-  try { await compile({ ...g.grader.lesson.starter }); } catch { /* graded submissions will say */ }
+  if (d.warm) try { await compile({ ...g.grader.lesson.starter }); } catch { /* graded submissions will say */ }
   port.postMessage({ ready: true, lesson: g.grader.lesson } satisfies Answer);
 }
 
