@@ -219,9 +219,10 @@ export function find_timens_vvar_page(vma: vm_area_struct): page | null {
   return changetype<page | null>(__find_timens_vvar_page(changetype<usize>(vma)));
 }
 
-/** Map page at addr now, from inside a fault handler (VM_MIXEDMAP VMAs). Returns 0 bits on
- *  success or when a PTE is already there (-EBUSY counts as success), VM_FAULT_NOPAGE when it
- *  inserted, VM_FAULT_OOM or VM_FAULT_SIGBUS on failure. Takes its own page reference. */
+/** Map page at addr now, from inside a fault handler (VM_MIXEDMAP VMAs). Returns
+ *  VM_FAULT_NOPAGE on success, and also when a PTE is already there (-EBUSY counts as success);
+ *  VM_FAULT_OOM or VM_FAULT_SIGBUS on failure (test with `& VM_FAULT_ERROR`). Takes its own
+ *  page reference. */
 export function vmf_insert_page(vma: vm_area_struct, addr: u64, p: page): vm_fault_t {
   return __vmf_insert_page(changetype<usize>(vma), addr, changetype<usize>(p));
 }
@@ -231,7 +232,8 @@ export function vmf_insert_pfn(vma: vm_area_struct, addr: u64, pfn: u64): vm_fau
   return __vmf_insert_pfn(changetype<usize>(vma), addr, pfn);
 }
 
-/** Insert a pfn into a VM_MIXEDMAP VMA (a normal PTE when the pfn has a struct page). */
+/** Insert a pfn into a VM_MIXEDMAP VMA. x86 has pte_special, so this is a special PTE even for a
+ *  pfn with a struct page: no refcount, and get_user_pages cannot return the page. */
 export function vmf_insert_mixed(vma: vm_area_struct, addr: u64, pfn: u64): vm_fault_t {
   return __vmf_insert_mixed(changetype<usize>(vma), addr, pfn);
 }
