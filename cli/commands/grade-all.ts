@@ -23,7 +23,7 @@
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineError, Report } from "../../engine/types.js";
 import type { Lesson } from "../../engine/lesson.js";
@@ -217,6 +217,42 @@ export async function gradeAll(subs: { student: string; sub: Submission }[], o: 
 
 // ---- worker side ----------------------------------------------------------------------------
 
+/** Largest source file graded (bytes). asc's time grows with the source; a lesson needs ~5 KB. */
+export const MAX_SOURCE_BYTES = 256 * 1024;
+
+function tooLarge(name: string, bytes: number): EngineError {
+  return { kind: "invalid", path: name, message: `${name} is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES}` };
+}
+
+// a class folder's editable files must be plain files: a symbolic link could make the grader
+// read (and echo in diagnostics) a file of the grading machine, such as the hidden checks
+function refuseFolder(lesson: Lesson, dir: string): EngineError | undefined {
+  for (const f of lesson.files.editable) {
+    let st;
+    try { st = lstatSync(join(dir, f)); } catch { continue; }   // missing: the grader says so
+    if (st.isSymbolicLink()) return { kind: "invalid", path: f, message: `${f} is a symbolic link; hand in the file itself` };
+    if (!st.isFile()) return { kind: "invalid", path: f, message: `${f} is not a file` };
+    if (st.size > MAX_SOURCE_BYTES) return tooLarge(f, st.size);
+  }
+  return undefined;
+}
+
+function refusePaths(paths: string[]): EngineError | undefined {
+  for (const p of paths) {
+    let st;
+    try { st = statSync(p); } catch { continue; }
+    if (st.isFile() && st.size > MAX_SOURCE_BYTES) return tooLarge(p, st.size);
+  }
+  return undefined;
+}
+
+function refuseFiles(files: Record<string, string>): EngineError | undefined {
+  for (const [name, text] of Object.entries(files)) {
+    if (typeof text === "string" && text.length > MAX_SOURCE_BYTES) return tooLarge(name, text.length);
+  }
+  return undefined;
+}
+
 async function serve(): Promise<void> {
   const port = parentPort!;
   const d = workerData as { lesson: string; checksDir: string | null; lessonsDir: string | null; deadlineMs: number | null; warm: boolean };
@@ -234,7 +270,10 @@ async function serve(): Promise<void> {
     current = req.id;
     let report: Report;
     try {
-      if ("dir" in req.sub) report = await gradeFolder(g.grader, req.sub.dir);
+      const refused = "dir" in req.sub ? refuseFolder(g.grader.lesson, req.sub.dir)
+        : "paths" in req.sub ? refusePaths(req.sub.paths) : refuseFiles(req.sub.files);
+      if (refused) report = gradeLesson(g.grader.lesson, { ok: false, error: refused });
+      else if ("dir" in req.sub) report = await gradeFolder(g.grader, req.sub.dir);
       else if ("files" in req.sub) report = await gradeSubmission(g.grader.lesson, req.sub.files, g.grader.deps);
       else {
         const sub = readSubmission(g.grader.lesson, req.sub.paths);
