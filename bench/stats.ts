@@ -30,5 +30,5 @@ export function fmt(x: Sample, unit = "ms"): string {
 
 /** One output line: a label padded to a column, then the figure. */
 export function line(label: string, value: string): void {
-  process.stdout.write(`  ${label.padEnd(48)} ${value}\n`);
+  process.stdout.write(`  ${label.padEnd(50)} ${value}\n`);
 }

@@ -1,6 +1,7 @@
 // cli/node-paths.ts: where the installed package's own files are (not the cwd's).
 // Callers: cli/commands/run.ts, the benchmarks, the CLI tests.
 import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,3 +37,18 @@ export function loadKernel(debug = false): { ok: true; module: WebAssembly.Modul
 
 /** stages/<name>/ of the package. */
 export function stageDir(name: string): string { return join(PACKAGE_ROOT, "stages", name); }
+
+/** loadKernel(), compiled off the main thread (WebAssembly.compile), to overlap other start-up work. */
+export async function loadKernelAsync(debug = false): Promise<{ ok: true; module: WebAssembly.Module } | { ok: false; message: string }> {
+  const p = kernelPath(debug);
+  if (kernelModules[p]) return { ok: true, module: kernelModules[p] };
+  let bytes: Uint8Array;
+  try { bytes = await readFile(p); } catch { return { ok: false, message: `no kernel build at ${p}: run \`npm run build\` in ${PACKAGE_ROOT}` }; }
+  try {
+    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    kernelModules = { ...kernelModules, [p]: module };
+    return { ok: true, module };
+  } catch (e) {
+    return { ok: false, message: `${p} is not a valid kernel module: ${(e as Error).message}` };
+  }
+}

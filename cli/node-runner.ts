@@ -74,6 +74,10 @@ export class NodeRunner {
     return { ok: true, results };
   }
 
+  /** Starts the worker now (it loads the kernel glue) so a later run() finds it ready; errors
+   *  are left for that run() to report. */
+  warm(): void { this.start().catch(() => undefined); }
+
   /** Terminates the worker, if any. The runner can still be used: the next run starts one. */
   async close(): Promise<void> {
     const w = this.worker;
@@ -122,6 +126,9 @@ export async function runScenarios(kernelModule: WebAssembly.Module, learnerWasm
   const r = await shared.runAll(kernelModule, learner, scenarios, opts);
   return r.ok ? r.results : r.error;
 }
+
+/** Starts the shared runner's worker ahead of the first runScenarios() (e.g. while compiling). */
+export function warmSharedRunner(): void { (shared ??= new NodeRunner()).warm(); }
 
 /** Stops the shared runner's worker (tests; a CLI may simply exit). */
 export async function closeSharedRunner(): Promise<void> { await shared?.close(); }

@@ -12,8 +12,8 @@ import { compileDatastore, formatDiagnostic, type AscModule } from "../../engine
 import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
-import { runScenarios } from "../node-runner.js";
-import { loadKernel, stageDir, PACKAGE_ROOT } from "../node-paths.js";
+import { runScenarios, warmSharedRunner } from "../node-runner.js";
+import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 
 const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
@@ -102,11 +102,13 @@ export const command = {
     const learner = readDatastoreFiles(mainPath);
     if (!learner.ok) return err(learner.message, 2);
 
-    const kernel = loadKernel();
-    if (!kernel.ok) return err(kernel.message, 2);
-
+    // the input is good: start the kernel compile and the runner worker while asc loads
+    const kernelP = loadKernelAsync();
+    warmSharedRunner();
     const asc = (await import("assemblyscript/asc")).default;   // late: bad input fails fast
     const compiled = await compileDatastore(asc as unknown as AscModule, learner.files);
+    const kernel = await kernelP;
+    if (!kernel.ok) return err(kernel.message, 2);
     if (!compiled.ok) {
       if (compiled.error.kind !== "compile") return err(compiled.error.message, 3);
       const shown = (f: string) => f === "datastore.ts" ? relative(process.cwd(), mainPath) || f
