@@ -368,6 +368,7 @@ export const command = {
     const mine = shard ? shardOf(names, shard.k, shard.n) : shardOf(names, 1, 1);
     const subs = mine.map(student => ({ student, dir: join(root, student) }));
     const bar = progressBar();
+    bar.update(0, subs.length);
     let reports: Report[];
     try {
       reports = await gradeAll(subs.map(s => ({ student: s.student, sub: { dir: s.dir } })), {
