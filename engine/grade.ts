@@ -28,7 +28,13 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
       errors: reportErrors(input.error),
     };
   }
-  const tests = lesson.checks.map(c => gradeCheck(c, input.runs[runKey(c.scenario, c.variant)], input.sources));
+  const tests: TestResult[] = [];
+  for (const c of lesson.checks) {
+    const blocker = (c.requires ?? []).map(id => tests.find(t => t.id === id)).find(t => t !== undefined && t.status !== "pass");
+    tests.push(blocker
+      ? result(c, blocker.status, `Not graded until "${blocker.name}" passes.`)
+      : gradeCheck(c, input.runs[runKey(c.scenario, c.variant)], input.sources));
+  }
   const score = sum(tests.map(t => t.score));
   return {
     lesson: lesson.id, score, max_score: max,
@@ -82,7 +88,7 @@ export function evaluate(a: Assertion, run: RunResult, sources: Record<string, s
     return null;
   }
   const got = lookup(run, a.path);
-  if (got === undefined) return `${a.path}: not in the result`;
+  if (got === undefined) return `${a.path}: expected ${a.op} ${JSON.stringify(a.value)}, got nothing (not in the result)`;
   return compare(got, a.op, a.value) ? null : `${a.path}: expected ${a.op} ${JSON.stringify(a.value)}, got ${show(got)}`;
 }
 

@@ -32,6 +32,8 @@ export interface Check {
   variant?: string;
   points: number;
   visibility: Visibility;
+  /** ids of earlier checks that must pass before this one is graded */
+  requires?: string[];
   assert: Assertion[];
   explain: string;
 }
@@ -153,6 +155,9 @@ export function loadLesson(src: LessonSource, validateScenario?: ScenarioValidat
     if (ids.has(c.id)) return invalid(`${at}/id`, `duplicate check id "${c.id}"`);
     ids.add(c.id);
     if (!(c.scenario in scenarios)) return invalid(`${at}/scenario`, `no scenarios/${c.scenario}.json in this lesson`);
+    for (const [k, r] of (c.requires ?? []).entries()) {
+      if (!ids.has(r) || r === c.id) return invalid(`${at}/requires/${k}`, `no earlier check with id "${r}"`);
+    }
     if (c.variant !== undefined && !(c.variant in variants)) return invalid(`${at}/variant`, `no variant "${c.variant}" in lesson.json/variants`);
     for (const [k, a] of c.assert.entries()) {
       if ("steps_ok" in a && Array.isArray(a.steps_ok)) {

@@ -59,7 +59,8 @@ test("assertions: steps_ok, paths, ops, and the evidence they give", () => {
   assert.equal(evaluate({ path: "tasks.app.vm_flags", op: "contains", value: "mm" }, r, {}), null);
   assert.equal(evaluate({ path: "dmesg", op: "not_contains", value: "WARN" }, run({ dmesg: ["x", "WARNING: vvar_page accessed remotely"] }), {}),
     'dmesg: expected not_contains "WARN", got ["x","WARNING: vvar_page accessed remotely"]');
-  assert.match(evaluate({ path: "tasks.nobody.counters.faults", op: "eq", value: 0 }, r, {})!, /not in the result/);
+  assert.equal(evaluate({ path: "tasks.nobody.counters.faults", op: "eq", value: 0 }, r, {}),
+    "tasks.nobody.counters.faults: expected eq 0, got nothing (not in the result)");
 });
 
 test("source assertions read the learner's code, not its comments", () => {
@@ -134,4 +135,16 @@ test("the variant harness compiles around a learner's file and installs the vari
   assert.doesNotMatch(install, /VM_IO/);
   const r = await compileDatastore(ascModule, files);
   assert.ok(r.ok, !r.ok ? JSON.stringify(r.error) : "");
+});
+
+test("a check that requires a failing one is not graded", () => {
+  const l = lesson("01-first-fault");
+  const runs = Object.fromEntries(Object.keys(l.scenarios).map(s => [s, run()]));
+  const failing = run();
+  failing.steps[1] = { ...failing.steps[1], ok: false, failures: ["sigbus: expected 0, got 1"] };
+  runs["first-fault"] = failing;
+  const rep = gradeLesson(l, { ok: true, runs, sources: l.solution });
+  const later = rep.tests.find(t => t.id === "later-calls-never-fault")!;
+  assert.deepEqual([later.status, later.score, later.message],
+    ["fail", 0, 'Not graded until "the first clock_gettime() faults once and gets the time" passes.']);
 });

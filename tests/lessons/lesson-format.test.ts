@@ -54,6 +54,7 @@ test("an invalid lesson.json is rejected with the path of the bad field", () => 
     ["step out of range", j => { j.checks[0].assert = [{ steps_ok: [99] }]; }, "lesson.json/checks/0/assert/0/steps_ok", /step 99 does not exist/],
     ["mutant names no check", j => { j.mutants[0].fails = ["no-such-check"]; }, "lesson.json/mutants/0/fails/0", /no check/],
     ["wrong id", j => { j.id = "07-other"; }, "lesson.json/id", /folder name/],
+    ["requires a later check", j => { j.checks[0].requires = [j.checks[1].id]; }, "lesson.json/checks/0/requires/0", /no earlier check/],
   ];
   for (const [what, mutate, path, message] of cases) {
     const src = source("01-first-fault");
