@@ -16,6 +16,7 @@ import { trace_event, TR_EXEC, TD_NONE } from "./trace";
 export function do_execve(): i32 {
   const mm = mm_alloc(0);
   if (mm === null) return -ENOMEM;
+  current.nr_threads = 1;               // de_thread(): the other threads are gone
   const old = current.mm;
   current.mm = mm;                      // exec_mmap()
   if (old !== null) mmput(old);

@@ -97,3 +97,15 @@ test("conformance: the pre-series handler fails the merged table where the serie
   for (const row of ["b1", "b2", "c1", "d1", "e1", "f1", "j1", "k1", "k2"]) assert.ok(failed.includes(row), `pre passes p6/${row}`);
   for (const row of ["a1", "a2", "a3", "g2", "g3", "h2", "j3"]) assert.ok(!failed.includes(row), `pre fails p6/${row}`);
 });
+
+test("conformance: runs are deterministic, and the release kernel agrees with the debug kernel", async () => {
+  const { readFileSync: read } = await import("node:fs");
+  const { runScenario } = await import("../../engine/machine.js");
+  const release = new WebAssembly.Module(read(join(ROOT, "build", "kernel.wasm")));
+  const learner = await compile(stageSource("p6"));
+  for (const [row, sc] of rows("p6")) {
+    const a = run(learner, sc), b = run(learner, sc);
+    assert.deepEqual(a, b, `p6 ${row}: two runs differ`);
+    assert.deepEqual(runScenario(release, learner.module, sc, { sourceMap: learner.sourceMap }), a, `p6 ${row}: release differs`);
+  }
+});
