@@ -122,6 +122,11 @@ export const command = {
       { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, learnerFile: "datastore.ts" });
     if (!Array.isArray(out)) return err(`${out.kind} error: ${out.message}`, out.kind === "link" ? 2 : 3);
     const result = out[0];
+    if (result.oops?.file && Object.hasOwn(learner.files, result.oops.file)) {
+      // name the file the user gave, not the name the engine compiled it under
+      const f = result.oops.file === "datastore.ts" ? mainPath : join(dirname(mainPath), result.oops.file);
+      result.oops.file = relative(process.cwd(), f) || result.oops.file;
+    }
     if (args.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     } else {

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DATASTORE_POST, DATASTORE_SPIN } from "../unit/fixtures.js";
+import { DATASTORE_POST, DATASTORE_SPIN, DATASTORE_TRAP, DATASTORE_TRAP_LINE } from "../unit/fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(ROOT, "bin", "prefault.js");
@@ -99,6 +99,13 @@ test("a handler that never returns is stopped at the deadline: exit 1 and the me
   const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p, "--deadline", "300"]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /vvar_fault\(\) did not return within 300 ms: an endless loop\?/);
+});
+
+test("a trap in the handler is an oops at the user's file and line: exit 1", async () => {
+  const p = file("trapping.ts", DATASTORE_TRAP);
+  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p], tmp);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, new RegExp(`oops \\(step 1\\): unreachable at trapping\\.ts:${DATASTORE_TRAP_LINE}:\\d+`));
 });
 
 test("bad options and unknown stages exit 2", async () => {
