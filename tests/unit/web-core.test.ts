@@ -113,7 +113,8 @@ test("the timeline pairs faults with the vDSO call that took them and counts tho
   assert.equal(t.points[0].pgoff, 0);
   assert.equal(t.fault_calls, 2);
   assert.equal(t.faults_after_mlockall, 1);
-  assert.deepEqual(t.markers.map(m => m.label), ["mlockall()"]);
+  assert.deepEqual(t.markers.map(m => [m.label, m.slot]), [["mlockall()", 1.5]]);
+  assert.deepEqual(t.points.map(p => p.slot), [0, 1, 2]);
   assert.equal(t.max_latency_ns, 20000);
 });
 
@@ -144,6 +145,8 @@ test("Markdown is escaped: a lesson cannot inject markup or script links", () =>
   assert.ok(html.includes('href="https://kernel.org"'));
   assert.ok(html.includes("1 &lt; 2"));
   assert.ok(html.includes("<ul><li>one</li><li>two</li></ul>"));
+  assert.equal(renderMarkdown("| a | `b` |\n|---|---|\n| 1 | <i> |"),
+    "<table><thead><tr><th>a</th><th><code>b</code></th></tr></thead><tbody><tr><td>1</td><td>&lt;i&gt;</td></tr></tbody></table>");
   assert.deepEqual(hintLevels("# Hints\n\n## Where\nlook at pgoff\n\n## How\nuse get_page").map(h => h.title), ["Where", "How"]);
 });
 

@@ -1,7 +1,7 @@
 // markdown.ts: a small, safe Markdown-to-HTML renderer for lesson text and hints.
 //
 // Supports what the lessons use: ATX headings, paragraphs, fenced code, bullet and numbered
-// lists, block quotes, `code`, **bold**, *italic*, [links](url), tables rendered as <pre>.
+// lists, block quotes, `code`, **bold**, *italic*, [links](url), pipe tables.
 // Every piece of text is HTML-escaped first, and only http(s)/relative links survive, so a
 // lesson file cannot inject markup. Pure; called by web/src/ui/lesson-view.ts.
 
@@ -60,9 +60,14 @@ export function renderMarkdown(md: string): string {
       continue;
     }
     if (/^\|/.test(line)) {
-      const body: string[] = [];
-      while (i < lines.length && /^\|/.test(lines[i])) body.push(lines[i++]);
-      out.push(`<pre class="table">${escapeHtml(body.join("\n"))}</pre>`);
+      const rows: string[][] = [];
+      while (i < lines.length && /^\|/.test(lines[i])) {
+        const cells = lines[i++].trim().replace(/^\|/, "").replace(/\|$/, "").split("|").map(c => c.trim());
+        if (!cells.every(c => /^:?-{2,}:?$/.test(c))) rows.push(cells);
+      }
+      const [head, ...body] = rows;
+      out.push(`<table><thead><tr>${head.map(c => `<th>${inline(c)}</th>`).join("")}</tr></thead>` +
+        `<tbody>${body.map(r => `<tr>${r.map(c => `<td>${inline(c)}</td>`).join("")}</tr>`).join("")}</tbody></table>`);
       continue;
     }
     const para: string[] = [];

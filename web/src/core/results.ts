@@ -62,8 +62,9 @@ export function vvarStrips(run: RunResult): Strip[] {
   }));
 }
 
-export interface TimelinePoint { t_ns: number; latency_ns: number; faulted: boolean; task: string; step: number; pgoff?: number }
-export interface TimelineMarker { t_ns: number; label: string; kind: TraceEvent["kind"] }
+/** `slot`: the call's position in order (0, 1, ...); markers sit between calls (slot - 0.5). */
+export interface TimelinePoint { slot: number; t_ns: number; latency_ns: number; faulted: boolean; task: string; step: number; pgoff?: number }
+export interface TimelineMarker { slot: number; t_ns: number; label: string; kind: TraceEvent["kind"] }
 export interface Timeline {
   points: TimelinePoint[];
   markers: TimelineMarker[];
@@ -91,11 +92,14 @@ export function timeline(run: RunResult): Timeline {
       const faulted = pendingFault.has(e.task);
       const pgoff = pendingFault.get(e.task);
       pendingFault.delete(e.task);
-      points.push({ t_ns: e.t_ns, latency_ns: lat, faulted, task: e.task, step: e.step,
+      points.push({ slot: points.length, t_ns: e.t_ns, latency_ns: lat, faulted, task: e.task, step: e.step,
                     ...(faulted && pgoff !== undefined && pgoff >= 0 ? { pgoff } : {}) });
     }
     if (MARKER_KINDS.has(e.kind)) {
-      markers.push({ t_ns: e.t_ns, kind: e.kind, label: e.kind === "mlockall" ? "mlockall()" : e.kind + (e.detail ? `: ${e.detail}` : "") });
+      const last = markers[markers.length - 1];
+      const label = e.kind === "mlockall" ? "mlockall()" : e.kind + (e.detail ? `: ${e.detail}` : "");
+      if (last && last.slot === points.length - 0.5 && last.label === label) continue;   // one marker per burst
+      markers.push({ slot: points.length - 0.5, t_ns: e.t_ns, kind: e.kind, label });
       if (e.kind === "mlockall" && e.t_ns < firstMlock) firstMlock = e.t_ns;
     }
   }

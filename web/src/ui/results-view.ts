@@ -83,32 +83,39 @@ function scenarioDetails(run: RunResult, open: boolean): HTMLElement {
 }
 
 function timelineSvg(t: Timeline): HTMLElement {
-  const W = 600, H = 140, L = 40, B = 18, T = 14;
   const wrap = h("div", { class: "timeline" });
   if (t.points.length === 0) { wrap.append(h("p", { class: "muted" }, "No vDSO calls in this scenario.")); return wrap; }
-  const span = Math.max(1, t.t_max - t.t_min);
+  const W = 600, H = 150, L = 44, B = 16, T = 14;
+  const n = t.points.length;
+  const step = (W - L - 8) / Math.max(1, n);
   const maxLat = Math.max(1, t.max_latency_ns);
-  const x = (ns: number) => L + ((ns - t.t_min) / span) * (W - L - 6);
+  const x = (slot: number) => L + (slot + 0.5) * step;
+  // log scale: a 20 µs fault next to 50 ns reads are both visible
   const y = (lat: number) => H - B - (Math.log10(1 + lat) / Math.log10(1 + maxLat)) * (H - B - T);
-  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", preserveAspectRatio: "none",
-    "aria-label": `Latency of ${t.points.length} vDSO calls; ${t.fault_calls} took a page fault` +
-      (t.markers.some(m => m.kind === "mlockall") ? `, ${t.faults_after_mlockall} after mlockall()` : "") +
-      `; the slowest took ${fmtNs(t.max_latency_ns)}.` });
+  const mlock = t.markers.some(m => m.kind === "mlockall");
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, role: "img",
+    "aria-label": `Latency of ${n} vDSO calls in order; ${t.fault_calls} took a page fault` +
+      (mlock ? `, ${t.faults_after_mlockall} of them after mlockall()` : "") + `; the slowest took ${fmtNs(t.max_latency_ns)}.` });
   svg.append(s("line", { class: "axis", x1: L, y1: H - B, x2: W, y2: H - B }));
-  svg.append(s("text", { x: 2, y: T, }, fmtNs(maxLat)), s("text", { x: 2, y: H - B }, "0"));
+  svg.append(s("text", { x: 2, y: T }, fmtNs(maxLat)), s("text", { x: 2, y: H - B }, "0 ns"),
+    s("text", { x: L, y: H - 3 }, "vDSO calls in order →"));
+  const bw = Math.max(1, Math.min(10, step * 0.7));
   for (const p of t.points) {
-    svg.append(s("line", { class: p.faulted ? "bar fault" : "bar", x1: x(p.t_ns), x2: x(p.t_ns), y1: H - B, y2: y(p.latency_ns),
-      stroke: p.faulted ? "var(--fail)" : "var(--page-present)", "stroke-width": p.faulted ? 3 : 1.5 },
-      s("title", {}, `${p.task} step ${p.step}: ${fmtNs(p.latency_ns)}${p.faulted ? " (page fault)" : ""}`)));
+    svg.append(s("rect", { class: p.faulted ? "bar fault" : "bar", x: x(p.slot) - bw / 2, width: bw,
+      y: y(p.latency_ns), height: Math.max(1, H - B - y(p.latency_ns)) },
+      s("title", {}, `call ${p.slot + 1} (${p.task}, step ${p.step}): ${fmtNs(p.latency_ns)}${p.faulted ? ` — page fault${p.pgoff !== undefined ? ` on pgoff ${p.pgoff}` : ""}` : ""}`)));
   }
+  let lastLabelX = -Infinity, row = 0;
   for (const m of t.markers) {
-    svg.append(s("line", { class: "mark", x1: x(m.t_ns), x2: x(m.t_ns), y1: T, y2: H - B }),
-      s("text", { x: Math.min(W - 60, x(m.t_ns) + 2), y: H - 4 }, m.label.slice(0, 24)));
+    const mx = x(m.slot);
+    svg.append(s("line", { class: "mark", x1: mx, x2: mx, y1: T - 4, y2: H - B }, s("title", {}, m.label)));
+    row = mx - lastLabelX < 70 ? row + 1 : 0;
+    if (row < 3) svg.append(s("text", { x: Math.min(W - 70, mx + 2), y: T + 10 * row }, m.label.slice(0, 22)));
+    lastLabelX = mx;
   }
   wrap.append(svg);
   wrap.append(h("p", { class: "muted", style: "font-size:12px;margin:2px 0" },
-    `${t.points.length} vDSO calls, ${t.fault_calls} with a page fault (red)` +
-    (t.markers.some(m => m.kind === "mlockall") ? `, ${t.faults_after_mlockall} after mlockall()` : "") +
+    `${n} vDSO calls, ${t.fault_calls} with a page fault (red)` + (mlock ? `, ${t.faults_after_mlockall} after mlockall()` : "") +
     (t.dropped ? `; ${t.dropped} trace events dropped` : "")));
   return wrap;
 }
