@@ -118,8 +118,9 @@ export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps>
   };
 }
 
-/** Reads a submission's editable files: each path given, or, for a directory, the lesson's
- *  editable file names inside it. Returns the files by base name or a usage message. */
+/** Reads a submission's editable files: each path given (by base name; a single file for a
+ *  one-file lesson counts as that file), or, for a directory, the lesson's editable file names
+ *  inside it. Returns the files or a usage message. */
 export function readSubmission(lesson: Lesson, paths: string[]): { ok: true; files: Record<string, string> } | { ok: false; message: string } {
   const files: Record<string, string> = {};
   for (const p of paths) {
@@ -132,7 +133,9 @@ export function readSubmission(lesson: Lesson, paths: string[]): { ok: true; fil
     }
     const text = readText(p);
     if (text === undefined) return { ok: false, message: `cannot read ${p}` };
-    files[basename(p)] = text;
+    // one file for a one-file lesson is that file, whatever it is called (my-datastore.ts)
+    const name = paths.length === 1 && lesson.files.editable.length === 1 ? lesson.files.editable[0] : basename(p);
+    files[name] = text;
   }
   return { ok: true, files };
 }
