@@ -51,6 +51,9 @@ export const DEFAULT_SUBMISSION_DEADLINE_MS = 120_000;
 /** Default time one compile may take (a few-line generic can make asc run for minutes). */
 export const DEFAULT_COMPILE_DEADLINE_MS = 20_000;
 
+/** Heap limit of a grading worker (MB); asc needs ~400 MB, a hostile compile far more. */
+const WORKER_HEAP_MB = 2048;
+
 export interface PoolOptions extends GraderOptions {
   /** worker threads, >= 1 */
   jobs: number;
@@ -167,7 +170,9 @@ export class GradePool {
     this.starting++;
     const data = { prefaultGradeAll: true, lesson: this.o.lesson, checksDir: this.o.checksDir ?? null,
       lessonsDir: this.o.lessonsDir ?? null, deadlineMs: this.o.deadlineMs ?? null, warm: this.o.warm ?? true };
-    const w = new Worker(new URL(import.meta.url), { workerData: data, stdout: true, stderr: true });
+    // the heap cap turns a compiler that eats memory (nested generics) into an error report
+    const w = new Worker(new URL(import.meta.url), { workerData: data, stdout: true, stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     w.stdout.resume(); w.stderr.resume();   // whatever asc or a submission prints stays out of reports
     const off = (): void => { w.off("message", onMessage); w.off("exit", onExit); };
     const onMessage = (m: Answer): void => {
