@@ -1,5 +1,6 @@
 // engine/lesson-check.ts: proof that a lesson teaches what it claims, as `prefault lesson check`
 // and CI run it. A lesson passes when
+//   - README.md has the sections a learner needs, hints.md its three levels,
 //   - the starter compiles and fails at least one check (there is something to do),
 //   - the solution passes every check,
 //   - there are at least MIN_MUTANTS mutants, each compiles, and each fails every check its
@@ -26,6 +27,12 @@ export async function checkLesson(lesson: Lesson, deps: GradeDeps): Promise<Less
   const lines: string[] = [];
   let ok = true;
   const verdict = (good: boolean, text: string) => { lines.push(`${good ? "ok" : "FAIL"} ${text}`); if (!good) ok = false; };
+
+  const missing = ["## The task", "## How to check", "## What success looks like"].filter(h => !lesson.readme.includes(h));
+  verdict(missing.length === 0, missing.length === 0 ? "README.md has the task, how to check it, and what success looks like"
+    : `README.md lacks ${missing.join(", ")}`);
+  const levels = (lesson.hints.match(/^## Level [123]\b/gm) ?? []).length;
+  verdict(levels === 3, `hints.md has ${levels} of 3 levels`);
 
   const starter = await gradeSubmission(lesson, lesson.starter, deps);
   const starterFails = starter.tests.filter(t => t.status !== "pass").map(t => t.id);
