@@ -39,14 +39,15 @@ async function loadTimes(url: string, page: Page): Promise<{ editor: number; com
 
 async function main(): Promise<void> {
   const server = await serve();
-  const url = `${server.url}#lesson=${LESSON}`;
+  // ?nosw: no service worker, so its precache fetches are not counted as page loads
+  const url = `${server.url}?nosw#lesson=${LESSON}`;
   const dist = process.env.PREFAULT_WEB_ROOT ?? join(repoRoot(), "web", "dist");
   const cold = { editor: [] as number[], compiler: [] as number[] }, warm = { editor: [] as number[], compiler: [] as number[] };
   const bytes = new Map<string, { raw: number; gzip: number; wire: number; files: number }>();
   for (let i = 0; i < COLD; i++) {
     const b = await launch();
-    const seen: Promise<void>[] = [];
-    if (i === 0) b.page.on("requestfinished", req => { seen.push((async () => {
+    const seen: Promise<void>[] = [], urls = new Set<string>();
+    if (i === 0) b.page.on("requestfinished", req => { if (urls.has(req.url())) return; urls.add(req.url()); seen.push((async () => {
       const path = join(dist, new URL(req.url()).pathname.replace(/\/$/, "/index.html"));
       if (!existsSync(path)) return;
       const raw = statSync(path).size;

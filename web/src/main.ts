@@ -22,6 +22,7 @@ import type { CodeEditor } from "./editor/monaco.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
+const NOT_RUN = "not run: vvar_fault() did not return in an earlier scenario";
 /** How long one scenario may run before its worker is terminated. */
 const DEADLINE_MS = 2000;
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -134,14 +135,19 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; timeout?:
       if (!mod) { mod = WebAssembly.compile(wasm as BufferSource); learnerModules.set(wasm, mod); }
       const learner = await mod;
       const out: RunResult[] = [];
-      for (const sc of scenarios) {
-        if (seen.timeout !== undefined) { out.push({ ...timeoutResult(sc, seen.timeout), oops: { message: "not run: vvar_fault() did not return in an earlier scenario", step: -1 } }); continue; }
-        const r = await runner.run(learner, opts.sourceMap, sc, DEADLINE_MS);
-        if (r.ok) { out.push(r.run); seen.runs.push(r.run); continue; }
-        if (r.error.kind !== "timeout") return r.error;
+      if (seen.timeout !== undefined) {
+        for (const sc of scenarios) out.push({ ...timeoutResult(sc, seen.timeout), oops: { message: NOT_RUN, step: -1 } });
+        return out;
+      }
+      const r = await runner.runAll(learner, opts.sourceMap, scenarios, DEADLINE_MS);
+      if (!r.ok) return r.error;
+      out.push(...r.runs);
+      seen.runs.push(...r.runs);
+      if (r.timedOut !== undefined) {
         seen.timeout = DEADLINE_MS;
-        const t = timeoutResult(sc, DEADLINE_MS);
+        const t = timeoutResult(scenarios[r.timedOut], DEADLINE_MS);
         out.push(t); seen.runs.push(t);
+        for (const sc of scenarios.slice(r.timedOut + 1)) out.push({ ...timeoutResult(sc, DEADLINE_MS), oops: { message: NOT_RUN, step: -1 } });
       }
       return out;
     },

@@ -19,6 +19,10 @@ export interface CompilerApi {
 export interface RunnerApi {
   /** Keeps the compiled kernel Module (shared with the page; instantiated per scenario). */
   init(kernel: WebAssembly.Module): Promise<void>;
-  /** Runs one scenario with the learner module. */
-  run(learner: WebAssembly.Module, sourceMap: string | undefined, scenario: Scenario): Promise<{ ok: true; run: RunResult } | { ok: false; error: EngineError }>;
+  /** Runs scenarios in order, in one round trip. After each one the worker posts a plain
+   *  RunnerProgress message, so the page can give every scenario its own deadline. */
+  runBatch(learner: WebAssembly.Module, sourceMap: string | undefined, scenarios: Scenario[]): Promise<{ ok: true; runs: RunResult[] } | { ok: false; error: EngineError }>;
 }
+
+/** Posted by the runner worker (outside Comlink) when scenario `done` of a batch has finished. */
+export interface RunnerProgress { prefaultProgress: number }

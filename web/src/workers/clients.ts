@@ -9,7 +9,7 @@
 import * as Comlink from "comlink";
 import type { CompileResult, EngineError, RunResult, Scenario } from "../../../engine/types.js";
 import { filesHash } from "../core/hash.js";
-import type { CompilerApi, RunnerApi, Toolchain } from "./api.js";
+import type { CompilerApi, RunnerApi, RunnerProgress, Toolchain } from "./api.js";
 
 export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
@@ -45,10 +45,6 @@ export class CompilerClient {
   has(files: Record<string, string>): boolean { return this.cache.has(filesHash(files)); }
 }
 
-export type ScenarioOutcome =
-  | { ok: true; run: RunResult }
-  | { ok: false; error: EngineError };
-
 export class RunnerClient {
   private current: { worker: Worker; api: Comlink.Remote<RunnerApi>; init: Promise<void> } | null = null;
   /** workers terminated after a deadline (for tests and the status line) */
@@ -63,21 +59,34 @@ export class RunnerClient {
     this.current = { worker, api, init };
   }
 
-  /** Runs one scenario with the learner module; stops it after `deadlineMs`. */
-  async run(learner: WebAssembly.Module, sourceMap: string | undefined, scenario: Scenario, deadlineMs: number): Promise<ScenarioOutcome> {
+  /** Runs `scenarios` in order in one round trip; each gets `deadlineMs` from the end of the
+   *  previous one. On a deadline the worker is terminated (a fresh one is spawned): the result
+   *  holds the runs that finished and the index of the scenario that did not return. */
+  async runAll(learner: WebAssembly.Module, sourceMap: string | undefined, scenarios: Scenario[], deadlineMs: number):
+      Promise<{ ok: true; runs: RunResult[]; timedOut?: number } | { ok: false; error: EngineError }> {
     if (!this.current) this.spawn();
     const cur = this.current!;
     await cur.init;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<"timeout">(res => { timer = setTimeout(() => res("timeout"), deadlineMs); });
-    const r = await Promise.race([cur.api.run(learner, sourceMap, scenario), deadline]);
+    let done = -1, timer: ReturnType<typeof setTimeout> | undefined, fire: (v: "timeout") => void = () => {};
+    const deadline = new Promise<"timeout">(res => { fire = res; });
+    const arm = () => { clearTimeout(timer); timer = setTimeout(() => fire("timeout"), deadlineMs); };
+    const onProgress = (e: MessageEvent) => {
+      const p = e.data as RunnerProgress | null;
+      if (p && typeof p.prefaultProgress === "number") { done = p.prefaultProgress; arm(); }
+    };
+    cur.worker.addEventListener("message", onProgress);
+    arm();
+    const r = await Promise.race([cur.api.runBatch(learner, sourceMap, scenarios), deadline]);
     clearTimeout(timer);
-    if (r === "timeout") {
-      cur.worker.terminate();
-      this.restarts++;
-      this.spawn();
-      return { ok: false, error: { kind: "timeout", message: `scenario ${scenario.name}`, ms: deadlineMs } };
-    }
-    return r;
+    cur.worker.removeEventListener("message", onProgress);
+    if (r !== "timeout") return r;
+    cur.worker.terminate();
+    this.restarts++;
+    this.spawn();
+    // the finished runs are lost with the worker: run them again (they returned before) in the new one
+    const before = scenarios.slice(0, done + 1);
+    if (before.length === 0) return { ok: true, runs: [], timedOut: 0 };
+    const again = await this.runAll(learner, sourceMap, before, deadlineMs);
+    return again.ok ? { ok: true, runs: again.runs, timedOut: again.timedOut ?? done + 1 } : again;
   }
 }
