@@ -60,7 +60,7 @@ ${INSTALL}`;
 
 /** A grading pool on LESSON with short deadlines (a runaway handler costs little). */
 export function pool(o: Partial<PoolOptions> = {}): GradePool {
-  return new GradePool({ lesson: LESSON, lessonsDir: lessonsDir(), jobs: 1, deadlineMs: 400, ...o });
+  return new GradePool({ lesson: LESSON, lessonsDir: lessonsDir(), jobs: 1, deadlineMs: 1000, ...o });
 }
 
 /** Every message of the report, joined (what a student or teacher could read). */
