@@ -17,7 +17,8 @@ import { find_vma } from "./mmap";
 import { handle_mm_fault, follow_page_pte, FOLLOW_NONE } from "./memory";
 import { vm_fault_to_errno, EFAULT, ENOMEM, EINVAL, EEXIST } from "./errno";
 import { die } from "./bug";
-import { trace_event, TR_GUP_FAULT, TD_NONE, TD_FAILED, TD_REFAULT_LOOP } from "./trace";
+import { trace_event, TR_GUP_FAULT, TR_POPULATE, TD_NONE, TD_FAILED, TD_REFAULT_LOOP, TD_POPULATE_SKIPPED,
+         TD_POPULATE_STOPPED } from "./trace";
 
 // FOLL_* (include/linux/mm_types.h, mm/internal.h)
 // @ts-ignore: decorator
@@ -151,9 +152,16 @@ export function __mm_populate(start: u64, len: u64, ignore_errors: bool): i32 {
     const vma = mm.vvar;
     if (vma === null || vma.vm_start >= end || vma.vm_end <= nstart) break;
     let nend = end < vma.vm_end ? end : vma.vm_end;
-    if (vma.vm_flags & (VM_IO | VM_PFNMAP)) { nstart = nend; continue; }
+    if (vma.vm_flags & (VM_IO | VM_PFNMAP)) {
+      trace_event(current.pid, TR_POPULATE, -1, -1, TD_POPULATE_SKIPPED, 0);
+      nstart = nend;
+      continue;
+    }
     if (nstart < vma.vm_start) nstart = vma.vm_start;
     ret = populate_vma_page_range(vma, nstart, nend);
+    if (ret >= 0 && nstart + <u64>ret * PAGE_SIZE < nend) {
+      trace_event(current.pid, TR_POPULATE, <i32>((nstart - vma.vm_start) >> PAGE_SHIFT) + <i32>ret, -1, TD_POPULATE_STOPPED, 0);
+    }
     if (ret < 0) {
       if (ignore_errors) { ret = 0; nstart = nend; continue; }
       break;

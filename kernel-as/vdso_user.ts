@@ -20,6 +20,7 @@ import { find_vma, mmput } from "./mmap";
 import { handle_mm_fault, pte_offset_map, pte_present, pte_page_data, pte_page_kind } from "./memory";
 import { REFAULT_LIMIT } from "./gup";
 import { die } from "./bug";
+import { pr_begin, pr_end, pr_str, pr_u64, pr_hex } from "./printk";
 import { SIGBUS, SIGSEGV } from "./errno";
 import { CONFIG_GENERIC_GETTIMEOFDAY_y, CONFIG_VDSO_GETRANDOM_y, CONFIG_TIME_NS_y, cost_fault_exception_ns,
          cost_vdso_call_ns, cost_syscall_ns } from "./config";
@@ -43,6 +44,11 @@ function do_exit(t: task_struct): void {
 /** force_sig_fault(): SIGBUS or SIGSEGV for t (current); the default action kills it. */
 function force_sig_fault(t: task_struct, sig: i32, pgoff: i32): void {
   if (sig == SIGBUS) t.c.sigbus++;
+  else {
+    // show_signal_msg() (show_unhandled_signals is on by default)
+    pr_begin(); pr_str("prefault-"); pr_u64(t.pid); pr_str("["); pr_u64(t.pid); pr_str("]: segfault at ");
+    pr_hex(VVAR_BASE + (<u64>pgoff << PAGE_SHIFT), 1); pr_str(" error 4 in [vvar]"); pr_end();
+  }
   trace_event(t.pid, TR_SIGBUS, pgoff, -1, sig == SIGSEGV ? TD_SIGSEGV : TD_NONE, 0);
   set_signal(sig);
   do_exit(t);
