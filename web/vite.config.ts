@@ -127,6 +127,14 @@ export default defineConfig({
     chunkSizeWarningLimit: 16000,
     sourcemap: false,
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      // known noise: asc/binaryen name Node modules they only import under Node (pitfall P19),
+      // and the plugin timing report (dominated by the precompression on purpose)
+      onLog(level, log, handler) {
+        if (log.code === "PLUGIN_TIMINGS" || /externalized for browser compatibility/.test(log.message)) return;
+        handler(level, log);
+      },
+    },
   },
   worker: { format: "es" },
   define: {
