@@ -5,7 +5,6 @@
 // PTEs (dup_mmap), and only then, if it enters a different time namespace, timens_on_fork()
 // zaps them. With CLONE_VM (vfork) the mm is shared and the namespace is not switched.
 
-import { task_struct, mm_struct } from "./mm_types";
 import { alloc_task, current, set_current } from "./sched";
 import { dup_mmap, mm_alloc, arch_setup_vvar } from "./mmap";
 import { timens_on_fork, init_time_ns } from "./time_namespace";
@@ -51,5 +50,3 @@ export function copy_process(clone_vm: bool): i32 {
   if (!clone_vm) timens_on_fork(t);
   return <i32>t.pid;
 }
-
-export function task_mm_or_null(t: task_struct): mm_struct | null { return t.mm; }

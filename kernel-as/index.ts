@@ -19,7 +19,7 @@ import { set_learner_slots as __set_learner_slots } from "./mmap";
 import { pte_offset_map, pte_present, pte_page_kind } from "./memory";
 import { trace_set_step, trace_ptr as __trace_ptr, trace_count as __trace_count, trace_dropped as __trace_dropped } from "./trace";
 import { oops_is_pending, oops_message_start, oops_message_end } from "./bug";
-import { VVAR_BASE, PAGE_SHIFT, task_counters } from "./mm_types";
+import { VVAR_BASE, PAGE_SHIFT } from "./mm_types";
 import * as R from "./step_result";
 
 /** Boots the kernel for one scenario: configuration, costs, mem_map, the data store, the time
@@ -61,8 +61,8 @@ export function nr_tasks(): u32 { return task_count(); }
 export function task_alive(pid: u32): bool { const t = find_task_by_vpid(pid); return t !== null && t.alive != 0; }
 export function task_ns(pid: u32): u32 { const t = find_task_by_vpid(pid); return t === null ? 0 : t.time_ns.id; }
 
-/** Counter idx of task pid: 0 faults, 1 minflt, 2 handler_calls, 3 gup_faults, 4 sigbus,
- *  5 warns, 6 bugs, 7 syscall_fallbacks. */
+/** Counter idx of task pid, in the field order of task_counters: 0 faults, 1 minflt,
+ *  2 handler_calls, 3 gup_faults, 4 sigbus, 5 warns, 6 bugs, 7 syscall_fallbacks. */
 export function task_counter(pid: u32, idx: u32): f64 {
   const t = find_task_by_vpid(pid);
   if (t === null || idx > 7) return 0;
@@ -109,6 +109,3 @@ export function trace_dropped(): u32 { return __trace_dropped(); }
 export function oops_pending(): u32 { return oops_is_pending(); }
 export function oops_msg_start(): usize { return oops_message_start(); }
 export function oops_msg_end(): usize { return oops_message_end(); }
-
-// keep the type referenced for readers: counters are laid out as task_counters
-export const COUNTERS_SIZE: u32 = <u32>offsetof<task_counters>();

@@ -14,14 +14,13 @@
 // Entering a namespace (setns, or fork/exec into time_ns_for_children) zaps the task's [vvar]
 // PTEs so that they refault with the new layout. Nothing repopulates them.
 
-import { time_namespace, task_struct, MAX_TIMENS, PK_TIMENS, kzalloc } from "./mm_types";
+import { time_namespace, task_struct, vm_area_struct, MAX_TIMENS, PK_TIMENS, kzalloc } from "./mm_types";
 import { current } from "./sched";
 import { alloc_pages, pfn_page } from "./page_alloc";
 import { zap_vma_pages } from "./memory";
 import { WARN } from "./bug";
 import { CONFIG_TIME_NS_y } from "./config";
 import { EINVAL, ENOMEM, EUSERS } from "./errno";
-import { vm_area_struct } from "./mm_types";
 import { CS_HRES_COARSE, CS_RAW, VC_SEQ, VC_CLOCK_MODE, VC_BASETIME, VDSO_CLOCKMODE_TIMENS, CLOCK_MONOTONIC,
          CLOCK_MONOTONIC_RAW, CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_BOOTTIME_ALARM } from "./timekeeping";
 import { trace_event, TR_SETNS, TD_NONE, TD_REMOTE_WARN } from "./trace";
