@@ -39,6 +39,10 @@ test("solving lesson 1 turns every check green; Ctrl+Enter runs; the code surviv
     assert.equal(rows.length, before.length);
     for (const r of rows) assert.match(r, /: passed,/, r);
     assert.match(await page.locator("#results-summary").innerText(), /All checks passed/);
+    // after passing, the solution diff opens without asking
+    await page.getByRole("button", { name: "Compare with solution" }).click();
+    await page.locator(".monaco-diff-editor").first().waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Close comparison" }).click();
     await page.getByRole("navigation", { name: "Lessons" }).getByRole("link", { name: /1\..*, done$/ }).waitFor({ timeout: 5_000 });
 
     await page.reload();
@@ -72,7 +76,7 @@ test("solving lesson 1 turns every check green; Ctrl+Enter runs; the code surviv
   } finally { await fresh.close(); }
 });
 
-test("a syntax error puts a squiggle on its line; an endless loop is stopped with a plain message and the page keeps working", async () => {
+test("a syntax error puts a squiggle on its line; an endless loop is stopped with a plain message; an oops is marked at its line; reset is undoable", async () => {
   const b = await launch();
   try {
     const { page } = b;
@@ -97,10 +101,29 @@ test("a syntax error puts a squiggle on its line; an endless loop is stopped wit
     assert.match(alert, /vvar_fault\(\) did not return within \d+ ms: an endless loop\?/);
     assert.equal(await getCode(page), loop, "the learner's code is untouched");
 
-    await setCode(page, SOLUTION);
+    // a trap in learner code is a kernel oops, marked at its line
+    const oopsLines = SOLUTION.split("\n");
+    const at = oopsLines.findIndex(l => /export function vvar_fault/.test(l)) + 2;
+    oopsLines.splice(at - 1, 0, "  unreachable();");
+    await setCode(page, oopsLines.join("\n"));
     await page.getByRole("button", { name: "Run" }).click();
     await waitRun(page, 3);
+    const runtime = await markers(page, "runtime");
+    assert.ok(runtime.some(m => m.file === "datastore.ts" && m.line === at && /oops/i.test(m.message)),
+      `an oops marker on line ${at}: ${JSON.stringify(runtime)}`);
+    assert.match(await page.getByRole("region", { name: "Results" }).innerText(), /oops/i);
+
+    await setCode(page, SOLUTION);
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 4);
     for (const r of await checkRows(page)) assert.match(r, /: passed,/, r);
+    assert.equal(await runCount(page), 4);
+
+    // reset to the starter, and undo it
+    await page.getByRole("button", { name: "Reset to starter" }).click();
+    assert.equal(await getCode(page), STARTER);
+    await page.getByRole("button", { name: "Undo reset" }).click();
+    assert.equal(await getCode(page), SOLUTION);
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
