@@ -136,6 +136,8 @@ export function finish_fault(f: vm_fault): u32 {
 
 // installs a PTE for pfn and accounts the mapping
 function set_pte(vma: vm_area_struct, ptep: usize, pfn: u32, special: bool): void {
+  assert(ptep != 0, "set_pte: address outside the [vvar] window");
+  assert(!pte_present(load<u32>(ptep)), "set_pte: PTE already present");
   store<u32>(ptep, (pfn << 2) | PTE_PRESENT | (special ? PTE_SPECIAL : 0));
   if (!special && pfn_valid(pfn)) pfn_page(pfn)._mapcount++;
   const pgoff = <i32>((ptep - vma.vm_mm.pgtable) >> 2);
@@ -237,7 +239,11 @@ export function zap_vma_pages(vma: vm_area_struct): void {
     zapped++;
     if (!(pte & PTE_SPECIAL)) {
       const pfn = pte_pfn(pte);
-      if (pfn_valid(pfn)) { pfn_page(pfn)._mapcount--; page_put(pfn); }
+      if (pfn_valid(pfn)) {
+        pfn_page(pfn)._mapcount--;
+        assert(pfn_page(pfn)._mapcount >= 0, "zap_vma_pages: mapcount underflow");
+        page_put(pfn);
+      }
     }
   }
   if (changetype<usize>(current) != 0) trace_event(current.pid, TR_ZAP, -1, -1, TD_NONE, <u64>zapped);
@@ -248,6 +254,7 @@ export function copy_page_range(dst: vm_area_struct, src: vm_area_struct): void 
   for (let i: u32 = 0; i < PTRS_PER_VVAR; i++) {
     const pte = load<u32>(src.vm_mm.pgtable + <usize>i * 4);
     if (!pte_present(pte)) continue;
+    assert(!pte_present(load<u32>(dst.vm_mm.pgtable + <usize>i * 4)), "copy_page_range: destination not empty");
     store<u32>(dst.vm_mm.pgtable + <usize>i * 4, pte);
     if (!(pte & PTE_SPECIAL)) {
       const pfn = pte_pfn(pte);
