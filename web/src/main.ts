@@ -58,6 +58,7 @@ const currentFiles = () => editor ? editor.getFiles() : { ...files };
 // ---- lessons ---------------------------------------------------------------------------------
 /** Opens a lesson: saved code (or the shared code from a link, or the starter) in the editor. */
 function openLesson(id: string, shared: Record<string, string> | null): void {
+  if (editor) flushSave();                                  // the edits of the lesson being left
   lesson = lessons.find(l => l.id === id) ?? lessons[0];
   const editable = Object.keys(lesson.starter);
   const saved = loadCode(store, lesson.id, editable);
@@ -111,11 +112,21 @@ function backgroundCompile(): void {
     editor?.setDiagnostics(r.ok ? r.diagnostics : r.error.kind === "compile" ? r.error.diagnostics : []);
   }, 450);
 }
+let savePending = false;
+/** Saves the current lesson's files now if an edit is waiting for its debounced save. */
+function flushSave(): void {
+  clearTimeout(saveTimer);
+  if (!savePending) return;
+  savePending = false;
+  if (!saveCode(store, lesson.id, currentFiles(), Date.now())) status("Could not save to this browser's storage.");
+}
 function onEdit(): void {
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => { if (!saveCode(store, lesson.id, currentFiles(), Date.now())) status("Could not save to this browser's storage."); }, 250);
+  savePending = true;
+  saveTimer = setTimeout(flushSave, 250);
   backgroundCompile();
 }
+window.addEventListener("pagehide", flushSave);
 
 // ---- Run ------------------------------------------------------------------------------------------
 /** The engine's GradeDeps over the two workers: compile (cached by source hash) and run each
