@@ -35,6 +35,17 @@ export interface AscDiagnostic {
   range: { start: number; end: number; source: { normalizedPath: string; text?: string } } | null;
 }
 
+/** asc itself, or a way to load it only when a compile is really needed (a cache hit in a
+ *  CompileStore then never loads the compiler). `version` is part of the cache key. */
+export type AscSource = AscModule | { version: string; load(): Promise<AscModule> };
+
+/** A second-level cache (e.g. on disk, cli/node-compile-cache.ts), consulted after the in-memory
+ *  one. Keyed by CompileResult.hash; a store that fails should act as a miss. */
+export interface CompileStore {
+  get(hash: string): Promise<CompileResult | undefined>;
+  set(hash: string, result: CompileResult): Promise<void>;
+}
+
 export interface CompileOptions {
   /** --debug: function names in traps and stack traces. Default true. */
   debug?: boolean;
@@ -42,6 +53,8 @@ export interface CompileOptions {
   sourceMap?: boolean;
   /** --maximumMemory, in 64 KiB pages: a memory blow-up traps here. Default 16. */
   maximumMemoryPages?: number;
+  /** a persistent cache behind the in-memory one (not part of the key) */
+  store?: CompileStore;
 }
 
 const OUT_FILE = "learner.wasm";
@@ -56,7 +69,7 @@ const cache = new Map<string, Promise<CompileResult>>();
  *  kernel header and the generated entry file. Returns the wasm bytes (a fresh copy for every
  *  caller, so it may be transferred), the source map, the warnings, and the cache hash; or
  *  {ok:false, error:{kind:"compile"}} with diagnostics mapped to the learner's files. Never throws. */
-export async function compileDatastore(asc: AscModule, files: Record<string, string>,
+export async function compileDatastore(asc: AscSource, files: Record<string, string>,
                                        opts: CompileOptions = {}): Promise<CompileResult> {
   const bad = checkLearnerFiles(files);
   if (bad) return { ok: false, error: bad };
@@ -69,13 +82,35 @@ export async function compileDatastore(asc: AscModule, files: Record<string, str
   if (p) {
     cache.delete(key); cache.set(key, p);           // most recently used
   } else {
-    p = runAsc(asc, { ...files }, o, key);
+    p = compileThroughStore(asc, { ...files }, o, key, opts.store);
     cache.set(key, p);
     while (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   }
   const r = await p;
   if (!r.ok && r.error.kind === "internal") cache.delete(key);   // a crash is not an answer to keep
   return copyResult(r);
+}
+
+// the store's answer when it has one, else asc's (which then goes into the store)
+async function compileThroughStore(asc: AscSource, files: Record<string, string>, o: Required<Omit<CompileOptions, "store">>,
+                                   key: string, store: CompileStore | undefined): Promise<CompileResult> {
+  if (store) {
+    try {
+      const hit = await store.get(key);
+      if (hit && (hit.ok ? hit.wasm instanceof Uint8Array && hit.hash === key : hit.error?.kind === "compile")) return hit;
+    } catch { /* a broken store is a miss */ }
+  }
+  let module: AscModule;
+  try {
+    module = "main" in asc ? asc : await asc.load();
+  } catch (e) {
+    return { ok: false, error: { kind: "internal", message: `cannot load asc: ${(e as Error)?.message ?? String(e)}` } };
+  }
+  const r = await runAsc(module, files, o, key);
+  if (store && (r.ok || r.error.kind === "compile")) {
+    try { await store.set(key, r); } catch { /* best effort */ }
+  }
+  return r;
 }
 
 /** Empties the compile cache (tests, benchmarks). */
@@ -98,7 +133,7 @@ function checkLearnerFiles(files: Record<string, string>): EngineError | undefin
 
 // one asc run; never throws
 async function runAsc(asc: AscModule, files: Record<string, string>,
-                      o: Required<CompileOptions>, hash: string): Promise<CompileResult> {
+                      o: Required<Omit<CompileOptions, "store">>, hash: string): Promise<CompileResult> {
   const sources: Record<string, string> = { ...files, [KERNEL_FILE]: KERNEL_HEADER_TS, [ENTRY_FILE]: ENTRY_TS };
   const outs: Record<string, Uint8Array | string> = {};
   const raw: AscDiagnostic[] = [];

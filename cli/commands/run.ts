@@ -7,6 +7,7 @@
 // file:line:col and asc's message; an unknown stage; no kernel build); 3 for an internal error.
 
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { compileDatastore, formatDiagnostic, type AscModule } from "../../engine/compile.js";
 import { validateScenario } from "../../engine/validate.js";
@@ -14,19 +15,29 @@ import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
+import { diskCompileStore } from "../node-compile-cache.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
-  "  --deadline <ms>      stop a handler that has not returned after this long (default 2000)";
+  "  --deadline <ms>      stop a handler that has not returned after this long (default 2000)\n" +
+  "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
-interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number }
+// the installed assemblyscript's version (part of the compile cache key), without loading asc
+function ascVersion(): string {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("assemblyscript/package.json");
+    return String((JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version);
+  } catch { return "unknown"; }
+}
+
+interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number; cache: boolean }
 
 // argv -> Args, or a usage message
 function parseArgs(argv: string[]): Args | string {
   let scenario: string | undefined, stage: string | undefined, datastore: string | undefined;
-  let json = false, deadlineMs = 2000;
+  let json = false, deadlineMs = 2000, cache = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => { const v = argv[++i]; if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`); return v; };
@@ -34,6 +45,7 @@ function parseArgs(argv: string[]): Args | string {
       if (a === "--stage") stage = value();
       else if (a === "--datastore") datastore = value();
       else if (a === "--json") json = true;
+      else if (a === "--no-cache") cache = false;
       else if (a === "--deadline") {
         deadlineMs = Number(value());
         if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) return "--deadline needs a positive number of milliseconds";
@@ -44,7 +56,7 @@ function parseArgs(argv: string[]): Args | string {
   }
   if (scenario === undefined) return "no scenario file given";
   if (stage !== undefined && datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage, datastore, json, deadlineMs };
+  return { scenario, stage, datastore, json, deadlineMs, cache };
 }
 
 /** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x"
@@ -105,8 +117,9 @@ export const command = {
     // the input is good: start the kernel compile and the runner worker while asc loads
     const kernelP = loadKernelAsync();
     warmSharedRunner();
-    const asc = (await import("assemblyscript/asc")).default;   // late: bad input fails fast
-    const compiled = await compileDatastore(asc as unknown as AscModule, learner.files);
+    // asc is loaded only on a miss of the disk cache (and after the input checks: bad input fails fast)
+    const asc = { version: ascVersion(), load: async () => (await import("assemblyscript/asc")).default as unknown as AscModule };
+    const compiled = await compileDatastore(asc, learner.files, args.cache ? { store: diskCompileStore() } : {});
     const kernel = await kernelP;
     if (!kernel.ok) return err(kernel.message, 2);
     if (!compiled.ok) {
