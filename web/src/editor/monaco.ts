@@ -5,7 +5,48 @@
 // definitions and the kernel API header as extra libraries; asc's diagnostics stay the
 // authoritative errors (owner "asc"), runtime oopses use owner "runtime".
 import * as monaco from "monaco-editor/editor";
-import "monaco-editor/features/register.all";
+// The editor features a learner uses (not features/register.all: no colour picker, GPU renderer,
+// code lens, inlay hints, sticky scroll ...), which keeps the editor chunk smaller.
+import "monaco-editor/features/bracketMatching/register";
+import "monaco-editor/features/caretOperations/register";
+import "monaco-editor/features/clipboard/register";
+import "monaco-editor/features/codeAction/register";
+import "monaco-editor/features/codeEditor/register";
+import "monaco-editor/features/codicon/register";
+import "monaco-editor/features/comment/register";
+import "monaco-editor/features/contextmenu/register";
+import "monaco-editor/features/cursorUndo/register";
+import "monaco-editor/features/diffEditor/register";
+import "monaco-editor/features/documentSymbols/register";
+import "monaco-editor/features/find/register";
+import "monaco-editor/features/folding/register";
+import "monaco-editor/features/format/register";
+import "monaco-editor/features/gotoError/register";
+import "monaco-editor/features/gotoLine/register";
+import "monaco-editor/features/gotoSymbol/register";
+import "monaco-editor/features/hover/register";
+import "monaco-editor/features/indentation/register";
+import "monaco-editor/features/inlineProgress/register";
+import "monaco-editor/features/lineSelection/register";
+import "monaco-editor/features/linesOperations/register";
+import "monaco-editor/features/links/register";
+import "monaco-editor/features/multicursor/register";
+import "monaco-editor/features/parameterHints/register";
+import "monaco-editor/features/quickCommand/register";
+import "monaco-editor/features/quickHelp/register";
+import "monaco-editor/features/quickOutline/register";
+import "monaco-editor/features/readOnlyMessage/register";
+import "monaco-editor/features/referenceSearch/register";
+import "monaco-editor/features/rename/register";
+import "monaco-editor/features/smartSelect/register";
+import "monaco-editor/features/snippet/register";
+import "monaco-editor/features/suggest/register";
+import "monaco-editor/features/toggleHighContrast/register";
+import "monaco-editor/features/toggleTabFocusMode/register";
+import "monaco-editor/features/tokenization/register";
+import "monaco-editor/features/wordHighlighter/register";
+import "monaco-editor/features/wordOperations/register";
+import "monaco-editor/features/wordPartOperations/register";
 import "monaco-editor/languages/definitions/typescript/register";
 import EditorWorker from "monaco-editor/editor/editor.worker?worker";
 import type { Diagnostic, Oops } from "../../../engine/types.js";
