@@ -3,7 +3,7 @@
 //
 //   compile error ──────────────► every check "error", Report.status "error", errors[] file:line:col
 //   runs[scenario@variant] ──┬──► run missing / engine error ─► check "error"
-//                            ├──► oops or timeout            ─► check "fail" (explain + the oops)
+//                            ├──► oops or timeout            ─► check "fail" (the oops, where it happened)
 //                            └──► assertions                 ─► "pass" | "fail" (explain + evidence)
 
 import type { Diagnostic, EngineError, Report, RunResult, TestResult } from "./types.js";
@@ -46,13 +46,14 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
 function gradeCheck(c: Check, run: RunResult | EngineError | undefined, sources: Record<string, string>): TestResult {
   if (run === undefined) return result(c, "error", `scenario ${runKey(c.scenario, c.variant)} did not run`);
   if ("kind" in run) return result(c, "error", errorSummary(run));
+  // an oops or a timeout is the whole story: the check's explanation would be about something else
   if (run.status === "timeout") {
-    return result(c, "fail", `${c.explain}\n${run.oops?.message ?? "vvar_fault() did not return: an endless loop?"}`);
+    return result(c, "fail", `${run.oops?.message ?? "vvar_fault() did not return: an endless loop?"} (scenario ${c.scenario})`);
   }
   if (run.status === "oops") {
     const o = run.oops;
     const where = o?.file ? ` at ${o.file}${o.line ? `:${o.line}:${o.column ?? 0}` : ""}` : "";
-    return result(c, "fail", `${c.explain}\nThe kernel oopsed in step ${o?.step ?? "?"}: ${o?.message ?? "unknown"}${where}`);
+    return result(c, "fail", `The kernel oopsed in step ${o?.step ?? "?"} of scenario ${c.scenario}: ${o?.message ?? "unknown"}${where}`);
   }
   for (const a of c.assert) {
     const why = evaluate(a, run, sources);

@@ -76,7 +76,7 @@ test("source assertions read the learner's code, not its comments", () => {
   assert.equal(evaluate(absent, run(), commented), null);
 });
 
-test("an oops or a timeout fails the check with the explanation and where it happened", () => {
+test("an oops or a timeout fails the check with what happened and where", () => {
   const l = lesson("01-first-fault");
   const oops = run({ status: "oops", ok: false, oops: { message: "unreachable", file: "datastore.ts", line: 21, column: 7, step: 1 } });
   const runs = Object.fromEntries(Object.keys(l.scenarios).map(s => [s, oops]));
@@ -85,8 +85,7 @@ test("an oops or a timeout fails the check with the explanation and where it hap
   assert.equal(rep.score, 0);
   const t = rep.tests[0];
   assert.equal(t.status, "fail");
-  assert.ok(t.message.startsWith(l.checks[0].explain));
-  assert.match(t.message, /The kernel oopsed in step 1: unreachable at datastore\.ts:21:7/);
+  assert.equal(t.message, "The kernel oopsed in step 1 of scenario first-fault: unreachable at datastore.ts:21:7");
   const timeout = gradeLesson(l, { ok: true, runs: Object.fromEntries(Object.keys(l.scenarios).map(s =>
     [s, run({ status: "timeout", ok: false, oops: { message: "vvar_fault() did not return within 2000 ms: an endless loop?", step: 1 } })])), sources: {} });
   assert.match(timeout.tests[0].message, /did not return within 2000 ms/);
