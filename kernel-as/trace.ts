@@ -97,9 +97,14 @@ export function trace_dropped(): u32 { return dropped; }
 
 /** Records one event at the current simulated time. */
 export function trace_event(pid: u32, kind: u32, pgoff: i32, pagekind: i32, detail: u32, latency: u64): void {
+  trace_event_at(ktime_get_ns(), pid, kind, pgoff, pagekind, detail, latency);
+}
+
+/** Records one event that began at simulated time t_ns (a fault: its start, with its latency). */
+export function trace_event_at(t_ns: u64, pid: u32, kind: u32, pgoff: i32, pagekind: i32, detail: u32, latency: u64): void {
   if (count >= TRACE_MAX) { dropped++; return; }
   const r = ring + <usize>count * TRACE_REC;
-  store<u64>(r, ktime_get_ns());
+  store<u64>(r, t_ns);
   store<u32>(r, trace_step, 8);
   store<u32>(r, pid, 12);
   store<u32>(r, kind, 16);

@@ -30,7 +30,7 @@ import { ktime_get_ns, ktime_advance, read_cycles, clock_truth_ns, CS_HRES_COARS
          CLOCK_MONOTONIC_COARSE } from "./timekeeping";
 import { RNG_IS_READY } from "./datastore_pages";
 import { VVAR_BASE } from "./mm_types";
-import { trace_event, TR_FAULT, TR_SIGBUS, TR_VDSO_CALL, TR_SYSCALL_FALLBACK, TD_NONE, TD_SIGSEGV,
+import { trace_event, trace_event_at, TR_FAULT, TR_SIGBUS, TR_VDSO_CALL, TR_SYSCALL_FALLBACK, TD_NONE, TD_SIGSEGV,
          TD_REFAULT_LOOP, TD_FAILED } from "./trace";
 import { set_signal, set_value, set_correct, set_calls, set_ret, set_killed } from "./step_result";
 
@@ -67,20 +67,21 @@ export function user_touch(pgoff: u32): u32 {
     if (pte_present(pte)) return pte;
   }
   for (let tries: u32 = 0; tries < REFAULT_LIMIT; tries++) {
-    // do_user_addr_fault()
+    // do_user_addr_fault(): the exception costs fault_exception_ns, charged after the handler ran
     t.c.faults++;
     const t0 = ktime_get_ns();
-    ktime_advance(cost_fault_exception_ns);
     const vma = find_vma(mm, addr);
     if (vma === null || !(vma.vm_flags & VM_READ) || ptep == 0) {
-      trace_event(t.pid, TR_FAULT, <i32>pgoff, -1, TD_FAILED, cost_fault_exception_ns);
+      ktime_advance(cost_fault_exception_ns);
+      trace_event_at(t0, t.pid, TR_FAULT, <i32>pgoff, -1, TD_FAILED, cost_fault_exception_ns);
       force_sig_fault(t, SIGSEGV, <i32>pgoff);            // bad_area()
       return 0;
     }
     const ret = handle_mm_fault(vma, addr, FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE);
+    ktime_advance(cost_fault_exception_ns);
     const pte = load<u32>(ptep);
-    trace_event(t.pid, TR_FAULT, <i32>pgoff, pte_present(pte) ? pte_page_kind(pte) : -1,
-                (ret & VM_FAULT_ERROR) ? TD_FAILED : TD_NONE, ktime_get_ns() - t0);
+    trace_event_at(t0, t.pid, TR_FAULT, <i32>pgoff, pte_present(pte) ? pte_page_kind(pte) : -1,
+                   (ret & VM_FAULT_ERROR) ? TD_FAILED : TD_NONE, ktime_get_ns() - t0);
     if (ret & VM_FAULT_ERROR) {
       force_sig_fault(t, (ret & VM_FAULT_SIGSEGV) && !(ret & VM_FAULT_SIGBUS) ? SIGSEGV : SIGBUS, <i32>pgoff);
       return 0;
@@ -196,7 +197,7 @@ export function vdso_clock_gettime(clk: u32, repeat: u64): void {
         trace_event(t.pid, TR_SYSCALL_FALLBACK, -1, -1, TD_NONE, cost_syscall_ns);
         traced_fallback = true;
       }
-      trace_event(t.pid, TR_VDSO_CALL, -1, -1, TD_NONE, lat);
+      trace_event_at(t0, t.pid, TR_VDSO_CALL, -1, -1, TD_NONE, lat);
     }
   }
   if (t.alive) set_ret(0); else set_killed();
@@ -230,7 +231,7 @@ export function vdso_getrandom(repeat: u64): void {
     calls++;
     lat_total += lat;
     if (lat > lat_max) lat_max = lat;
-    if (i == 0 || t.c.faults != f0) trace_event(t.pid, TR_VDSO_CALL, 2, -1, TD_NONE, lat);
+    if (i == 0 || t.c.faults != f0) trace_event_at(t0, t.pid, TR_VDSO_CALL, 2, -1, TD_NONE, lat);
   }
   if (t.alive) set_ret(0); else set_killed();
   set_correct(all_right && t.alive);
