@@ -44,10 +44,19 @@ export function renderResults(body: HTMLElement, v: RunView): void {
 
 function fmtPts(n: number): string { return Number.isInteger(n) ? String(n) : n.toFixed(1); }
 
+// A scenario's section; its pictures are drawn when it is first opened (failed ones start open),
+// so a Run that passes costs no drawing.
 function scenarioDetails(run: RunResult, open: boolean): HTMLElement {
   const d = h("details", { class: "scenario", "data-scenario": run.scenario });
-  d.open = open;
   d.append(h("summary", {}, `${run.scenario}: ${run.ok ? "ok" : run.status === "ok" ? "expectations not met" : run.status}`));
+  let drawn = false;
+  const draw = () => { if (!drawn) { drawn = true; scenarioBody(d, run); } };
+  d.addEventListener("toggle", () => { if (d.open) draw(); });
+  if (open) { draw(); d.open = true; }
+  return d;
+}
+
+function scenarioBody(d: HTMLElement, run: RunResult): void {
   if (run.oops) {
     const where = run.oops.file ? ` at ${run.oops.file}:${run.oops.line}:${run.oops.column}` : "";
     d.append(h("div", { class: "banner", role: "note" }, `Kernel oops in step ${run.oops.step}: ${run.oops.message}${where}`));
@@ -79,7 +88,6 @@ function scenarioDetails(run: RunResult, open: boolean): HTMLElement {
   if (run.dmesg.length) {
     d.append(h("h3", {}, "Kernel log"), h("pre", { class: "dmesg", tabindex: "0", "aria-label": "Kernel log" }, run.dmesg.join("\n")));
   }
-  return d;
 }
 
 function timelineSvg(t: Timeline): HTMLElement {
