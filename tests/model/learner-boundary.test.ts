@@ -112,3 +112,27 @@ test("the learner's start function runs after boot and can read the data store l
   assert.equal(r.tasks.a.vvar.length, 6);
   assert.equal(r.steps[1].page, "time");
 });
+
+test("every function of kernel.ts links against the kernel with the same signature", async () => {
+  // a handler that references the whole API (on a path never taken), so the module imports it all
+  const use = `
+  if (vmf.pgoff == 999) {
+    const m = current.mm; const vm = vma.vm_mm;
+    let x: u64 = vma.vm_start + vma.vm_end + vma.vm_flags + <u64>vmf.flags + vmf.address + <u64>(m == vm);
+    x += page_to_pfn(pfn_to_page(1)) + page_to_pfn(ZERO_PAGE(0)) + page_to_pfn(virt_to_page(vdso_k_time_data));
+    x += vdso_k_rng_data + vdso_k_arch_data + <u64>IS_ENABLED(CONFIG_TIME_NS);
+    const p = vmf.page; if (p) put_page(p);
+    x += <u64>vmf_insert_mixed(vmf.vma, vmf.address, 1) + <u64>vmf_insert_pfn(vma, vmf.address, 1);
+    pr_info_value(x); pr_warn_value(x);
+    return <u32>x;
+  }`;
+  const src = withPrologue(use, "").replace("PAGE_SIZE, FAULT_FLAG_REMOTE,",
+    "PAGE_SIZE, FAULT_FLAG_REMOTE, current, page_to_pfn, pfn_to_page, ZERO_PAGE, virt_to_page, vdso_k_time_data, " +
+    "vdso_k_rng_data, vdso_k_arch_data, put_page, vmf_insert_mixed, vmf_insert_pfn, pr_info_value, pr_warn_value,");
+  const l = await compile(src);
+  const imported = WebAssembly.Module.imports(l.module).filter(i => i.module === "kernel").map(i => i.name).sort();
+  const { KERNEL_IMPORTS } = await import("../../engine/learner-abi.js");
+  assert.deepEqual(imported, [...KERNEL_IMPORTS].sort(), "the datastore imports the whole kernel API");
+  const r = run(l, SIMPLE);
+  assert.ok(r.ok, JSON.stringify(r.steps.map(s => s.failures)));
+});
