@@ -109,3 +109,19 @@ test("conformance: runs are deterministic, and the release kernel agrees with th
     assert.deepEqual(runScenario(release, learner.module, sc, { sourceMap: learner.sourceMap }), a, `p6 ${row}: release differs`);
   }
 });
+
+test("conformance: the v6.18 handler (VM_IO|VM_PFNMAP, vmf_insert_pfn) behaves as pre on every pre row", async () => {
+  // kernel-facts §3.8: before v7.0 the same user-visible semantics came from special PTEs
+  const src = stageSource("pre")
+    .replace("  get_page(pg);\n  vmf.page = pg;\n  return 0;", "  return vmf_insert_pfn(vma, vmf.address, page_to_pfn(pg));")
+    .replace("const err = vmf_insert_page(vma, addr, pg);", "const err = vmf_insert_pfn(vma, addr, page_to_pfn(pg));")
+    .replace("VM_DONTDUMP | VM_MIXEDMAP | VM_SEALED_SYSMAP", "VM_DONTDUMP | VM_PFNMAP | VM_SEALED_SYSMAP")
+    .replace("VM_FAULT_SIGBUS, VM_FAULT_ERROR,", "VM_FAULT_SIGBUS, VM_FAULT_ERROR, VM_PFNMAP, vmf_insert_pfn, page_to_pfn,");
+  assert.ok(!src.includes("vmf.page = pg") && src.includes("VM_PFNMAP | VM_SEALED_SYSMAP"));
+  const learner = await compile(src);
+  for (const [row, sc] of rows("pre")) {
+    const r = run(learner, sc);
+    assert.ok(r.ok, `v6.18 ${row}: ${failures(r)}`);
+    if (row === "b3") assert.equal(r.steps[2].smaps!.vm_flags, "rd mr pf io de dd sl");
+  }
+});
