@@ -13,8 +13,13 @@
 //
 // --schema-only validates lesson.json and the scenarios without compiling anything.
 // Exit 0 when every lesson passed, 1 when one did not, 2 for bad usage or a broken install.
+//
+// For learners in a terminal:
+//   prefault lesson start ID [DIR]    copy the starter into DIR (default ./ID), print the task
+//   prefault lesson show ID           the README and the checks (hidden ones by name only)
+//   prefault lesson hint ID [1|2|3]   one level of hints.md (default 1)
 
-import { existsSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { checkLesson } from "../../engine/lesson-check.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir, nodeGradeDeps } from "../grade-submission.js";
@@ -24,8 +29,9 @@ import type { GradeDeps } from "../../engine/grade-submission.js";
 export const command = {
   name: "lesson",
   summary: "check lesson folders: schema, starter fails, solution passes, mutants caught",
-  usage: "prefault lesson check [DIR...] [--schema-only] [--json]",
+  usage: "prefault lesson check [DIR...] [--schema-only] [--json] | start ID [DIR] | show ID | hint ID [1|2|3]",
   async run(argv: string[]): Promise<number> {
+    if (argv[0] === "start" || argv[0] === "show" || argv[0] === "hint") return learnerCommand(argv[0], argv.slice(1));
     if (argv[0] !== "check") {
       process.stderr.write(`lesson: unknown subcommand ${argv[0] ?? "(none)"}\nusage: ${command.usage}\n`);
       return 2;
@@ -76,3 +82,40 @@ export const command = {
     return failed > 0 ? 1 : 0;
   },
 };
+
+// `lesson start|show|hint`: what a learner without the web app needs. Exit 0, or 2 for bad usage.
+function learnerCommand(sub: "start" | "show" | "hint", args: string[]): number {
+  const id = args[0];
+  const fail = (m: string) => { process.stderr.write(`lesson ${sub}: ${m}\nusage: ${command.usage}\n`); return 2; };
+  if (!id) return fail("give a lesson id (prefault lessons lists them)");
+  if (!listLessonIds().includes(id)) return fail(`unknown lesson "${id}" (lessons: ${listLessonIds().join(", ")})`);
+  const l = loadLessonDir(join(DEFAULT_LESSONS_DIR, id));
+  if (!l.ok) return fail(l.error.message);
+  const lesson = l.lesson;
+  if (sub === "hint") {
+    const level = Number(args[1] ?? "1");
+    if (![1, 2, 3].includes(level)) return fail("the hint level is 1, 2 or 3");
+    const m = new RegExp(`^## Level ${level}\\b[^\\n]*\\n([\\s\\S]*?)(?=^## Level |(?![\\s\\S]))`, "m").exec(lesson.hints);
+    process.stdout.write(`${id}, hint level ${level}:\n\n${(m?.[1] ?? "").trim()}\n`);
+    return 0;
+  }
+  if (sub === "show") {
+    process.stdout.write(lesson.readme.trimEnd() + "\n\n## Checks\n\n");
+    for (const c of lesson.checks) {
+      process.stdout.write(`- ${c.name} (${c.points} point${c.points === 1 ? "" : "s"}${c.visibility === "hidden" ? ", hidden" : ""})\n`);
+    }
+    return 0;
+  }
+  const dest = resolve(args[1] ?? id);
+  mkdirSync(dest, { recursive: true });
+  for (const f of lesson.files.editable) {
+    const to = join(dest, f);
+    if (existsSync(to)) return fail(`${to} exists; not overwriting your work`);
+    copyFileSync(join(DEFAULT_LESSONS_DIR, id, "starter", f), to);
+  }
+  process.stdout.write(`${lesson.title}: the starter is in ${dest}/\n\n${lesson.summary}\n\n` +
+    `Read the lesson:  prefault lesson show ${id}\n` +
+    `Check your work:  prefault grade --lesson ${id} ${dest}\n` +
+    `Stuck?            prefault lesson hint ${id} 1\n`);
+  return 0;
+}

@@ -120,3 +120,29 @@ test("prefault lessons lists the course in order", () => {
   assert.deepEqual(rows.map(x => x.id), IDS);
   assert.ok(rows.every(x => x.points > 0));
 });
+
+test("prefault lesson start, show and hint serve a learner in a terminal", () => {
+  const dir = mkdtempSync(join(tmpdir(), "prefault-start-"));
+  try {
+    const work = join(dir, "work");
+    const start = spawnSync(process.execPath, [BIN, "lesson", "start", "02-time-namespaces", work], { encoding: "utf8" });
+    assert.equal(start.status, 0, start.stderr);
+    assert.equal(readFileSync(join(work, "datastore.ts"), "utf8"),
+      readFileSync(join(DEFAULT_LESSONS_DIR, "02-time-namespaces", "starter", "datastore.ts"), "utf8"));
+    assert.match(start.stdout, /prefault grade --lesson 02-time-namespaces /);
+    const again = spawnSync(process.execPath, [BIN, "lesson", "start", "02-time-namespaces", work], { encoding: "utf8" });
+    assert.equal(again.status, 2, "must not overwrite the learner's work");
+    const show = spawnSync(process.execPath, [BIN, "lesson", "show", "01-first-fault"], { encoding: "utf8" });
+    assert.equal(show.status, 0);
+    assert.match(show.stdout, /^# Lesson 1: The first fault/);
+    assert.match(show.stdout, /^- without CONFIG_GENERIC_GETTIMEOFDAY pgoff 0 is SIGBUS \(1 point, hidden\)$/m);
+    const hint = spawnSync(process.execPath, [BIN, "lesson", "hint", "01-first-fault", "3"], { encoding: "utf8" });
+    assert.equal(hint.status, 0);
+    assert.match(hint.stdout, /hint level 3/);
+    assert.match(hint.stdout, /virt_to_page\(vdso_k_time_data\)/);
+    assert.doesNotMatch(hint.stdout, /Level 2/);
+    assert.equal(spawnSync(process.execPath, [BIN, "lesson", "hint", "01-first-fault", "9"]).status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
