@@ -12,6 +12,7 @@ import { mm_struct, vm_area_struct, vm_fault, MAX_MMS, MAX_VMAS, PTRS_PER_VVAR, 
          H_VVAR_MAPPING, kzalloc, VM_SOFTDIRTY } from "./mm_types";
 import { zap_vma_pages, copy_page_range } from "./memory";
 import { set_install_context } from "./learner_abi";
+import { printk } from "./printk";
 
 const mm_table: usize = kzalloc(<usize>MAX_MMS * sizeof<usize>());
 const vma_table: usize = kzalloc(<usize>MAX_VMAS * sizeof<usize>());
@@ -125,7 +126,10 @@ export function arch_setup_vvar(mm: mm_struct): vm_area_struct | null {
   const h = call_indirect<u32>(vdso_install_slot, mm_handle(mm), VVAR_BASE);
   set_install_context(null);
   const vma = vma_from_handle(h);
-  if (vma === null || vma.vm_mm !== mm) return null;
+  if (vma === null || vma.vm_mm !== mm || mm.vvar !== vma) {
+    printk("vdso: vdso_install_vvar_mapping() did not return the new [vvar] VMA: this task has no [vvar]");
+    return null;
+  }
   return vma;
 }
 
