@@ -228,4 +228,9 @@ async function registerTypeScript(definitions: string, header: string): Promise<
   d.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false, diagnosticCodesToIgnore: [1206] });
   d.addExtraLib(definitions, "file:///node_modules/assemblyscript/std/assembly/index.d.ts");
   void header;                                           // the header is an open model (file:///kernel.ts)
+  // the TS mode registers lazily: getTypeScriptWorker() rejects until it has (pitfall P7)
+  for (let i = 0; i < 200; i++) {
+    try { await (await ts.getTypeScriptWorker())(); document.documentElement.dataset.typescript = "ready"; return; }
+    catch { await new Promise(r => setTimeout(r, 50)); }
+  }
 }
