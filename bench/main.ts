@@ -10,7 +10,7 @@ import { clearCompileCache, compileDatastore } from "../engine/compile.js";
 import type { RunResult, Scenario } from "../engine/types.js";
 import { loadKernel, PACKAGE_ROOT } from "../cli/node-paths.js";
 import { NodeRunner } from "../cli/node-runner.js";
-import { fmt, line, time } from "./stats.js";
+import { fmt, line, summarize, time, type Sample } from "./stats.js";
 import { DATASTORE_POST } from "../tests/unit/fixtures.js";
 
 type RunScenario = (k: WebAssembly.Module, l: WebAssembly.Module, s: Scenario, o?: { sourceMap?: string }) => RunResult;
@@ -38,6 +38,27 @@ function loop(n: number): Scenario {
 const FIRST: Scenario = { name: "first-fault", steps: [
   { op: "spawn", task: "a" }, { op: "clock_gettime", task: "a", clock: "CLOCK_MONOTONIC" }] };
 
+interface Series { sample: Sample; xs: number[] }
+
+// runs the functions in turn, n rounds (after one untimed round), timing each
+async function interleaved(n: number, fs: (() => unknown)[]): Promise<Series[]> {
+  const xs: number[][] = fs.map(() => []);
+  for (let round = -1; round < n; round++) {
+    for (let i = 0; i < fs.length; i++) {
+      const t = performance.now();
+      await fs[i]();
+      if (round >= 0) xs[i].push(performance.now() - t);
+    }
+  }
+  return xs.map(x => ({ sample: summarize(x), xs: x }));
+}
+
+// "1.02 (pairwise median 0.98)": the ratio of the medians and the median of the per-round ratios
+function ratio(a: Series, b: Series): string {
+  const pairs = summarize(a.xs.map((x, i) => x / b.xs[i]));
+  return `${(a.sample.median / b.sample.median).toFixed(2)} (pairwise median ${pairs.median.toFixed(2)})`;
+}
+
 async function main(): Promise<void> {
   process.stdout.write(`Prefault benchmarks (node ${process.version}, n=${N}, median (min–max))\n\n`);
   const t0 = performance.now();
@@ -52,10 +73,13 @@ async function main(): Promise<void> {
   if (!coldC.ok) throw new Error(coldC.error.message);
   line("learner compile, cold (first in process)", `${coldMs.toFixed(1)} ms`);
   for (let i = 0; i < 3; i++) await bareCompile(asc, EMPTY);   // P14: warm the compiler up
-  const bare = await time(N, () => bareCompile(asc, EMPTY), 2);
-  line("bare asc compile of an empty module (baseline)", fmt(bare));
-  const warm = await time(N, async () => { clearCompileCache(); await compileDatastore(asc, { "datastore.ts": DATASTORE_POST }); }, 2);
-  line("learner compile, warm (cache cleared)", `${fmt(warm)}  = ${(warm.median / bare.median).toFixed(2)} x bare`);
+  // bare and learner compiles alternate, so the box's noise hits both alike
+  const [bare, warm] = await interleaved(N, [
+    () => bareCompile(asc, EMPTY),
+    async () => { clearCompileCache(); await compileDatastore(asc, { "datastore.ts": DATASTORE_POST }); },
+  ]);
+  line("bare asc compile of an empty module (baseline)", fmt(bare.sample));
+  line("learner compile, warm (cache cleared)", `${fmt(warm.sample)}  = ${ratio(warm, bare)} x bare`);
   const cached = await time(N, () => compileDatastore(asc, { "datastore.ts": DATASTORE_POST }));
   line("learner compile, unchanged source (cache hit)", fmt(cached));
 
@@ -73,14 +97,17 @@ async function main(): Promise<void> {
   line("link + instantiate + spawn (1-step scenario)", fmt(link));
   const first = await time(N, () => runScenario!(k.module, learner, FIRST), 3);
   line("first-fault scenario (link + 2 steps)", fmt(first));
-  const pipeline = await time(N, async () => {
-    clearCompileCache();
-    const c = await compileDatastore(asc, { "datastore.ts": DATASTORE_POST });
-    if (!c.ok) throw new Error(c.error.message);
-    runScenario!(k.module, new WebAssembly.Module(c.wasm as Uint8Array<ArrayBuffer>), FIRST);
-  }, 2);
-  const ratio = pipeline.median / bare.median;
-  line("warm compile + link + run", `${fmt(pipeline)}  = ${ratio.toFixed(2)} x bare (target <= 1.3)`);
+  const [bare2, pipeline] = await interleaved(N, [
+    () => bareCompile(asc, EMPTY),
+    async () => {
+      clearCompileCache();
+      const c = await compileDatastore(asc, { "datastore.ts": DATASTORE_POST });
+      if (!c.ok) throw new Error(c.error.message);
+      runScenario!(k.module, new WebAssembly.Module(c.wasm as Uint8Array<ArrayBuffer>), FIRST);
+    },
+  ]);
+  line("bare asc compile (baseline, again)", fmt(bare2.sample));
+  line("warm compile + link + run", `${fmt(pipeline.sample)}  = ${ratio(pipeline, bare2)} x bare (target <= 1.3)`);
 
   process.stdout.write("\nsimulated vDSO calls\n");
   const ITER = 1_000_000;
