@@ -11,11 +11,12 @@
 // handler that returns a page without get_page() makes the count drop to 0 when the PTE is
 // zapped: "BUG: Bad page state".
 
-import { MAX_PFN, page, PK_OTHER, PK_ZERO_PAGE, kzalloc, PAGE_SIZE } from "./mm_types";
+import { MAX_PFN, page, PK_OTHER, PK_ZERO_PAGE, PAGE_SIZE } from "./mm_types";
 import { BUG_bad_page, BUG_page_ref_underflow } from "./bug";
 
-const mem_map: usize = kzalloc(<usize>MAX_PFN * offsetof<page>());
-const page_data: usize = kzalloc(<usize>MAX_PFN * <usize>PAGE_SIZE);
+// static (zero-filled) memory: part of the instance's initial memory, no allocation at start
+const mem_map: usize = memory.data(<i32>(MAX_PFN * <u32>offsetof<page>()), 16);
+const page_data: usize = memory.data(<i32>(MAX_PFN * <u32>PAGE_SIZE), 4096);
 /** the next pfn alloc_pages() hands out (pages are never given back to the allocator) */
 let next_pfn: u32 = 2;
 

@@ -9,7 +9,7 @@ import { ktime_get_ns } from "./timekeeping";
 
 // @ts-ignore: decorator
 @inline const LOG_BUF_LEN: usize = 65536;
-const log_buf: usize = heap.alloc(LOG_BUF_LEN);
+const log_buf: usize = memory.data(<i32>LOG_BUF_LEN, 16);
 let log_len: usize = 0;
 let line_start: usize = 0;
 let dropping: bool = false;

@@ -84,7 +84,7 @@ import { ktime_get_ns } from "./timekeeping";
 // @ts-ignore: decorator
 @inline export const TD_PFNMAP_MIXEDMAP: u32 = 16;
 
-const ring: usize = heap.alloc(<usize>TRACE_MAX * TRACE_REC);
+const ring: usize = memory.data(<i32>(<usize>TRACE_MAX * TRACE_REC), 16);
 let count: u32 = 0;
 let dropped: u32 = 0;
 /** the scenario step being run, set by the host through set_step() */
