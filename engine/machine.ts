@@ -24,7 +24,7 @@ import type { Counters, ErrnoName, Expect, Oops, PageKind, RunResult, Scenario, 
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
 import { resolveConfig, resolveCosts } from "./defaults.js";
-import { locateTrap } from "./trap.js";
+import { describeTrap, locateTrap } from "./trap.js";
 
 /** The kernel instance's exports used here (kernel-as/index.ts). */
 interface KernelExports {
@@ -328,7 +328,7 @@ class Run {
     }
     const raw = e instanceof RangeError && /call stack/i.test(e.message)
       ? "stack overflow (unbounded recursion in the handler?)"
-      : kernelAbort ?? (e instanceof Error ? e.message : String(e));
+      : kernelAbort ?? describeTrap(e) ?? (e instanceof Error ? e.message : String(e));
     const message = /signature mismatch/.test(raw)
       ? "the kernel could not call the datastore's export: its signature does not match"
       : raw;

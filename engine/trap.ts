@@ -46,6 +46,22 @@ export function locateTrap(err: unknown, sourceMap?: string): TrapLocation | und
   return undefined;
 }
 
+/** A learner-facing message for a raw trap whose own message says little, or undefined.
+ *  Today: "unreachable" raised inside the AssemblyScript runtime's allocator, which is what a
+ *  learner module that allocates past its memory cap (--maximumMemory) dies with. Called by the
+ *  run (engine/machine.ts) when it turns a trap into an Oops. */
+export function describeTrap(err: unknown): string | undefined {
+  const stack = typeof err === "string" ? err : (err as { stack?: unknown } | null)?.stack;
+  const message = err instanceof Error ? err.message : typeof stack === "string" ? stack.split("\n")[0] : "";
+  if (typeof stack !== "string") return undefined;
+  const inner = parseWasmFrames(stack)[0];
+  if (/unreachable/.test(message) && inner && /^~lib\/rt\/(stub|tlsf|tcms|itcms)\//.test(inner.name)) {
+    return "out of memory: the datastore allocated past its memory cap (its heap is never freed: " +
+      "allocate nothing per fault)";
+  }
+  return undefined;
+}
+
 interface SourceMapV3 { version: number; sources: string[]; mappings: string }
 
 /** The Wasm frames of a V8 stack, innermost first. */

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import asc from "assemblyscript/asc";
-import { locateTrap, decodeMappings } from "../../engine/trap.js";
+import { locateTrap, decodeMappings, describeTrap } from "../../engine/trap.js";
 
 const SRC = [
   "export function boom(n: i32): i32 {",
@@ -68,4 +68,23 @@ test("VLQ decoding of a known mapping", () => {
   // "AAAA" = [0,0,0,0]; "CAAC" = [1,0,0,1]; "gBACA" = [16,0,1,0]
   assert.deepEqual(decodeMappings("AAAA,CAAC,gBACA").map(s => [s.generated, s.source, s.line, s.column]),
     [[0, 0, 0, 0], [1, 0, 0, 1], [17, 0, 1, 1]]);
+});
+
+test("allocating past the memory cap is described as out of memory, at the allocating line", async () => {
+  const src = "export function hog(): i32 {\n  let n = 0;\n  while (true) {\n    const a = new Array<u64>(1024);\n    n += a.length;\n  }\n  return n;\n}\n";
+  const outs: Record<string, Uint8Array | string> = {};
+  const { error } = await asc.main(["hog.ts", "--outFile", "h.wasm", "--noColors", "--runtime", "stub", "-O0", "--debug",
+                                    "--sourceMap", "--maximumMemory", "2"], {
+    readFile: (f: string) => f === "hog.ts" ? src : null,
+    writeFile: (f: string, c: Uint8Array | string) => { outs[f] = c; },
+    listFiles: () => [], stdout: { write: () => true }, stderr: { write: () => true },
+  } as never);
+  assert.equal(error, null);
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(outs["h.wasm"] as Uint8Array<ArrayBuffer>),
+    { env: { abort: () => { throw new Error("abort"); } } });
+  const err = trapOf(() => (inst.exports.hog as () => number)());
+  assert.match(describeTrap(err) ?? "", /^out of memory/);
+  assert.equal(locateTrap(err, String(outs["h.wasm.map"]))?.line, 4);
+  // an ordinary trap keeps its own message
+  assert.equal(describeTrap(new Error("divide by zero")), undefined);
 });
