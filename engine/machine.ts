@@ -323,7 +323,7 @@ class Run {
     }
     if (e instanceof LearnerAbort) {
       const message = `abort: ${e.message}`;
-      this.hostDmesg.push(`Oops: ${message}${e.file ? ` at ${e.file}:${e.line}:${e.column}` : ""}`);
+      this.hostDmesg.push(this.stamp(`Oops: ${message}${e.file ? ` at ${e.file}:${e.line}:${e.column}` : ""}`));
       return { message, step, ...(e.file ? { file: e.file, line: e.line, column: e.column } : {}) };
     }
     const raw = e instanceof RangeError && /call stack/i.test(e.message)
@@ -333,8 +333,14 @@ class Run {
       ? "the kernel could not call the datastore's export: its signature does not match"
       : raw;
     const where = locateTrap(e, this.opts.sourceMap);
-    this.hostDmesg.push(`Oops: ${message}${where ? ` at ${where.file}:${where.line}:${where.column}` : ""}`);
+    this.hostDmesg.push(this.stamp(`Oops: ${message}${where ? ` at ${where.file}:${where.line}:${where.column}` : ""}`));
     return { message, step, ...(where ? { file: where.file, line: where.line, column: where.column } : {}) };
+  }
+
+  // a dmesg line with the kernel's timestamp format, "[    2.000020] "
+  private stamp(line: string): string {
+    const us = Math.floor(this.k.now_ns() / 1000);
+    return `[${String(Math.floor(us / 1e6)).padStart(5)}.${String(us % 1e6).padStart(6, "0")}] ${line}`;
   }
 
   private result(): RunResult {

@@ -90,7 +90,7 @@ test("an assert in learner code is an oops with the learner's file:line and mess
   assert.equal(r.oops?.file, "datastore.ts");
   assert.equal(r.oops?.line, lineOf(src, "no rng page today"));
   assert.equal(r.oops?.step, 2);
-  assert.ok(r.dmesg.some(l => l.startsWith("Oops: abort: no rng page today at datastore.ts:")), r.dmesg.join("\n"));
+  assert.ok(r.dmesg.some(l => /^\[ +\d+\.\d{6}\] Oops: abort: no rng page today at datastore\.ts:/.test(l)), r.dmesg.join("\n"));
 });
 
 test("a raw trap (unreachable) in learner code is located through the source map", async () => {
