@@ -120,16 +120,21 @@ export const command = {
     // asc is loaded only on a miss of the disk cache (and after the input checks: bad input fails fast)
     const asc = { version: ascVersion(), load: async () => (await import("assemblyscript/asc")).default as unknown as AscModule };
     const compiled = await compileDatastore(asc, learner.files, args.cache ? { store: diskCompileStore() } : {});
-    const kernel = await kernelP;
-    if (!kernel.ok) return err(kernel.message, 2);
+    const shown = (f: string) => f === "datastore.ts" ? relative(process.cwd(), mainPath) || f
+      : Object.hasOwn(learner.files, f) ? relative(process.cwd(), join(dirname(mainPath), f)) : f;
     if (!compiled.ok) {
       if (compiled.error.kind !== "compile") return err(compiled.error.message, 3);
-      const shown = (f: string) => f === "datastore.ts" ? relative(process.cwd(), mainPath) || f
-        : Object.hasOwn(learner.files, f) ? relative(process.cwd(), join(dirname(mainPath), f)) : f;
       const lines = compiled.error.diagnostics.filter(d => d.severity === "error")
         .map(d => formatDiagnostic({ ...d, file: d.file ? shown(d.file) : d.file }));
       return err(`compile errors in ${label}:\n${lines.length ? lines.join("\n") : compiled.error.message}`, 2);
     }
+    for (const d of compiled.diagnostics) {
+      if (d.severity === "warning" && Object.hasOwn(learner.files, d.file)) {
+        process.stderr.write(formatDiagnostic({ ...d, file: shown(d.file) }) + "\n");
+      }
+    }
+    const kernel = await kernelP;
+    if (!kernel.ok) return err(kernel.message, 2);
 
     const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
       { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, learnerFile: "datastore.ts" });
