@@ -1,31 +1,28 @@
 // engine/validate.ts: is this JSON a scenario the engine can run?
 //
-// Two passes: the JSON Schema (engine/schema/scenario.schema.json, via ajv), then the checks a
+// Two passes: the JSON Schema (engine/schema/scenario.schema.json, compiled ahead of time by ajv
+// into engine/generated/scenario-validator.ts), then the checks a
 // schema cannot express (tasks exist before they are used, names are unique, namespaces exist).
 // Every failure names the JSON pointer of the bad field, e.g.
 //   /steps/3/clock: must be one of CLOCK_REALTIME, CLOCK_MONOTONIC, ...
 // Callers: cli/commands/run.ts, the lessons checker, the web app.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject } from "ajv";
 import schema from "./schema/scenario.schema.json" with { type: "json" };
+import { validate as schemaValidate } from "./generated/scenario-validator.js";
 import type { Scenario, Step } from "./types.js";
 
 export type ValidateResult =
   | { ok: true; scenario: Scenario }
   | { ok: false; error: { kind: "invalid"; path: string; message: string } };
 
-let validator: ValidateFunction | undefined;
-
-// the compiled schema, built on first use (ajv compiles to JS once per process or worker)
-function schemaValidator(): ValidateFunction {
-  if (!validator) validator = new Ajv({ allErrors: false, discriminator: true, strict: false }).compile(schema);
-  return validator;
-}
+// the schema, compiled ahead of time by ajv (scripts/gen-validator.mjs): no schema compiler at run time
+const schemaValidator = schemaValidate as unknown as { (data: unknown): boolean; errors?: ErrorObject[] | null };
 
 /** Validates `json` (parsed JSON) as a Scenario. Returns it typed, or the first problem with its
  *  JSON pointer (`path`) and a message that starts with that pointer. Never throws. */
 export function validateScenario(json: unknown): ValidateResult {
-  const v = schemaValidator();
+  const v = schemaValidator;
   if (!v(json)) {
     const e = pickError(v.errors ?? []);
     return invalid(e.path, e.message);
