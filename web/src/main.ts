@@ -18,7 +18,7 @@ import { timeoutMessage, timeoutResult } from "../../engine/runner-protocol.js";
 import { CompilerClient, RunnerClient } from "./workers/clients.js";
 import { renderResults, type RunView } from "./ui/results-view.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
-import type { CodeEditor } from "./editor/monaco.js";
+import type { CodeEditor, EditorFile } from "./editor/monaco.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
@@ -60,7 +60,7 @@ const currentFiles = () => editor ? editor.getFiles() : { ...files };
 function openLesson(id: string, shared: Record<string, string> | null): void {
   if (editor) flushSave();                                  // the edits of the lesson being left
   lesson = lessons.find(l => l.id === id) ?? lessons[0];
-  const editable = Object.keys(lesson.starter);
+  const editable = lesson.files.editable;
   const saved = loadCode(store, lesson.id, editable);
   if (shared) {
     files = { ...lesson.starter, ...Object.fromEntries(Object.entries(shared).filter(([n]) => editable.includes(n))) };
@@ -80,21 +80,32 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
   document.title = `${lesson.title} · Prefault`;
   if (editor) {
-    editor.setFiles([...editable.map(n => ({ name: n, text: files[n], readOnly: false })), { name: "kernel.ts", text: headerText, readOnly: true }]);
+    editor.setFiles(editorFiles());
     renderTabs();
   }
   backgroundCompile();
 }
 
+/** The editor's tabs: the lesson's editable files, then its read-only ones (the kernel header). */
+function editorFiles(): EditorFile[] {
+  return [...lesson.files.editable.map(n => ({ name: n, text: files[n] ?? "", readOnly: false })),
+          ...lesson.files.readonly.map(n => ({ name: n, text: n === "kernel.ts" ? headerText : "", readOnly: true }))];
+}
+
 function renderTabs(): void {
   if (!editor) return;
-  const names = [...Object.keys(lesson.starter), "kernel.ts"];
+  const names = [...lesson.files.editable, ...lesson.files.readonly];
   const active = editor.activeFile();
   $("tabs").replaceChildren(...names.map(n => {
     const b = document.createElement("button");
     b.type = "button"; b.className = "tab"; b.setAttribute("role", "tab");
     b.setAttribute("aria-selected", String(n === active));
-    b.innerHTML = n === "kernel.ts" ? `kernel.ts <span class="ro">(read-only)</span>` : n;
+    b.textContent = n;
+    if (lesson.files.readonly.includes(n)) {
+      const ro = document.createElement("span");
+      ro.className = "ro"; ro.textContent = " (read-only)";
+      b.append(ro);
+    }
     b.onclick = () => { editor!.showFile(n); renderTabs(); };
     return b;
   }));
@@ -305,8 +316,7 @@ void monacoModule.then(({ createCodeEditor }) => {
   editor.onDidChange(onEdit);
   editor.onDidShowFile(() => renderTabs());
   editor.addRunAction(() => void run());
-  const editable = Object.keys(lesson.starter);
-  editor.setFiles([...editable.map(n => ({ name: n, text: files[n], readOnly: false })), { name: "kernel.ts", text: headerText, readOnly: true }]);
+  editor.setFiles(editorFiles());
   renderTabs();
   if (pendingTypings) editor.setTypings(pendingTypings, headerText);
   timings.editorReady = performance.now();

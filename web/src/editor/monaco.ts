@@ -47,6 +47,13 @@ import "monaco-editor/features/tokenization/register";
 import "monaco-editor/features/wordHighlighter/register";
 import "monaco-editor/features/wordOperations/register";
 import "monaco-editor/features/wordPartOperations/register";
+// services the TypeScript mode's contributions need (ICodeLensCache, treeViewsDndService ...)
+import "monaco-editor/features/codelens/register";
+import "monaco-editor/features/dnd/register";
+import "monaco-editor/features/dropOrPasteInto/register";
+import "monaco-editor/features/inlayHints/register";
+import "monaco-editor/features/semanticTokens/register";
+import "monaco-editor/features/linkedEditing/register";
 import "monaco-editor/languages/definitions/typescript/register";
 import EditorWorker from "monaco-editor/editor/editor.worker?worker";
 import type { Diagnostic, Oops } from "../../../engine/types.js";

@@ -1,6 +1,6 @@
 // lesson-view.ts: the lesson list with progress, the lesson text and the hints.
 import type { Progress } from "../core/storage.js";
-import { hintLevels, renderMarkdown } from "../core/markdown.js";
+import { escapeHtml, hintLevels, renderMarkdown } from "../core/markdown.js";
 import type { WebLesson } from "../lessons.js";
 import { h } from "./dom.js";
 
@@ -24,10 +24,11 @@ export function renderLessonList(ol: HTMLElement, lessons: WebLesson[], current:
   }));
 }
 
-/** Renders the lesson's README (its first heading is the pane title). */
+/** Renders the lesson's summary and README (its first heading is the pane title). */
 export function renderLessonText(title: HTMLElement, article: HTMLElement, lesson: WebLesson): void {
   title.textContent = lesson.title;
-  article.innerHTML = renderMarkdown(lesson.readme.replace(/^#\s+.+\n/, ""));
+  article.innerHTML = (lesson.summary ? `<p class="lead">${escapeHtml(lesson.summary)}</p>` : "") +
+    renderMarkdown(lesson.readme.replace(/^#\s+.+\n/, ""));
 }
 
 /** Shows the first `unlocked` hint levels; returns how many levels exist. */
@@ -35,7 +36,8 @@ export function renderHints(box: HTMLElement, button: HTMLButtonElement, lesson:
   const levels = hintLevels(lesson.hints);
   box.replaceChildren(...levels.slice(0, unlocked).map((lv, i) => {
     const d = h("div", { class: "hint", role: "note", "aria-label": `Hint ${i + 1}` });
-    d.innerHTML = `<strong>Hint ${i + 1}: ${lv.title.replace(/[<>&]/g, "")}</strong>` + renderMarkdown(lv.body);
+    const title = /^level\s+\d/i.test(lv.title) ? lv.title : `Hint ${i + 1}: ${lv.title}`;
+    d.innerHTML = `<strong>${escapeHtml(title)}</strong>` + renderMarkdown(lv.body);
     return d;
   }));
   button.hidden = unlocked >= levels.length;
