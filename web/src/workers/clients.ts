@@ -11,8 +11,13 @@ import type { CompileResult, EngineError, RunResult, Scenario } from "../../../e
 import { filesHash } from "../core/hash.js";
 import type { CompilerApi, RunnerApi, RunnerProgress, Toolchain } from "./api.js";
 
+/** A compile that takes longer than this is abandoned and the compiler worker restarted (a
+ *  crashed worker would otherwise leave the call pending for ever). */
+const COMPILE_DEADLINE_MS = 60_000;
+
 export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
+  private worker: Worker | null = null;
   private cache = new Map<string, Promise<CompileResult>>();
   private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number }>) => void;
   /** Resolves when the worker has loaded asc and warmed it up (after start()). */
@@ -23,6 +28,7 @@ export class CompilerClient {
   start(): void {
     if (this.api) return;
     const worker = new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: "prefault-compiler" });
+    this.worker = worker;
     this.api = Comlink.wrap<CompilerApi>(worker);
     this.readyResolve(this.api.ready());
   }
@@ -33,8 +39,18 @@ export class CompilerClient {
     let p = this.cache.get(key);
     if (!p) {
       this.start();
-      p = this.api!.compile(files).catch((e: unknown): CompileResult =>
-        ({ ok: false, error: { kind: "internal", message: `compiler worker failed: ${String(e)}` } }));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<CompileResult>(ok => { timer = setTimeout(() => {
+        this.worker?.terminate();
+        this.worker = null; this.api = null;                     // the next compile starts a new one
+        this.cache.delete(key);
+        ok({ ok: false, error: { kind: "timeout", message: `the compiler did not answer within ${COMPILE_DEADLINE_MS / 1000} s`, ms: COMPILE_DEADLINE_MS } });
+      }, COMPILE_DEADLINE_MS); });
+      const call = this.api!.compile(files).catch((e: unknown): CompileResult => {
+        this.cache.delete(key);                                  // not a verdict on the code: retry next time
+        return { ok: false, error: { kind: "internal", message: `compiler worker failed: ${String(e)}` } };
+      });
+      p = Promise.race([call, deadline]).finally(() => clearTimeout(timer));
       this.cache.set(key, p);
       if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value as string);
     }
