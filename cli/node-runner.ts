@@ -48,13 +48,15 @@ export class NodeRunner {
         if (kill) this.discard(w); else w.unref();
         resolve(r);
       };
+      let step = -1;
       const onMessage = (m: RunResponse) => {
+        if (m.type === "step" && m.id === id) { step = m.index; return; }
         if (m.type !== "result" || m.id !== id) return;
         done(m.ok ? { ok: true, result: m.result } : { ok: false, error: m.error }, false);
       };
       const onError = (e: Error) => done({ ok: true, result: crashResult(scenario, e.message) }, true);
       const onExit = (code: number) => done({ ok: true, result: crashResult(scenario, `worker exited with code ${code}`) }, true);
-      const timer = setTimeout(() => done({ ok: true, result: timeoutResult(scenario, ms) }, true), ms);
+      const timer = setTimeout(() => done({ ok: true, result: timeoutResult(scenario, ms, step) }, true), ms);
       w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
       w.ref();
       w.postMessage(req);

@@ -27,12 +27,16 @@ export interface RunRequest {
 
 export type RunResponse =
   | { type: "ready" }                                   // posted once, when the worker can run
+  | { type: "step"; id: number; index: number }         // step `index` of request `id` starts
   | { type: "result"; id: number; ok: true; result: RunResult }
   | { type: "result"; id: number; ok: false; error: EngineError };
 
-/** engine/machine.ts runScenario(), injected so this file does not load the kernel glue. */
+/** engine/machine.ts runScenario(), injected so this file does not load the kernel glue.
+ *  `onStep`, when the machine calls it before each step, lets a host that stops a hung worker
+ *  say which step hung; a machine without it is fine (the step is then reported as -1). */
 export type RunScenarioFn = (kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                             opts?: { sourceMap?: string; learnerFile?: string }) => RunResult | Promise<RunResult>;
+                             opts?: { sourceMap?: string; learnerFile?: string; onStep?: (index: number) => void })
+                             => RunResult | Promise<RunResult>;
 
 /** The worker side: returns the handler for one incoming message. It runs the scenario and posts
  *  exactly one response per request; an exception from runScenario becomes an error response
@@ -44,7 +48,8 @@ export function createRunnerHandler(runScenario: RunScenarioFn,
     const fail = (e: unknown) => post({ type: "result", id: msg.id, ok: false, error: errorOf(e) });
     try {
       const r = runScenario(msg.kernel, msg.learner, msg.scenario,
-                            { sourceMap: msg.sourceMap, learnerFile: msg.learnerFile });
+                            { sourceMap: msg.sourceMap, learnerFile: msg.learnerFile,
+                              onStep: index => post({ type: "step", id: msg.id, index }) });
       Promise.resolve(r).then(result => post({ type: "result", id: msg.id, ok: true, result }), fail);
     } catch (e) {
       fail(e);
@@ -68,23 +73,25 @@ export function zeroCounters(): Counters {
   return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
 }
 
-/** The RunResult of a scenario whose worker was stopped after `ms` ms: status "timeout", no step
- *  counted as run, the message in `oops` (step -1: the runner cannot tell which step was
- *  running) and in dmesg. Used by every host's deadline runner. */
-export function timeoutResult(scenario: Scenario, ms: number): RunResult {
+/** The RunResult of a scenario whose worker was stopped after `ms` ms: status "timeout", no
+ *  step counted as run (their outcomes died with the worker), the message in `oops` and in
+ *  dmesg, and on the hung step's failures. `step` is the step that was running (from the
+ *  worker's "step" messages), or -1 when the host cannot tell. Used by every host's runner. */
+export function timeoutResult(scenario: Scenario, ms: number, step = -1): RunResult {
   const message = timeoutMessage(ms);
   return {
     scenario: scenario.name,
     status: "timeout",
     ok: false,
     steps: scenario.steps.map((s, index) => ({
-      index, op: s.op, task: s.task, ran: false, deltas: zeroCounters(), ok: false, failures: [],
+      index, op: s.op, task: s.task, ran: false, deltas: zeroCounters(), ok: false,
+      failures: index === step ? [message] : [],
     })),
     tasks: {},
     dmesg: [message],
     trace: [],
     trace_dropped: 0,
-    oops: { message, step: -1 },
+    oops: { message, step },
   };
 }
 
