@@ -61,6 +61,9 @@ const OUT_FILE = "learner.wasm";
 const LEARNER_NAME = /^[A-Za-z_][A-Za-z0-9_-]*\.ts$/;
 const RESERVED = [KERNEL_FILE, ENTRY_FILE].map(f => f.toLowerCase());
 const CACHE_LIMIT = 32;
+/** Part of every cache key: bump it when this file changes what a compile returns (flags,
+ *  diagnostic mapping), so persistent stores do not serve results of the old code. */
+const RESULT_FORMAT = 1;
 
 // cache key -> compile in flight or done; insertion order doubles as LRU order
 const cache = new Map<string, Promise<CompileResult>>();
@@ -76,7 +79,7 @@ export async function compileDatastore(asc: AscSource, files: Record<string, str
   const o = { debug: opts.debug ?? true, sourceMap: opts.sourceMap ?? true,
               maximumMemoryPages: opts.maximumMemoryPages ?? 16 };
   const names = Object.keys(files).sort();
-  const key = await hashText(JSON.stringify([asc.version ?? "", o, KERNEL_HEADER_TS, ENTRY_TS,
+  const key = await hashText(JSON.stringify([RESULT_FORMAT, asc.version ?? "", o, KERNEL_HEADER_TS, ENTRY_TS,
                                              names.map(n => [n, files[n]])]));
   let p = cache.get(key);
   if (p) {
