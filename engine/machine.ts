@@ -383,6 +383,17 @@ class Run {
     return lines.concat(this.hostDmesg);
   }
 
+  // what the kernel's event argument means, in words (mlockall flags, the new namespace, ...)
+  private argDetail(kind: TraceEvent["kind"], arg: number, names: Map<number, string>): string {
+    switch (kind) {
+      case "mlockall": return mclNames(arg);
+      case "setns": return `ns ${[...this.nsIds].find(([, id]) => id === arg)?.[0] ?? arg}`;
+      case "fork": return `child ${names.get(arg) ?? `pid${arg}`}`;
+      case "zap": return `${arg} PTE${arg === 1 ? "" : "s"}`;
+      default: return "";
+    }
+  }
+
   private trace(): TraceEvent[] {
     const k = this.k;
     const n = k.trace_count();
@@ -404,12 +415,16 @@ class Run {
       if (page >= 0) ev.page = PAGE_KINDS[page] ?? "other";
       const lat = Number(view.getBigUint64(o + 32, true));
       if (ev.kind === "vdso_call" || ev.kind === "fault" || ev.kind === "syscall_fallback") ev.latency_ns = lat;
-      const d = TRACE_DETAILS[view.getUint32(o + 28, true)];
+      const d = TRACE_DETAILS[view.getUint32(o + 28, true)] || this.argDetail(ev.kind, lat, names);
       if (d) ev.detail = d;
       out.push(ev);
     }
     return out;
   }
+}
+
+function mclNames(flags: number): string {
+  return Object.entries(MCL_BITS).filter(([, bit]) => flags & bit).map(([name]) => name).join("|");
 }
 
 function notRun(index: number, s: Step): StepResult {
