@@ -51,6 +51,9 @@ export const DEFAULT_SUBMISSION_DEADLINE_MS = 120_000;
 /** Default time one compile may take (a few-line generic can make asc run for minutes). */
 export const DEFAULT_COMPILE_DEADLINE_MS = 20_000;
 
+/** Tries to start a worker that dies before it is ready for no stated reason. */
+const START_ATTEMPTS = 3;
+
 /** Heap limit of a grading worker (MB); asc needs ~400 MB, a hostile compile far more. */
 const WORKER_HEAP_MB = 2048;
 
@@ -166,15 +169,22 @@ export class GradePool {
     if (!this.closed && this.waiting.length > this.starting) this.spawn();
   }
 
-  private spawn(): void {
+  // starts a worker; one that dies before it is ready for no stated reason (not a bad lesson,
+  // which it reports as `fatal`) is retried, up to START_ATTEMPTS times in all
+  private spawn(attempt = 1): void {
     this.starting++;
     const data = { prefaultGradeAll: true, lesson: this.o.lesson, checksDir: this.o.checksDir ?? null,
       lessonsDir: this.o.lessonsDir ?? null, deadlineMs: this.o.deadlineMs ?? null, warm: this.o.warm ?? true };
     // the heap cap turns a compiler that eats memory (nested generics) into an error report
     const w = new Worker(new URL(import.meta.url), { workerData: data, stdout: true, stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    w.stdout.resume(); w.stderr.resume();   // whatever asc or a submission prints stays out of reports
-    const off = (): void => { w.off("message", onMessage); w.off("exit", onExit); };
+    // whatever asc or a submission prints stays out of reports; the start-up output is kept
+    // (capped) to explain a worker that could not start
+    let startLog = "";
+    const keep = (chunk: Buffer): void => { if (startLog.length < 2000) startLog += chunk.toString(); };
+    w.stdout.resume(); w.stderr.on("data", keep);
+    let lastError = "";
+    const off = (): void => { w.off("message", onMessage); w.off("exit", onExit); w.stderr.off("data", keep); w.stderr.resume(); };
     const onMessage = (m: Answer): void => {
       if ("fatal" in m) { off(); this.starting--; void w.terminate(); this.startFailed(new Error(m.fatal)); return; }
       if ("ready" in m) {
@@ -185,8 +195,14 @@ export class GradePool {
         this.release(w);
       }
     };
-    const onExit = (code: number): void => { off(); this.starting--; this.startFailed(new Error(`the grading worker could not start (exit code ${code})`)); };
-    w.on("message", onMessage); w.on("exit", onExit); w.on("error", () => undefined);
+    const onExit = (code: number): void => {
+      off(); this.starting--;
+      if (!this.closed && attempt < START_ATTEMPTS) { this.spawn(attempt + 1); return; }
+      const why = (lastError || startLog.trim()).slice(0, 500);
+      this.startFailed(new Error(`the grading worker could not start (exit code ${code})${why ? `: ${why}` : ""}`));
+    };
+    w.on("message", onMessage); w.on("exit", onExit);
+    w.on("error", e => { lastError = e?.message ?? String(e); });
   }
 
   // a worker did not start: when none is alive or starting, no submission can be graded
