@@ -76,7 +76,7 @@ test("solving lesson 1 turns every check green; Ctrl+Enter runs; the code surviv
   } finally { await fresh.close(); }
 });
 
-test("a syntax error puts a squiggle on its line; an endless loop is stopped with a plain message; an oops is marked at its line; reset is undoable", async () => {
+test("a syntax error puts a squiggle on its line; an endless loop is stopped with a plain message; an oops is marked at its line; reset is undoable; each lesson keeps its code", async () => {
   const b = await launch();
   try {
     const { page } = b;
@@ -123,6 +123,15 @@ test("a syntax error puts a squiggle on its line; an endless loop is stopped wit
     await page.getByRole("button", { name: "Reset to starter" }).click();
     assert.equal(await getCode(page), STARTER);
     await page.getByRole("button", { name: "Undo reset" }).click();
+    assert.equal(await getCode(page), SOLUTION);
+
+    // switching lessons keeps each lesson's own code
+    const nav = page.getByRole("navigation", { name: "Lessons" });
+    await nav.getByRole("link", { name: /\b2\. / }).click();
+    await page.waitForFunction(() => location.hash.includes("02-"));
+    assert.equal(await getCode(page), readFileSync(join(repoRoot(), "lessons", "02-time-namespaces", "starter", "datastore.ts"), "utf8"));
+    await nav.getByRole("link", { name: /\b1\. / }).click();
+    await page.waitForFunction(() => location.hash.includes("01-"));
     assert.equal(await getCode(page), SOLUTION);
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
