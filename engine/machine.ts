@@ -1,7 +1,7 @@
 // engine/machine.ts: link the kernel model and a learner's datastore, run one scenario.
 //
 //   runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario,
-//               opts?: { sourceMap?: string; learnerFile?: string }): RunResult
+//               opts?: { sourceMap?: string; learnerFile?: string; onStep?: (index) => void }): RunResult
 //
 // Synchronous and platform-neutral (no fs, no DOM, no worker API): the runner worker calls it
 // (engine/runner-protocol.ts) and puts a deadline around it. Every call makes a fresh kernel
@@ -126,13 +126,22 @@ function zero(): Counters {
   return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
 }
 
+/** Options of runScenario(). */
+export interface RunOpts {
+  /** the learner module's source map (compileDatastore), to locate raw traps in its files */
+  sourceMap?: string;
+  /** accepted for the runner protocol; file names come from the source map and env.abort */
+  learnerFile?: string;
+  /** called before each step starts (index), so a host that stops a hung worker can name it */
+  onStep?: (index: number) => void;
+}
+
 /** Runs `scenario` with a fresh kernel (from `kernel`) and a fresh instance of the learner's
  *  datastore (`learner`). Returns the RunResult; throws WebAssembly.LinkError when the learner
- *  module may not be linked (a refused import, a missing export). `opts.sourceMap` (the learner
- *  module's source map) lets raw traps be located in `opts.learnerFile` (default
- *  "datastore.ts"). Called by the runner worker (engine/runner-protocol.ts) and by tests. */
+ *  module may not be linked (a refused import, a missing export). Called by the runner worker
+ *  (engine/runner-protocol.ts) and by tests. */
 export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                            opts: { sourceMap?: string; learnerFile?: string } = {}): RunResult {
+                            opts: RunOpts = {}): RunResult {
   const refused = checkLearnerModule(learner);
   if (refused) throw new WebAssembly.LinkError(refused.message);
 
@@ -189,14 +198,14 @@ class Run {
   private oops?: Oops;
   private hostDmesg: string[] = [];
 
-  constructor(private k: KernelExports, private scenario: Scenario,
-              private opts: { sourceMap?: string; learnerFile?: string }) {}
+  constructor(private k: KernelExports, private scenario: Scenario, private opts: RunOpts) {}
 
   // every step in order; stops at the first oops
   all(kernelAbort: () => string | undefined): RunResult {
     const steps = this.scenario.steps;
     for (let i = 0; i < steps.length; i++) {
       if (this.oops) { this.steps.push(notRun(i, steps[i])); continue; }
+      this.opts.onStep?.(i);
       this.k.set_step(i);
       const before = this.totals();
       let r: Partial<StepResult>;

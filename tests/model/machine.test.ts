@@ -52,3 +52,15 @@ test("a RunResult carries per-task state, dmesg and a trace with simulated times
   const fault = r.trace.find(e => e.kind === "fault")!;
   assert.deepEqual([fault.task, fault.pgoff, fault.page, fault.latency_ns, fault.step], ["b", 0, "timens", 20000, 4]);
 });
+
+test("onStep is called before each step that runs, in order", async () => {
+  const { runScenario } = await import("../../engine/machine.js");
+  const { kernelModule } = await import("./helpers.js");
+  const l = await compile(stageSource("p6"));
+  const seen: number[] = [];
+  const r = runScenario(kernelModule(), l.module, { name: "steps", steps: [
+    { op: "spawn", task: "a" }, { op: "tick", ns: 1000 }, { op: "clock_gettime", task: "a", clock: "CLOCK_TAI" }] },
+    { onStep: i => seen.push(i) });
+  assert.ok(r.ok);
+  assert.deepEqual(seen, [0, 1, 2]);
+});
