@@ -11,9 +11,9 @@
 // Exit 0 when every check passed, 1 when any failed or the code did not compile (an error entry
 // with file:line:col), 2 for bad usage or a broken install.
 
-import { existsSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { FORMATS, emitReport, parseFormat } from "../../engine/report/index.js";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { FORMATS, defaultFileName, emitReport, parseFormat, type Format } from "../../engine/report/index.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
 import { gradeIsolated } from "./grade-all.js";
 
@@ -44,6 +44,16 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
   return { ok: true, a };
 }
 
+/** Writes the report to `out`; a folder (existing, or a path ending in "/") gets the file name
+ *  the platform expects there (results.json, report.xml ...). Missing folders are made:
+ *  PrairieLearn, for one, does not create /grade/results/. */
+function writeReport(out: string, format: Format, text: string): void {
+  const isDir = out.endsWith("/") || (existsSync(out) && statSync(out).isDirectory());
+  const path = isDir ? join(out, defaultFileName(format)) : out;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
 export const command = {
   name: "grade",
   summary: "compile a submission and grade it against a lesson's checks",
@@ -67,7 +77,7 @@ export const command = {
       return 2;
     }
     const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64 });
-    if (a.out) writeFileSync(a.out, text); else process.stdout.write(text);
+    if (a.out) writeReport(a.out, parseFormat(a.format)!, text); else process.stdout.write(text);
     return report.status === "pass" ? 0 : 1;
   },
 };

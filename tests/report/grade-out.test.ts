@@ -1,0 +1,40 @@
+// tests/report/grade-out.test.ts: `prefault grade --out` writes where the platform expects, and
+// real reports (not only fixtures) pass the format's own validation.
+
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { validateXML } from "xmllint-wasm";
+
+const ROOT = new URL("../../../", import.meta.url).pathname;
+const LESSON = "01-first-fault";
+const tmp = mkdtempSync(join(tmpdir(), "prefault-out-"));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function grade(file: string, args: string[]) {
+  return spawnSync(process.execPath, [join(ROOT, "bin", "prefault.js"), "grade", "--lesson", LESSON,
+    join(ROOT, "lessons", LESSON, file), ...args], { encoding: "utf8", timeout: 120_000 });
+}
+
+test("--out FOLDER/ makes the folder and writes the platform's file name (PrairieLearn)", { timeout: 120_000 }, () => {
+  const r = grade("starter/datastore.ts", ["--format", "prairielearn", "--out", join(tmp, "grade", "results") + "/"]);
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, "");
+  const res = JSON.parse(readFileSync(join(tmp, "grade", "results", "results.json"), "utf8"));
+  assert.equal(res.gradable, true);
+  assert.ok(res.score > 0 && res.score < 1);
+});
+
+test("a real JUnit report validates against the XSD", { timeout: 120_000 }, async () => {
+  const out = join(tmp, "junit.xml");
+  const r = grade("mutants/insert-pfn.ts", ["--format", "junit", "--out", out]);
+  assert.equal(r.status, 1, r.stderr);
+  const xml = readFileSync(out, "utf8");
+  const xsd = readFileSync(join(ROOT, "tests", "report", "junit.xsd"), "utf8");
+  const v = await validateXML({ xml: [{ fileName: "junit.xml", contents: xml }], schema: [xsd] });
+  assert.ok(v.valid, v.errors.map(e => e.rawMessage).join("\n"));
+  assert.match(xml, /<failure /);
+});
