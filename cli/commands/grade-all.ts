@@ -3,6 +3,8 @@
 //
 //   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json]
 //                      [--shard K/N] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]
+//                      [--submission-deadline-ms MS]
+//   (--deadline-ms is per scenario, as for `prefault grade`)
 //
 //   SUBMISSIONS_DIR/
 //     alice/datastore.ts     one folder per student; the folder's name is the student
@@ -319,11 +321,11 @@ if (!isMainThread && (workerData as { prefaultGradeAll?: boolean } | null)?.pref
 
 interface Args {
   lesson?: string; dir?: string; jobs: number; out?: string; shard?: string; checks?: string;
-  lessonsDir?: string; deadlineMs: number; compileDeadlineMs: number;
+  lessonsDir?: string; deadlineMs?: number; submissionDeadlineMs: number; compileDeadlineMs: number;
 }
 
 function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; message: string } {
-  const a: Args = { jobs: Math.max(1, Math.min(availableParallelism(), 8)), deadlineMs: DEFAULT_SUBMISSION_DEADLINE_MS,
+  const a: Args = { jobs: Math.max(1, Math.min(availableParallelism(), 8)), submissionDeadlineMs: DEFAULT_SUBMISSION_DEADLINE_MS,
     compileDeadlineMs: DEFAULT_COMPILE_DEADLINE_MS };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -335,6 +337,7 @@ function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; mess
     else if (k === "--checks") a.checks = val();
     else if (k === "--lessons-dir") a.lessonsDir = val();
     else if (k === "--deadline-ms") a.deadlineMs = Number(val());
+    else if (k === "--submission-deadline-ms") a.submissionDeadlineMs = Number(val());
     else if (k === "--compile-deadline-ms") a.compileDeadlineMs = Number(val());
     else if (k.startsWith("-")) return { ok: false, message: `unknown option ${k}` };
     else if (a.dir === undefined) a.dir = k;
@@ -343,7 +346,8 @@ function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; mess
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (!a.dir) return { ok: false, message: "SUBMISSIONS_DIR is required" };
   if (!Number.isInteger(a.jobs) || a.jobs < 1) return { ok: false, message: "--jobs must be a positive integer" };
-  if (!Number.isFinite(a.deadlineMs) || a.deadlineMs < 100) return { ok: false, message: "--deadline-ms must be at least 100" };
+  if (a.deadlineMs !== undefined && !(a.deadlineMs >= 100)) return { ok: false, message: "--deadline-ms must be at least 100" };
+  if (!(a.submissionDeadlineMs >= 1000)) return { ok: false, message: "--submission-deadline-ms must be at least 1000" };
   if (!Number.isFinite(a.compileDeadlineMs) || a.compileDeadlineMs < 100) return { ok: false, message: "--compile-deadline-ms must be at least 100" };
   if (a.shard !== undefined && parseShard(a.shard) === null) return { ok: false, message: `--shard must be K/N with 1 <= K <= N (got ${a.shard})` };
   if (a.out !== undefined && !/\.(csv|json)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv or .json" };
@@ -366,7 +370,7 @@ function progressBar(): { update(done: number, total: number): void; end(): void
 export const command = {
   name: "grade-all",
   summary: "grade every submission folder of a class, in parallel (CSV or JSON per student)",
-  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json] [--shard K/N] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]",
+  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json] [--shard K/N] [--checks DIR] [--deadline-ms MS (per scenario)] [--compile-deadline-ms MS] [--submission-deadline-ms MS]",
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade-all: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -394,7 +398,7 @@ export const command = {
     try {
       reports = await gradeAll(subs.map(s => ({ student: s.student, sub: { dir: s.dir } })), {
         lesson: a.lesson!, checksDir: a.checks, lessonsDir: a.lessonsDir, jobs: a.jobs,
-        submissionDeadlineMs: a.deadlineMs, compileDeadlineMs: a.compileDeadlineMs,
+        deadlineMs: a.deadlineMs, submissionDeadlineMs: a.submissionDeadlineMs, compileDeadlineMs: a.compileDeadlineMs,
       }, (d, t) => bar.update(d, t));
     } catch (e) {
       bar.end();
