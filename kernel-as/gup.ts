@@ -75,7 +75,8 @@ export function faultin_page(vma: vm_area_struct, address: u64, gup_flags: u32):
   const ret = handle_mm_fault(vma, address, fault_flags);
   trace_event(current.pid, TR_GUP_FAULT, pgoff, -1, (ret & VM_FAULT_ERROR) ? TD_FAILED : TD_NONE, 0);
   if (ret & VM_FAULT_ERROR) return vm_fault_to_errno(ret);
-  if (ret & VM_FAULT_RETRY) return -EFAULT;
+  // VM_FAULT_RETRY: GUP retakes mmap_lock and tries again (the caller's refault limit stops a
+  // handler that always asks for a retry)
   return 0;
 }
 
