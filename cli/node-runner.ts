@@ -1,16 +1,17 @@
 // cli/node-runner.ts: run scenarios in a disposable worker under a deadline (Node).
 //
 // One worker is kept warm and reused while nothing hangs. A scenario that does not answer within
-// the deadline gets a "timeout" RunResult, its worker is terminated, and a fresh worker runs the
-// rest. A worker that dies (crash, out of memory) gives an "oops" RunResult the same way.
+// the deadline (CPU time, see run()) gets a "timeout" RunResult, its worker is terminated, and a
+// fresh worker runs the rest. A worker that dies (crash, out of memory) gives an "oops" RunResult the same way.
 // Callers: cli/commands/run.ts, the grader, the benchmarks.
 
 import { Worker } from "node:worker_threads";
+import { performance } from "node:perf_hooks";
 import type { EngineError, RunResult, Scenario } from "../engine/types.js";
 import { crashResult, timeoutResult, type RunRequest, type RunResponse } from "../engine/runner-protocol.js";
 
 export interface RunOptions {
-  /** per scenario, from when the worker is ready; default 2000 */
+  /** per scenario, from when the worker is ready: CPU ms of the run (at most WALL_CAP x in wall time); default 2000 */
   deadlineMs?: number;
   sourceMap?: string;
   learnerFile?: string;
@@ -20,6 +21,8 @@ export type RunOne = { ok: true; result: RunResult } | { ok: false; error: Engin
 export type RunMany = { ok: true; results: RunResult[] } | { ok: false; error: EngineError };
 
 const WORKER_URL = new URL("./node-runner-worker.js", import.meta.url);
+/** A hung scenario is stopped after at most this many deadlines of wall time. */
+const WALL_CAP = 5;
 
 /** A runner owning at most one live worker. `spawned` counts workers started (for tests). */
 export class NodeRunner {
@@ -56,7 +59,17 @@ export class NodeRunner {
       };
       const onError = (e: Error) => done({ ok: true, result: crashResult(scenario, e.message) }, true);
       const onExit = (code: number) => done({ ok: true, result: crashResult(scenario, `worker exited with code ${code}`) }, true);
-      const timer = setTimeout(() => done({ ok: true, result: timeoutResult(scenario, ms, step) }, true), ms);
+      // The deadline is CPU time of this process (the runner thread, as the main thread waits)
+      // once `ms` of wall time have passed: on a starved box a slow but finite run is not
+      // called an endless loop. WALL_CAP bounds the wait however starved the box is.
+      const cpu0 = process.cpuUsage(), wall0 = performance.now();
+      const check = () => {
+        const c = process.cpuUsage(cpu0);
+        const cpuMs = (c.user + c.system) / 1000, wallMs = performance.now() - wall0;
+        if (cpuMs >= ms || wallMs >= ms * WALL_CAP) done({ ok: true, result: timeoutResult(scenario, ms, step) }, true);
+        else timer = setTimeout(check, Math.max(5, ms - cpuMs));
+      };
+      let timer = setTimeout(check, ms);
       w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
       w.ref();
       w.postMessage(req);

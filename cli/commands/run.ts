@@ -21,7 +21,7 @@ const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
-  "  --deadline <ms>      stop a handler that has not returned after this long (default 2000)\n" +
+  "  --deadline <ms>      stop a handler that has not returned after this much CPU time (default 2000)\n" +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
 // the installed assemblyscript's version (part of the compile cache key), without loading asc
