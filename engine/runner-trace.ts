@@ -70,6 +70,7 @@ export function formatRunResult(result: RunResult, scenario?: Scenario): string[
     const got = r.ran ? outcome(r) : "(not run)";
     lines.push(`${String(r.index).padStart(width)} ${mark.padEnd(4)} ${what}${got ? `: ${got}` : ""}`);
     for (const f of r.failures) lines.push(`${" ".repeat(width)}      unmet: ${f}`);
+    if (r.ran && !r.ok && step?.note) lines.push(`${" ".repeat(width)}      note: ${step.note}`);
   }
   if (result.oops) {
     const o = result.oops;
