@@ -4,3 +4,8 @@ declare module "virtual:prefault-lessons" {
   const data: { lessons: unknown[]; broken: { id: string; message: string }[] };
   export default data;
 }
+
+declare module "monaco-editor/languages/definitions/typescript/typescript" {
+  export const conf: unknown;
+  export const language: unknown;
+}

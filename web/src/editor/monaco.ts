@@ -55,16 +55,29 @@ import "monaco-editor/features/inlayHints/register";
 import "monaco-editor/features/semanticTokens/register";
 import "monaco-editor/features/linkedEditing/register";
 import "monaco-editor/languages/definitions/typescript/register";
+import * as ts from "monaco-editor/languages/features/typescript/register";
+import { conf as tsConf, language as tsLanguage } from "monaco-editor/languages/definitions/typescript/typescript";
 import EditorWorker from "monaco-editor/editor/editor.worker?worker";
 import type { Diagnostic, Oops } from "../../../engine/types.js";
 
 (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
-  // The TS worker is bundled by Monaco's own new URL(...) (returning undefined falls back to it);
-  // the editor worker needs this explicit ?worker import (toolchain-notes §2.2, pitfall P4).
-  getWorker(_id: string, label: string) {
-    return label === "typescript" || label === "javascript" ? undefined : new EditorWorker();
+  // Both workers through explicit ?worker imports (toolchain-notes §2.2, pitfall P4); Monaco
+  // accepts a promise here, so the 7 MB TypeScript worker is only fetched when the TS mode starts.
+  getWorker(_id: string, label: string): Worker | Promise<Worker> {
+    if (label === "typescript" || label === "javascript") {
+      return import("monaco-editor/language/typescript/ts.worker?worker").then(m => new m.default());
+    }
+    return new EditorWorker();
   },
 };
+
+// Files start in "assemblyscript": TypeScript's colouring without its language service, so the
+// 7 MB TS worker does not compete with asc while the compiler loads. setTypings() then moves
+// them to "typescript", which starts the TS mode (completion, hover) with AS's definitions.
+monaco.languages.register({ id: "assemblyscript", aliases: ["AssemblyScript"] });
+monaco.languages.setMonarchTokensProvider("assemblyscript", tsLanguage as monaco.languages.IMonarchLanguage);
+monaco.languages.setLanguageConfiguration("assemblyscript", tsConf as monaco.languages.LanguageConfiguration);
+let languageId = "assemblyscript";
 
 export interface EditorFile { name: string; text: string; readOnly: boolean }
 
@@ -144,7 +157,7 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       for (const f of files) {
         const uri = monaco.Uri.parse("file:///" + f.name);
         monaco.editor.getModel(uri)?.dispose();
-        models.set(f.name, { model: monaco.editor.createModel(f.text, "typescript", uri), readOnly: f.readOnly });
+        models.set(f.name, { model: monaco.editor.createModel(f.text, languageId, uri), readOnly: f.readOnly });
       }
       const first = files.find(f => !f.readOnly) ?? files[0];
       if (first) show(first.name);
@@ -189,7 +202,8 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       api.hideDiff();
       const name = models.get(active)?.readOnly ? [...models.keys()].find(n => !models.get(n)!.readOnly)! : active;
       const mine = models.get(name)!.model;
-      const original = monaco.editor.createModel(other[name] ?? "", "typescript");
+      // colour only: the TS service must not see a second datastore.ts
+      const original = monaco.editor.createModel(other[name] ?? "", "assemblyscript");
       const dhost = document.createElement("div");
       dhost.style.cssText = "width:100%;height:100%";
       dhost.setAttribute("aria-label", label);
@@ -213,7 +227,7 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       editor.addAction({ id: "prefault.run", label: "Run", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run });
     },
     setTypings(definitions, header) {
-      void registerTypeScript(definitions, header);
+      void registerTypeScript(definitions, header, [...models.values()].map(m => m.model));
     },
     focus: () => editor.focus(),
     markers(owner) {
@@ -224,9 +238,9 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
   return api;
 }
 
-// Registers the TS language service (lazy chunk) for completion and hover over AssemblyScript.
-async function registerTypeScript(definitions: string, header: string): Promise<void> {
-  const ts = await import("monaco-editor/languages/features/typescript/register");
+// Starts the TS language service (lazy chunk + worker) for completion and hover over
+// AssemblyScript: the std definitions as an extra lib, the header is an open model.
+async function registerTypeScript(definitions: string, header: string, open: monaco.editor.ITextModel[]): Promise<void> {
   const d = ts.typescriptDefaults;
   d.setCompilerOptions({ noLib: true, target: ts.ScriptTarget.ESNext, experimentalDecorators: true,
     strict: false, allowNonTsExtensions: true, module: ts.ModuleKind.ESNext });
@@ -235,8 +249,10 @@ async function registerTypeScript(definitions: string, header: string): Promise<
   d.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false, diagnosticCodesToIgnore: [1206] });
   d.addExtraLib(definitions, "file:///node_modules/assemblyscript/std/assembly/index.d.ts");
   void header;                                           // the header is an open model (file:///kernel.ts)
-  // the TS mode registers lazily: getTypeScriptWorker() rejects until it has (pitfall P7)
-  for (let i = 0; i < 200; i++) {
+  languageId = "typescript";
+  for (const m of open) if (!m.isDisposed()) monaco.editor.setModelLanguage(m, "typescript");
+  // the TS mode loads lazily: getTypeScriptWorker() rejects until it has (pitfall P7)
+  for (let i = 0; i < 600; i++) {
     try { await (await ts.getTypeScriptWorker())(); document.documentElement.dataset.typescript = "ready"; return; }
     catch { await new Promise(r => setTimeout(r, 50)); }
   }
