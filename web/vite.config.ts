@@ -117,6 +117,35 @@ function serviceWorker(): Plugin {
   };
 }
 
+// Adds <link rel="modulepreload"> for the editor's chunks to index.html, so the browser fetches
+// Monaco while it is still parsing the app entry (main.ts imports it dynamically, first thing).
+function preloadEditor(): Plugin {
+  return {
+    name: "prefault-preload-editor",
+    apply: "build",
+    transformIndexHtml: {
+      order: "post",
+      handler(_html, ctx) {
+        const bundle = ctx.bundle;
+        if (!bundle) return [];
+        const editor = Object.values(bundle).find(c => c.type === "chunk" && c.facadeModuleId?.endsWith("/src/editor/monaco.ts"));
+        if (!editor || editor.type !== "chunk") return [];
+        const files = new Set<string>([editor.fileName]);
+        const walk = (name: string) => {
+          const c = bundle[name];
+          if (c && c.type === "chunk") for (const i of c.imports) if (!files.has(i)) { files.add(i); walk(i); }
+        };
+        walk(editor.fileName);
+        const css = [...(editor.viteMetadata?.importedCss ?? [])];
+        return [
+          ...[...files].map(f => ({ tag: "link", attrs: { rel: "modulepreload", href: "./" + f, crossorigin: true }, injectTo: "head" as const })),
+          ...css.map(f => ({ tag: "link", attrs: { rel: "preload", as: "style", href: "./" + f }, injectTo: "head" as const })),
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   root: here,
   base: "./",
@@ -142,6 +171,6 @@ export default defineConfig({
   },
   server: { fs: { allow: [resolve(here, "..")] } },
   optimizeDeps: { include: ["assemblyscript/asc", "comlink"] },
-  plugins: [lessons(), serviceWorker(), precompress()],
+  plugins: [lessons(), preloadEditor(), serviceWorker(), precompress()],
   logLevel: "warn",
 });
