@@ -281,7 +281,7 @@ $("share-btn").addEventListener("click", async () => {
 });
 window.addEventListener("hashchange", () => {
   const st = decodeShare(location.hash);
-  if (st && (st.lesson !== lesson.id || st.files)) openLesson(st.lesson, st.files);
+  if (st && lessons.some(l => l.id === st.lesson) && (st.lesson !== lesson.id || st.files)) openLesson(st.lesson, st.files);
 });
 
 // ---- start ------------------------------------------------------------------------------------
@@ -292,9 +292,10 @@ if (lessons.length === 0) {
   $("lesson-text").textContent = "This build of Prefault contains no valid lesson. " + broken.map(b => `${b.id}: ${b.message}`).join(" ");
   throw new Error("no lessons");
 }
-const initial = decodeShare(location.hash);
-openLesson(initial && lessons.some(l => l.id === initial.lesson) ? initial.lesson
-  : progress.current && lessons.some(l => l.id === progress.current) ? progress.current : lessons[0].id, initial?.files ?? null);
+const shared = decodeShare(location.hash);
+const known = (id: string | null | undefined) => !!id && lessons.some(l => l.id === id);
+if (shared && known(shared.lesson)) openLesson(shared.lesson, shared.files);
+else openLesson(known(progress.current) ? progress.current! : lessons[0].id, null);    // resume where the learner left off
 
 compiler.ready.then(r => {
   timings.compilerReady = performance.now();
