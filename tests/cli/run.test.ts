@@ -98,7 +98,7 @@ test("a handler that never returns is stopped at the deadline: exit 1 and the me
   const p = file("datastore.ts", DATASTORE_SPIN);
   const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p, "--deadline", "300"]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /vvar_fault\(\) did not return within 300 ms: an endless loop\?/);
+  assert.match(r.stdout, /timeout \(step 1\): vvar_fault\(\) did not return within 300 ms: an endless loop\?/);
 });
 
 test("a trap in the handler is an oops at the user's file and line: exit 1", async () => {

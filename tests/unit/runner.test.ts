@@ -43,6 +43,8 @@ test("an endless loop is stopped at the deadline, and the next scenario still ru
   assert.equal(hung.result.status, "timeout");
   assert.equal(hung.result.ok, false);
   assert.equal(hung.result.oops?.message, "vvar_fault() did not return within 300 ms: an endless loop?");
+  assert.equal(hung.result.oops?.step, 1, "the step that hung (the first clock_gettime)");
+  assert.deepEqual(hung.result.steps[1].failures, [hung.result.oops?.message]);
   const next = await runner.run(k, good.module, FIRST_FAULT, { deadlineMs: 5000 });
   assert.ok(next.ok);
   assert.equal(next.result.status, "ok");
