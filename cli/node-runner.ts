@@ -45,7 +45,10 @@ export class NodeRunner {
     const id = this.nextId++;
     const req: RunRequest = { type: "run", id, kernel, learner, scenario, sourceMap: opts.sourceMap, learnerFile: opts.learnerFile };
     return new Promise<RunOne>(resolve => {
+      let settled = false;
       const done = (r: RunOne, kill: boolean) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit);
         if (kill) this.discard(w); else w.unref();
@@ -66,7 +69,10 @@ export class NodeRunner {
       const check = () => {
         const c = process.cpuUsage(cpu0);
         const cpuMs = (c.user + c.system) / 1000, wallMs = performance.now() - wall0;
-        if (cpuMs >= ms || wallMs >= ms * WALL_CAP) done({ ok: true, result: timeoutResult(scenario, ms, step) }, true);
+        // Decide in the check phase, after the poll phase has delivered the worker's queued
+        // "step" messages: a main thread that was busy (asc loading) would otherwise run this
+        // timer before those messages and report the hung step as unknown.
+        if (cpuMs >= ms || wallMs >= ms * WALL_CAP) setImmediate(() => done({ ok: true, result: timeoutResult(scenario, ms, step) }, true));
         else timer = setTimeout(check, Math.max(5, ms - cpuMs));
       };
       let timer = setTimeout(check, ms);
