@@ -193,6 +193,7 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
 // one scenario run: name tables, step dispatch, results
 class Run {
   private pids = new Map<string, number>();
+  private threads = new Map<string, string>();   // thread name -> its process's task name
   private nsIds = new Map<string, number>([["root", 0]]);
   private steps: StepResult[] = [];
   private oops?: Oops;
@@ -232,8 +233,9 @@ class Run {
     return this.result();
   }
 
+  // a task's pid; a thread's name (op "thread") resolves to its process
   private pid(name: string | undefined): number {
-    const pid = name === undefined ? undefined : this.pids.get(name);
+    const pid = name === undefined ? undefined : this.pids.get(this.threads.get(name) ?? name);
     return pid ?? 0;          // pid 0 never exists: the kernel answers ESRCH
   }
 
@@ -241,7 +243,7 @@ class Run {
   private step(s: Step, failures: string[]): Partial<StepResult> {
     const k = this.k;
     const pid = this.pid(s.task);
-    if (s.op !== "spawn" && s.op !== "tick" && s.task !== undefined && !this.pids.has(s.task)) {
+    if (s.op !== "spawn" && s.op !== "tick" && s.task !== undefined && this.pid(s.task) === 0) {
       failures.push(`unknown task "${s.task}" (spawn or fork it first)`);
     }
     switch (s.op) {
@@ -250,7 +252,12 @@ class Run {
         if (p > 0) this.pids.set(s.task, p);
         return this.outcome();
       }
-      case "thread": k.step_thread(pid); return this.outcome();
+      case "thread": {
+        k.step_thread(pid);
+        const o = this.outcome();
+        if (s.thread !== undefined && o.errno === null) this.threads.set(s.thread, this.threads.get(s.task) ?? s.task);
+        return o;
+      }
       case "unshare_timens": {
         const id = k.step_unshare_timens(pid, BigInt(Math.round((s.monotonic_offset_s ?? 0) * 1e9)),
                                          BigInt(Math.round((s.boottime_offset_s ?? 0) * 1e9)));

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkExpect, vmFlagsMnemonics } from "../../engine/machine.js";
-import { compile, run, stageSource } from "./helpers.js";
+import { compile, failures, run, stageSource } from "./helpers.js";
 
 const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
 
@@ -63,4 +63,18 @@ test("onStep is called before each step that runs, in order", async () => {
     { onStep: i => seen.push(i) });
   assert.ok(r.ok);
   assert.deepEqual(seen, [0, 1, 2]);
+});
+
+test("a named thread acts for its process in later steps and is not a task of its own", async () => {
+  const r = run(await compile(stageSource("p6")), { name: "threads", steps: [
+    { op: "spawn", task: "app" },
+    { op: "thread", task: "app", thread: "worker" },
+    { op: "clock_gettime", task: "worker", clock: "CLOCK_MONOTONIC", expect: { faults: 1, correct: true } },
+    { op: "clock_gettime", task: "app", clock: "CLOCK_MONOTONIC", expect: { faults: 0 } },
+    { op: "unshare_timens", task: "app", ns: "box" },
+    { op: "setns", task: "worker", ns: "box", expect: { errno: "EUSERS" } },
+  ] });
+  assert.ok(r.ok, failures(r));
+  assert.deepEqual(Object.keys(r.tasks), ["app"]);
+  assert.equal(r.tasks.app.counters.faults, 1);
 });
