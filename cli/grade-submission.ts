@@ -1,6 +1,6 @@
 // cli/grade-submission.ts: lessons from disk, and the grading pipeline with Node's compiler and
 // runner plugged in. `prefault grade`, `prefault lesson check`, `prefault lessons` and
-// `prefault grade-all` (through cli/commands/grade-submission.ts) all come through here.
+// `prefault grade-all` all come through here.
 //
 //   lessons/NN-slug/ ──readLessonSource──► LessonSource ──engine/lesson.ts──► Lesson
 //   submission dir / files ──────────────────────────────► engine/grade-submission.ts ──► Report
