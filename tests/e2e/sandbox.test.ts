@@ -1,4 +1,4 @@
-// Browser stories of the Prefault sandbox, in real Chromium (three launches in all).
+// Browser stories of the Prefault sandbox, in real Chromium (four launches in all).
 // Each asserts what the learner sees: the Results region, its check rows, squiggles, messages.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -134,5 +134,53 @@ test("a syntax error puts a squiggle on its line; an endless loop is stopped wit
     await page.waitForFunction(() => location.hash.includes("01-"));
     assert.equal(await getCode(page), SOLUTION);
     assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});
+
+test("the lesson code is editable and runnable in a plain, labelled textarea at once, and stays so when Monaco fails to load", async () => {
+  const b = await launch();
+  try {
+    const { page } = b;
+    // Monaco never arrives: its chunks fail to load (the fallback), so the textarea stays
+    await page.route(/\/assets\/(monaco|editor\.api)-[^/]*\.js$/, r => r.abort());
+    await page.goto(`${server.url}?nosw#lesson=${LESSON}`);
+    await page.locator("html[data-editor=plain]").waitFor({ state: "attached", timeout: 30_000 });
+    const box = page.getByRole("textbox", { name: /Code editor, datastore\.ts/ });
+    assert.equal(await box.inputValue(), STARTER, "the starter is in the plain editor");
+    assert.match(await box.evaluate(e => getComputedStyle(e).fontFamily), /mono|Consolas|Courier/i);
+    await box.fill(SOLUTION);
+    assert.equal(await getCode(page), SOLUTION, "an edit in the textarea is the code");
+    await page.locator("html[data-compiler=ready]").waitFor({ state: "attached", timeout: 120_000 });
+    await box.focus();
+    await page.keyboard.press("Control+Enter");
+    await waitRun(page, 1);
+    const rows = await checkRows(page);
+    assert.ok(rows.length > 0);
+    for (const r of rows) assert.match(r, /: passed,/, r);
+    assert.match(await page.locator("#status").innerText(), /All checks passed/);
+    assert.equal(await page.locator(".monaco-editor").count(), 0);
+    assert.equal(await page.locator("html").getAttribute("data-editor"), "plain");
+  } finally { await b.close(); }
+});
+
+test("edits made in the textarea before Monaco has loaded are carried over into Monaco", async () => {
+  const b = await launch();
+  try {
+    const { page } = b;
+    // hold Monaco back until the learner has typed into the textarea
+    let release: () => void = () => {};
+    const held = new Promise<void>(r => { release = r; });
+    await page.route(/\/assets\/monaco-[^/]*\.js$/, async r => { await held; await r.continue(); });
+    await page.goto(`${server.url}?nosw#lesson=${LESSON}`);
+    await page.locator("html[data-editor=plain]").waitFor({ state: "attached", timeout: 30_000 });
+    const box = page.getByRole("textbox", { name: /Code editor, datastore\.ts/ });
+    await box.focus();
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type("\n// typed before Monaco\n");
+    release();
+    await openApp(page, page.url());
+    assert.equal(await getCode(page), STARTER + "\n// typed before Monaco\n");
+    assert.equal(await page.locator("textarea.plain-editor").count(), 0, "Monaco replaced the textarea");
+    await page.locator(".monaco-editor").first().waitFor();
   } finally { await b.close(); }
 });

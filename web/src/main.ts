@@ -1,9 +1,11 @@
-// main.ts: wiring only. Starts the compiler worker and the kernel fetch at once (they load while
-// the learner reads), renders the lesson, lazy-loads Monaco, and connects Run, autosave, the
-// background compile, reset/undo, hints, the solution diff and share links.
+// main.ts: wiring only. Starts the compiler worker, the kernel fetch and Monaco's import at once
+// (they load while the learner reads), renders the lesson with its code in a plain textarea
+// (usable and runnable at once), swaps in Monaco when it has loaded, and connects Run, autosave,
+// the background compile, reset/undo, hints, the solution diff and share links.
 //
 // App signals for tests and the benchmark (never fixed sleeps):
-//   <html data-editor="ready" data-compiler="ready">, #results[data-state="running"|"done"],
+//   <html data-editor="plain"|"ready" data-compiler="ready"> ("plain": the textarea; "ready":
+//   Monaco), #results[data-state="running"|"done"],
 //   #results[data-runs=N], and window.__prefault (setCode, getCode, run, markers, timings).
 import "./styles.css";
 import kernelUrl from "../../build/kernel.wasm?url";
@@ -19,6 +21,7 @@ import { CompilerClient, RunnerClient } from "./workers/clients.js";
 import { renderResults, type RunView } from "./ui/results-view.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
 import type { CodeEditor, EditorFile } from "./editor/monaco.js";
+import { createPlainEditor, type PlainEditor } from "./editor/plain.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
@@ -28,10 +31,12 @@ const DEADLINE_MS = 2000;
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const root = document.documentElement;
 
-// ---- heavy work: Monaco first (the editor should be usable within 1 s), then the compiler
-// worker, the kernel module and the runner worker, which load while the learner reads ------------
-const monacoModule = import("./editor/monaco.js");
+// ---- heavy work, all started at once: the compiler worker (asc is the longest to load and warm
+// up, and it runs on its own thread), Monaco, the kernel module and the runner worker. The
+// editor is usable at once anyway: the lesson code is in a plain textarea until Monaco is up ----
 const compiler = new CompilerClient();
+compiler.start();
+const monacoModule = import("./editor/monaco.js");
 const kernelModule: Promise<WebAssembly.Module> = WebAssembly.compileStreaming(fetch(kernelUrl))
   .catch(() => fetch(kernelUrl).then(r => r.arrayBuffer()).then(b => WebAssembly.compile(b)));
 const runner = new RunnerClient(kernelModule);
@@ -47,8 +52,8 @@ const store: KeyValueStore = (() => {
 let progress = loadProgress(store);
 
 let lesson: WebLesson = lessons[0];
-let editor: CodeEditor | null = null;
-let files: Record<string, string> = {};          // the editable files while the editor loads
+let editor: CodeEditor | PlainEditor | null = null;  // the textarea, then Monaco
+let files: Record<string, string> = {};          // the editable files as of the last lesson switch
 let running = false, runs = 0;
 const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
 
@@ -250,7 +255,7 @@ $("undo-reset-btn").addEventListener("click", () => {
 });
 let diffOpen = false;
 $("diff-btn").addEventListener("click", () => {
-  if (!editor) return;
+  if (!editor || "plain" in editor) { status("The comparison opens once the full editor has loaded."); return; }
   if (diffOpen) { editor.hideDiff(); diffOpen = false; $("diff-btn").textContent = "Compare with solution"; return; }
   const passed = progress.lessons[lesson.id]?.passed;
   if (!passed && !confirm("You have not passed this lesson yet. Show the reference solution next to your code?")) return;
@@ -292,10 +297,16 @@ if (lessons.length === 0) {
   $("lesson-text").textContent = "This build of Prefault contains no valid lesson. " + broken.map(b => `${b.id}: ${b.message}`).join(" ");
   throw new Error("no lessons");
 }
+const plainEditor = createPlainEditor($("editor"));
+editor = plainEditor;
+plainEditor.onDidChange(onEdit);
+plainEditor.onDidShowFile(() => renderTabs());
 const shared = decodeShare(location.hash);
 const known = (id: string | null | undefined) => !!id && lessons.some(l => l.id === id);
 if (shared && known(shared.lesson)) openLesson(shared.lesson, shared.files);
 else openLesson(known(progress.current) ? progress.current! : lessons[0].id, null);    // resume where the learner left off
+timings.editorUsable = performance.now();
+root.dataset.editor = "plain";
 
 compiler.ready.then(r => {
   timings.compilerReady = performance.now();
@@ -310,22 +321,30 @@ compiler.ready.then(r => {
 }, e => { $("toolchain").textContent = `The compiler failed to load: ${String(e)}`; });
 let pendingTypings: string | null = null;
 
-const compilerFallback = setTimeout(() => compiler.start(), 3000);     // should Monaco fail to load
 void monacoModule.then(({ createCodeEditor }) => {
   timings.monacoLoaded = performance.now();
-  editor = createCodeEditor($("editor"));
-  editor.onDidChange(onEdit);
-  editor.onDidShowFile(() => renderTabs());
-  editor.addRunAction(() => void run());
-  editor.setFiles(editorFiles());
+  // carry the textarea's text, file, selection and marks over to Monaco (in this one task, so no
+  // keystroke falls in between)
+  files = { ...files, ...plainEditor.getFiles() };
+  const shown = plainEditor.activeFile(), sel = plainEditor.selection(), marks = plainEditor.lastMarks();
+  plainEditor.dispose();
+  const m = createCodeEditor($("editor"));
+  editor = m;
+  m.onDidChange(onEdit);
+  m.onDidShowFile(() => renderTabs());
+  m.addRunAction(() => void run());
+  m.setFiles(editorFiles());
+  if (shown && shown !== m.activeFile()) m.showFile(shown);
+  m.setSelectionOffsets(sel.start, sel.end);
+  m.setDiagnostics(marks.diagnostics);
+  m.setOops(marks.oops);
   renderTabs();
-  if (pendingTypings) editor.setTypings(pendingTypings, headerText);
+  if (sel.focused) m.focus();
+  if (pendingTypings) m.setTypings(pendingTypings, headerText);
   timings.editorReady = performance.now();
   root.dataset.editor = "ready";
-  clearTimeout(compilerFallback);
-  compiler.start();
   backgroundCompile();
-}, e => { $("editor").textContent = `The editor failed to load: ${String(e)}`; });
+}, e => { status(`The full editor failed to load (${String(e)}): the plain editor stays, and Run works.`); });
 
 // ---- test and benchmark hook ------------------------------------------------------------------
 (window as unknown as { __prefault: unknown }).__prefault = {

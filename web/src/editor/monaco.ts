@@ -100,6 +100,8 @@ export interface CodeEditor {
   addRunAction(run: () => void): void;
   setTypings(definitions: string, header: string): void;
   focus(): void;
+  /** Selects from offset start to end in the active file (the cursor when they are equal). */
+  setSelectionOffsets(start: number, end: number): void;
   /** Markers currently shown (for tests): owner, file, 1-based line, message. */
   markers(owner?: string): { owner: string; file: string; line: number; message: string }[];
 }
@@ -230,6 +232,13 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       void registerTypeScript(definitions, header, [...models.values()].map(m => m.model));
     },
     focus: () => editor.focus(),
+    setSelectionOffsets(start, end) {
+      const model = editor.getModel();
+      if (!model) return;
+      const a = model.getPositionAt(start), b = model.getPositionAt(end);
+      editor.setSelection(new monaco.Selection(a.lineNumber, a.column, b.lineNumber, b.column));
+      editor.revealPositionInCenterIfOutsideViewport(b);
+    },
     markers(owner) {
       return monaco.editor.getModelMarkers(owner ? { owner } : {}).map(m => ({
         owner: m.owner, file: m.resource.path.replace(/^\//, ""), line: m.startLineNumber, message: m.message }));
