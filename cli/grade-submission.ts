@@ -100,6 +100,9 @@ export function loadLessonDir(dir: string): LoadResult | { ok: false; error: Eng
 export interface NodeDepsOptions {
   /** per-scenario deadline for a handler that never returns (ms); default 2000 */
   deadlineMs?: number;
+  /** compile with this instead of asc in this thread (which is then not loaded), e.g. a
+   *  NodeCompiler's worker (cli/node-compiler.ts) */
+  compile?: GradeDeps["compile"];
 }
 
 /** GradeDeps for Node: compileDatastore with the real asc, and the worker-thread runner with
@@ -110,9 +113,13 @@ export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps>
   if (!k.ok) { const d = loadKernel(true); if (d.ok) k = d; }
   if (!k.ok) throw new Error(k.message);
   const kernel = k.module;
-  const asc = (await import("assemblyscript/asc")).default;
+  let compile = o.compile;
+  if (!compile) {
+    const asc = (await import("assemblyscript/asc")).default;
+    compile = files => compileDatastore(asc as unknown as AscModule, files);
+  }
   return {
-    compile: files => compileDatastore(asc as unknown as AscModule, files),
+    compile,
     run: (wasm, scenarios, opts) => runScenarios(kernel, wasm, scenarios,
       { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap, learnerFile: "datastore.ts" }),
   };

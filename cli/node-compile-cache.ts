@@ -1,9 +1,11 @@
 // cli/node-compile-cache.ts: a CompileStore on disk, so a `prefault run` of an unchanged datastore
 // costs no compile and does not even load asc. One JSON file per compile hash under
 // <package>/.cache/compile/ (git-ignored); writes are atomic (temporary file + rename); any
-// failure (read-only install, a damaged file) is a cache miss. Callers: cli/commands/run.ts.
+// failure (read-only install, a damaged file) is a cache miss. Callers: cli/node-compiler.ts
+// (`prefault run`).
 
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { CompileStore } from "../engine/compile.js";
 import type { CompileResult } from "../engine/types.js";
@@ -37,6 +39,14 @@ export function diskCompileStore(dir: string = COMPILE_CACHE_DIR): CompileStore 
       prune(dir);
     },
   };
+}
+
+/** The installed assemblyscript's version (part of the compile cache key), without loading asc. */
+export function ascVersion(): string {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("assemblyscript/package.json");
+    return String((JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version);
+  } catch { return "unknown"; }
 }
 
 // keep the newest MAX_ENTRIES entries

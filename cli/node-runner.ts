@@ -2,7 +2,8 @@
 //
 // One worker is kept warm and reused while nothing hangs. A scenario that does not answer within
 // the deadline (CPU time, see run()) gets a "timeout" RunResult, its worker is terminated, and a
-// fresh worker runs the rest. A worker that dies (crash, out of memory) gives an "oops" RunResult the same way.
+// fresh worker runs the rest, after re-running the steps before the hung one so that their
+// results are reported (runner-protocol.ts timeoutResult). A worker that dies (crash, out of memory) gives an "oops" RunResult the same way.
 // Callers: cli/commands/run.ts, the grader, the benchmarks.
 
 import { Worker } from "node:worker_threads";
@@ -35,6 +36,26 @@ export class NodeRunner {
    *  "oops" result when the worker hung or died, or with an EngineError from the worker. */
   async run(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
             opts: RunOptions = {}): Promise<RunOne> {
+    const first = await this.attempt(kernel, learner, scenario, opts);
+    if (!("hung" in first)) return first;
+    return { ok: true, result: await this.recover(kernel, learner, scenario, opts, first.hung) };
+  }
+
+  // A scenario hung at step k: the results of steps 0..k-1 died with the worker. The model is
+  // deterministic, so a fresh worker runs the scenario cut after step k-1 (same deadline) and
+  // those results go into the timeout result; anything unexpected keeps the plain one.
+  private async recover(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
+                        opts: RunOptions, step: number): Promise<RunResult> {
+    const ms = opts.deadlineMs ?? 2000;
+    if (step <= 0 || step >= scenario.steps.length) return timeoutResult(scenario, ms, step);
+    const prefix = await this.attempt(kernel, learner, { ...scenario, steps: scenario.steps.slice(0, step) }, opts);
+    const ran = "hung" in prefix || !prefix.ok ? undefined : prefix.result;
+    return timeoutResult(scenario, ms, step, ran);
+  }
+
+  // one run in the live worker: the RunOne, or the step that was running when it hung
+  private async attempt(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
+                        opts: RunOptions): Promise<RunOne | { hung: number }> {
     const ms = opts.deadlineMs ?? 2000;
     let w: Worker;
     try {
@@ -44,9 +65,9 @@ export class NodeRunner {
     }
     const id = this.nextId++;
     const req: RunRequest = { type: "run", id, kernel, learner, scenario, sourceMap: opts.sourceMap, learnerFile: opts.learnerFile };
-    return new Promise<RunOne>(resolve => {
+    return new Promise<RunOne | { hung: number }>(resolve => {
       let settled = false;
-      const done = (r: RunOne, kill: boolean) => {
+      const done = (r: RunOne | { hung: number }, kill: boolean) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -72,7 +93,7 @@ export class NodeRunner {
         // Decide in the check phase, after the poll phase has delivered the worker's queued
         // "step" messages: a main thread that was busy (asc loading) would otherwise run this
         // timer before those messages and report the hung step as unknown.
-        if (cpuMs >= ms || wallMs >= ms * WALL_CAP) setImmediate(() => done({ ok: true, result: timeoutResult(scenario, ms, step) }, true));
+        if (cpuMs >= ms || wallMs >= ms * WALL_CAP) setImmediate(() => done({ hung: step }, true));
         else timer = setTimeout(check, Math.max(5, ms - cpuMs));
       };
       let timer = setTimeout(check, ms);

@@ -7,7 +7,7 @@
 //
 // The asc module is injected (the default export of "assemblyscript/asc"), so this file runs
 // unchanged in a browser worker and in Node. Results are cached by a hash of the input, so an
-// unchanged source costs nothing. Callers: the CLI (cli/commands/run.ts), the grader, the web
+// unchanged source costs nothing. Callers: the CLI (cli/node-compile-worker.ts), the grader, the web
 // compiler worker.
 
 import type { CompileResult, Diagnostic, EngineError } from "./types.js";
@@ -76,11 +76,7 @@ export async function compileDatastore(asc: AscSource, files: Record<string, str
                                        opts: CompileOptions = {}): Promise<CompileResult> {
   const bad = checkLearnerFiles(files);
   if (bad) return { ok: false, error: bad };
-  const o = { debug: opts.debug ?? true, sourceMap: opts.sourceMap ?? true,
-              maximumMemoryPages: opts.maximumMemoryPages ?? 16 };
-  const names = Object.keys(files).sort();
-  const key = await hashText(JSON.stringify([RESULT_FORMAT, asc.version ?? "", o, KERNEL_HEADER_TS, ENTRY_TS,
-                                             names.map(n => [n, files[n]])]));
+  const { o, key } = await compileKey(asc.version ?? "", files, opts);
   let p = cache.get(key);
   if (p) {
     cache.delete(key); cache.set(key, p);           // most recently used
@@ -92,6 +88,35 @@ export async function compileDatastore(asc: AscSource, files: Record<string, str
   const r = await p;
   if (!r.ok && r.error.kind === "internal") cache.delete(key);   // a crash is not an answer to keep
   return copyResult(r);
+}
+
+// the resolved options and the cache key of a compile of `files` with asc `version`
+async function compileKey(version: string, files: Record<string, string>, opts: CompileOptions) {
+  const o = { debug: opts.debug ?? true, sourceMap: opts.sourceMap ?? true,
+              maximumMemoryPages: opts.maximumMemoryPages ?? 16 };
+  const names = Object.keys(files).sort();
+  const key = await hashText(JSON.stringify([RESULT_FORMAT, version, o, KERNEL_HEADER_TS, ENTRY_TS,
+                                             names.map(n => [n, files[n]])]));
+  return { o, key };
+}
+
+/** What compileDatastore() would answer without running asc `version`: a bad file set's error,
+ *  the in-memory cache's result or `opts.store`'s; undefined when asc would have to run. For a
+ *  host that runs asc elsewhere (cli/node-compiler.ts: in a worker) and wants a cache hit to
+ *  cost no worker. Never throws. */
+export async function storedCompile(version: string, files: Record<string, string>,
+                                    opts: CompileOptions = {}): Promise<CompileResult | undefined> {
+  const bad = checkLearnerFiles(files);
+  if (bad) return { ok: false, error: bad };
+  const { key } = await compileKey(version, files, opts);
+  const p = cache.get(key);
+  if (p) { const r = await p; return r.ok || r.error.kind === "compile" ? copyResult(r) : undefined; }
+  if (!opts.store) return undefined;
+  try {
+    const hit = await opts.store.get(key);
+    if (hit && (hit.ok ? hit.wasm instanceof Uint8Array && hit.hash === key : hit.error?.kind === "compile")) return copyResult(hit);
+  } catch { /* a broken store is a miss */ }
+  return undefined;
 }
 
 // the store's answer when it has one, else asc's (which then goes into the store)

@@ -6,7 +6,8 @@
 //                                        ◄─────── { type:"result", id, ok:true, result }
 //                                        ◄─────── { type:"result", id, ok:false, error }
 //   no answer within the deadline: the host terminates the worker, records
-//   timeoutResult(scenario, ms) and starts a fresh worker for the next scenario.
+//   timeoutResult(scenario, ms, step) and starts a fresh worker for the next scenario (a host
+//   may first run the steps before the hung one there, and pass that result to timeoutResult).
 //
 // Platform-neutral: no worker API is named here. A worker wires createRunnerHandler() to its own
 // onmessage/postMessage; the modules travel as WebAssembly.Module (structured-clonable).
@@ -73,24 +74,32 @@ export function zeroCounters(): Counters {
   return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
 }
 
-/** The RunResult of a scenario whose worker was stopped after `ms` ms: status "timeout", no
- *  step counted as run (their outcomes died with the worker), the message in `oops` and in
- *  dmesg, and on the hung step's failures. `step` is the step that was running (from the
- *  worker's "step" messages), or -1 when the host cannot tell. Used by every host's runner. */
-export function timeoutResult(scenario: Scenario, ms: number, step = -1): RunResult {
+/** The RunResult of a scenario whose worker was stopped after `ms` ms: status "timeout", the
+ *  message in `oops` and in dmesg, and on the hung step's failures. `step` is the step that was
+ *  running (from the worker's "step" messages), or -1 when the host cannot tell. Without
+ *  `before`, no step counts as run (their outcomes died with the worker). `before` is the result
+ *  of running the same scenario cut to steps 0..step-1 (in a fresh worker; the model is
+ *  deterministic): when it ran all of them without an oops, their results, the tasks, the log and
+ *  the trace are taken from it, step `step` is the timeout and the rest are not run. Used by
+ *  every host's runner. */
+export function timeoutResult(scenario: Scenario, ms: number, step = -1, before?: RunResult): RunResult {
   const message = timeoutMessage(ms);
+  const usable = before !== undefined && step > 0 && before.status === "ok" && before.steps.length === step
+    && before.steps.every((s, i) => s.ran && s.index === i);
+  const prefix = usable ? before.steps : [];
   return {
     scenario: scenario.name,
     status: "timeout",
     ok: false,
-    steps: scenario.steps.map((s, index) => ({
-      index, op: s.op, task: s.task, ran: false, deltas: zeroCounters(), ok: false,
-      failures: index === step ? [message] : [],
-    })),
-    tasks: {},
-    dmesg: [message],
-    trace: [],
-    trace_dropped: 0,
+    steps: [...prefix, ...scenario.steps.slice(prefix.length).map((s, j) => {
+      const index = prefix.length + j;
+      return { index, op: s.op, task: s.task, ran: false, deltas: zeroCounters(), ok: false,
+               failures: index === step ? [message] : [] };
+    })],
+    tasks: usable ? before.tasks : {},
+    dmesg: usable ? [...before.dmesg, message] : [message],
+    trace: usable ? before.trace : [],
+    trace_dropped: usable ? before.trace_dropped : 0,
     oops: { message, step },
   };
 }

@@ -24,6 +24,7 @@ import { basename, join, resolve } from "node:path";
 import { checkLesson } from "../../engine/lesson-check.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir, nodeGradeDeps } from "../grade-submission.js";
 import { closeSharedRunner } from "../node-runner.js";
+import { NodeCompiler } from "../node-compiler.js";
 import type { GradeDeps } from "../../engine/grade-submission.js";
 
 export const command = {
@@ -49,8 +50,11 @@ export const command = {
       if (!existsSync(join(d, "lesson.json"))) { process.stderr.write(`lesson: ${d} holds no lesson.json\n`); return 2; }
     }
     let deps: GradeDeps | undefined;
+    // asc runs in a worker (cli/node-compiler.ts): a compiler crash or a compile that never ends
+    // fails that lesson's check instead of ending the command
+    const compiler = new NodeCompiler();
     if (!schemaOnly) {
-      try { deps = await nodeGradeDeps(); }
+      try { deps = await nodeGradeDeps({ compile: files => compiler.compile(files) }); }
       catch (e) { process.stderr.write(`lesson: ${(e as Error).message}\n`); return 2; }
     }
     let passed = 0, failed = 0;
@@ -75,7 +79,7 @@ export const command = {
         if (!json) process.stdout.write(`${id}\n${lines.map(x => `  ${x}\n`).join("")}`);
       }
     } finally {
-      await closeSharedRunner();
+      await Promise.all([closeSharedRunner(), compiler.close()]);
     }
     if (json) process.stdout.write(JSON.stringify(results, null, 2) + "\n");
     else process.stdout.write(`${passed} passed, ${failed} failed\n`);

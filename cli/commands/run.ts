@@ -4,40 +4,33 @@
 //
 // Exit 0 when every expectation held; 1 when one did not, or the handler trapped or hung; 2 for
 // bad input (unreadable or invalid scenario, with the JSON path; compile errors, as
-// file:line:col and asc's message; an unknown stage; no kernel build); 3 for an internal error.
+// file:line:col and asc's message; a compiler crash or a compile past --compile-deadline, naming
+// the file; an unknown stage; no kernel build); 3 for an internal error.
 
 import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
-import { compileDatastore, formatDiagnostic, type AscModule } from "../../engine/compile.js";
+import { formatDiagnostic } from "../../engine/compile.js";
 import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
-import { diskCompileStore } from "../node-compile-cache.js";
+import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--no-cache]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
   "  --deadline <ms>      stop a handler that has not returned after this much CPU time (default 2000)\n" +
+  `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
-// the installed assemblyscript's version (part of the compile cache key), without loading asc
-function ascVersion(): string {
-  try {
-    const pkg = createRequire(import.meta.url).resolve("assemblyscript/package.json");
-    return String((JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version);
-  } catch { return "unknown"; }
-}
-
-interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number; cache: boolean }
+interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
 
 // argv -> Args, or a usage message
 function parseArgs(argv: string[]): Args | string {
   let scenario: string | undefined, stage: string | undefined, datastore: string | undefined;
-  let json = false, deadlineMs = 2000, cache = true;
+  let json = false, deadlineMs = 2000, compileDeadlineMs = DEFAULT_COMPILE_DEADLINE_MS, cache = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => { const v = argv[++i]; if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`); return v; };
@@ -49,6 +42,9 @@ function parseArgs(argv: string[]): Args | string {
       else if (a === "--deadline") {
         deadlineMs = Number(value());
         if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) return "--deadline needs a positive number of milliseconds";
+      } else if (a === "--compile-deadline") {
+        compileDeadlineMs = Number(value());
+        if (!Number.isInteger(compileDeadlineMs) || compileDeadlineMs <= 0) return "--compile-deadline needs a positive number of milliseconds";
       } else if (a.startsWith("-")) return `unknown option ${a}`;
       else if (scenario === undefined) scenario = a;
       else return `unexpected argument ${a}`;
@@ -56,7 +52,7 @@ function parseArgs(argv: string[]): Args | string {
   }
   if (scenario === undefined) return "no scenario file given";
   if (stage !== undefined && datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage, datastore, json, deadlineMs, cache };
+  return { scenario, stage, datastore, json, deadlineMs, compileDeadlineMs, cache };
 }
 
 /** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x"
@@ -117,11 +113,17 @@ export const command = {
     // the input is good: start the kernel compile and the runner worker while asc loads
     const kernelP = loadKernelAsync();
     warmSharedRunner();
-    // asc is loaded only on a miss of the disk cache (and after the input checks: bad input fails fast)
-    const asc = { version: ascVersion(), load: async () => (await import("assemblyscript/asc")).default as unknown as AscModule };
-    const compiled = await compileDatastore(asc, learner.files, args.cache ? { store: diskCompileStore() } : {});
     const shown = (f: string) => f === "datastore.ts" ? relative(process.cwd(), mainPath) || f
       : Object.hasOwn(learner.files, f) ? relative(process.cwd(), join(dirname(mainPath), f)) : f;
+    // asc runs in a worker (cli/node-compiler.ts), only on a miss of the disk cache, and after
+    // the input checks (bad input fails fast): a crash of asc (process.exit) or a compile that
+    // never ends is an error message here, not a dead command
+    const compiler = new NodeCompiler();
+    let compiled;
+    try {
+      compiled = await compiler.compile(learner.files, { cache: args.cache, deadlineMs: args.compileDeadlineMs, file: shown("datastore.ts") });
+    } finally { await compiler.close(); }
+    if (!compiled.ok && compiled.stopped) return err(compiled.error.message, 2);
     if (!compiled.ok) {
       if (compiled.error.kind !== "compile") return err(compiled.error.message, 3);
       const lines = compiled.error.diagnostics.filter(d => d.severity === "error")

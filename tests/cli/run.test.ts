@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { DATASTORE_POST, DATASTORE_SPIN, DATASTORE_TRAP, DATASTORE_TRAP_LINE } from "../unit/fixtures.js";
+import { DATASTORE_ASC_CRASH, DATASTORE_POST, DATASTORE_SPIN, DATASTORE_SPIN_PGOFF2, DATASTORE_TRAP, DATASTORE_TRAP_LINE,
+  LATE_HANG_SCENARIO, datastoreSlowCompile } from "../unit/fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(ROOT, "bin", "prefault.js");
@@ -112,4 +113,46 @@ test("bad options and unknown stages exit 2", async () => {
   assert.equal((await prefault(["run"])).code, 2);
   assert.equal((await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--stage", "p99"])).code, 2);
   assert.equal((await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--bogus"])).code, 2);
+});
+
+test("a handler that hangs at a later step: the steps before it are reported, text and --json", async () => {
+  const s = file("late-hang.json", JSON.stringify(LATE_HANG_SCENARIO));
+  const p = file("late-spin.ts", DATASTORE_SPIN_PGOFF2);
+  const message = "vvar_fault() did not return within 300 ms: an endless loop?";
+  const r = await prefault(["run", s, "--datastore", p, "--deadline", "300"], tmp);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.split("\n");
+  assert.match(lines.find(l => /^0 /.test(l)) ?? "", /^0 ok +spawn a: ret 1/);
+  assert.match(lines.find(l => /^1 /.test(l)) ?? "", /^1 ok +clock_gettime a CLOCK_MONOTONIC: .*correct; faults 1/);
+  assert.match(lines.find(l => /^3 /.test(l)) ?? "", /^3 - +clock_gettime a CLOCK_MONOTONIC: \(not run\)/);
+  assert.ok(r.stdout.includes(`timeout (step 2): ${message}`), r.stdout);
+  assert.match(r.stdout, /late-hang: timeout/);
+
+  const j = await prefault(["run", s, "--datastore", p, "--deadline", "300", "--json"], tmp);
+  assert.equal(j.code, 1, j.stderr);
+  const res = JSON.parse(j.stdout);
+  assert.equal(res.status, "timeout");
+  assert.equal(res.ok, false);
+  assert.deepEqual(res.oops, { message, step: 2 });
+  assert.deepEqual(res.steps.map((x: { ran: boolean }) => x.ran), [true, true, false, false]);
+  assert.equal(res.steps[1].deltas.faults, 1);
+  assert.equal(res.steps[1].ok, true);
+  assert.deepEqual(res.steps[2].failures, [message]);
+  assert.ok(res.tasks.a, "the tasks as they were after step 1");
+});
+
+test("an asc crash (process.exit in the compiler) is a compile error naming the file: exit 2", { timeout: 120_000 }, async () => {
+  const p = file("crashing.ts", DATASTORE_ASC_CRASH);
+  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p, "--no-cache"], tmp);
+  assert.equal(r.code, 2, r.stderr + r.stdout);
+  assert.equal(r.stdout, "");
+  assert.match(r.stderr, /^prefault run: the AssemblyScript compiler crashed on crashing\.ts .*RangeError: Maximum call stack size exceeded/);
+  assert.doesNotMatch(r.stderr, /Whoops/, "asc's own crash banner stays out");
+});
+
+test("a compile that never ends is stopped at --compile-deadline: exit 2", { timeout: 120_000 }, async () => {
+  const p = file("slow.ts", datastoreSlowCompile());
+  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p, "--compile-deadline", "1500"], tmp);
+  assert.equal(r.code, 2, r.stderr + r.stdout);
+  assert.match(r.stderr, /^prefault run: compiling slow\.ts took longer than 1500 ms and was stopped/);
 });

@@ -49,3 +49,38 @@ export const DATASTORE_TRAP = DATASTORE_POST.replace(
 
 /** Line (1-based) of the unreachable() in DATASTORE_TRAP. */
 export const DATASTORE_TRAP_LINE = DATASTORE_TRAP.split("\n").findIndex(l => l.includes("unreachable()")) + 1;
+
+/** DATASTORE_POST whose handler never returns for pgoff 2 only: a scenario runs until the first
+ *  fault on that page (LATE_HANG_SCENARIO's step 2). */
+export const DATASTORE_SPIN_PGOFF2 = DATASTORE_POST.replace(
+  "if (vmf.flags & FAULT_FLAG_REMOTE) return VM_FAULT_SIGBUS;",
+  "while (vmf.pgoff == 2) { /* spin */ }\n  if (vmf.flags & FAULT_FLAG_REMOTE) return VM_FAULT_SIGBUS;");
+
+/** Steps 0 and 1 run (step 1 faults once); step 2 faults on pgoff 2, where DATASTORE_SPIN_PGOFF2 hangs. */
+export const LATE_HANG_SCENARIO = {
+  name: "late-hang",
+  steps: [
+    { op: "spawn", task: "a" },
+    { op: "clock_gettime", task: "a", clock: "CLOCK_MONOTONIC", expect: { faults: 1 } },
+    { op: "read", task: "a", pgoff: 2 },
+    { op: "clock_gettime", task: "a", clock: "CLOCK_MONOTONIC" },
+  ],
+} as const;
+
+/** DATASTORE_POST with a recursive generic that makes asc crash (stack overflow) and call
+ *  process.exit(1) (the reproducer of tests/hardening/compile.test.ts). */
+export const DATASTORE_ASC_CRASH = DATASTORE_POST
+  .replace("export function vvar_fault(",
+    "function f<T>(x: T): i32 { return f<StaticArray<T>>(changetype<StaticArray<T>>(0)); }\n\nexport function vvar_fault(")
+  .replace("if (vmf.flags & FAULT_FLAG_REMOTE) return VM_FAULT_SIGBUS;",
+    "if (vmf.flags & FAULT_FLAG_REMOTE) return <u32>f<i32>(1);");
+
+/** DATASTORE_POST with 2^depth generic instantiations from ~depth lines: asc runs for minutes. */
+export function datastoreSlowCompile(depth = 22): string {
+  let pre = "class P<A, B> { a: i32 = 0; }\nfunction f0<T>(): i32 { return sizeof<T>() as i32; }\n";
+  for (let i = 1; i <= depth; i++) pre += `function f${i}<T>(): i32 { return f${i - 1}<P<T, i32>>() + f${i - 1}<P<T, i64>>(); }\n`;
+  return DATASTORE_POST
+    .replace("export function vvar_fault(", `${pre}\nexport function vvar_fault(`)
+    .replace("if (vmf.flags & FAULT_FLAG_REMOTE) return VM_FAULT_SIGBUS;",
+      `if (vmf.flags & FAULT_FLAG_REMOTE) return <u32>f${depth}<i32>() & 0;`);
+}

@@ -6,7 +6,7 @@ import { compileDatastore, type AscModule } from "../../engine/compile.js";
 import { NodeRunner, runScenarios, closeSharedRunner } from "../../cli/node-runner.js";
 import { loadKernel } from "../../cli/node-paths.js";
 import type { Scenario } from "../../engine/types.js";
-import { DATASTORE_POST, DATASTORE_SPIN, DATASTORE_TRAP, DATASTORE_TRAP_LINE } from "./fixtures.js";
+import { DATASTORE_POST, DATASTORE_SPIN, DATASTORE_SPIN_PGOFF2, DATASTORE_TRAP, DATASTORE_TRAP_LINE, LATE_HANG_SCENARIO } from "./fixtures.js";
 
 const A = asc as unknown as AscModule;
 const FIRST_FAULT: Scenario = {
@@ -82,4 +82,27 @@ test("runScenarios: results in order, or an EngineError for a module that is not
   const junk = await runScenarios(kernel(), new Uint8Array([1, 2, 3]), [FIRST_FAULT]);
   assert.ok(!Array.isArray(junk));
   assert.equal(junk.kind, "link");
+});
+
+test("a scenario that hangs at step k still reports the results of steps 0..k-1", async () => {
+  const spin = await learner(DATASTORE_SPIN_PGOFF2);
+  const hung = await runner.run(kernel(), spin.module, LATE_HANG_SCENARIO as unknown as Scenario, { deadlineMs: 300 });
+  assert.ok(hung.ok);
+  const r = hung.result;
+  const message = "vvar_fault() did not return within 300 ms: an endless loop?";
+  assert.equal(r.status, "timeout");
+  assert.equal(r.ok, false);
+  assert.deepEqual(r.oops, { message, step: 2 });
+  assert.deepEqual(r.steps.map(s => s.index), [0, 1, 2, 3]);
+  // the steps before the hang, as a run of them alone gives them
+  assert.deepEqual(r.steps.map(s => s.ran), [true, true, false, false]);
+  assert.equal(r.steps[0].ok, true);
+  assert.equal(r.steps[1].ok, true, JSON.stringify(r.steps[1].failures));
+  assert.equal(r.steps[1].deltas.faults, 1);
+  assert.equal(r.steps[1].correct, true);
+  assert.deepEqual(r.steps[2].failures, [message]);
+  assert.deepEqual(r.steps[3].failures, []);
+  assert.deepEqual(Object.keys(r.tasks), ["a"]);
+  assert.ok(r.trace.some(e => e.kind === "fault" && e.step === 1), "the trace of the steps that ran");
+  assert.equal(r.dmesg.at(-1), message);
 });
