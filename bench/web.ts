@@ -33,12 +33,16 @@ function part(url: string): string {
   return "editor";
 }
 
-type Load = { usable: number[]; editor: number[]; compiler: number[] };
+type Load = { usable: number[]; editor: number[]; compiler: number[]; phases: Map<string, number[]> };
+// the compiler worker's start-up phases (page clock), when the build reports them
+const PHASES: [string, string][] = [["compilerWorkerStart", "compiler worker started"], ["compilerAscImported", "asc imported"],
+  ["compilerWarm1", "first (warm-up) compile done"], ["compilerWarm2", "second warm-up compile done"]];
 async function loadTimes(url: string, page: Page, into: Load): Promise<void> {
   await openApp(page, url);
   const t = await page.evaluate(() => (window as unknown as Hook).__prefault.timings);
   // builds without the plain editor have no editorUsable: Monaco is the first usable editor there
   into.usable.push(t.editorUsable ?? t.editorReady); into.editor.push(t.editorReady); into.compiler.push(t.compilerReady);
+  for (const [k] of PHASES) if (typeof t[k] === "number") into.phases.set(k, [...(into.phases.get(k) ?? []), t[k]]);
 }
 
 async function main(): Promise<void> {
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
   // ?nosw: no service worker, so its precache fetches are not counted as page loads
   const url = `${server.url}?nosw#lesson=${LESSON}`;
   const dist = process.env.PREFAULT_WEB_ROOT ?? join(repoRoot(), "web", "dist");
-  const cold: Load = { usable: [], editor: [], compiler: [] }, warm: Load = { usable: [], editor: [], compiler: [] };
+  const cold: Load = { usable: [], editor: [], compiler: [], phases: new Map() }, warm: Load = { usable: [], editor: [], compiler: [], phases: new Map() };
   const bytes = new Map<string, { raw: number; gzip: number; wire: number; files: number }>();
   for (let i = 0; i < COLD; i++) {
     const b = await launch();
@@ -104,6 +108,7 @@ async function runs(page: Page, cold: Load, warm: Load,
   row("Monaco ready, cold (fresh profile)", summarize(cold.editor));
   row("Monaco ready, warm (reload)", summarize(warm.editor));
   row("compiler ready (asc loaded + warm-up), cold", summarize(cold.compiler));
+  for (const [k, label] of PHASES) { const v = cold.phases.get(k); if (v?.length) row(`  ${label}, cold`, summarize(v)); }
   row("compiler ready, warm (reload)", summarize(warm.compiler));
   console.log("Run to results (compile if needed, every scenario, grade, render):");
   const f = summarize(fresh), c = summarize(cached), b = summarize(bare);

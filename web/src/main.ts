@@ -310,6 +310,10 @@ root.dataset.editor = "plain";
 
 compiler.ready.then(r => {
   timings.compilerReady = performance.now();
+  const at = (epoch: number) => epoch - performance.timeOrigin;            // worker clock -> page clock
+  timings.compilerWorkerStart = at(r.phases.workerStart);
+  timings.compilerAscImported = at(r.phases.ascImported);
+  r.phases.warm.forEach((w, i) => { timings[`compilerWarm${i + 1}`] = at(w); });
   root.dataset.compiler = "ready";
   $("toolchain").textContent = `AssemblyScript ${r.toolchain.asc} · Monaco ${versions.monaco} · built with Vite ${versions.vite}`;
   editor?.setTypings(r.definitions, headerText);

@@ -11,10 +11,15 @@ export interface Toolchain { asc: string; binaryen?: string }
 
 export interface CompilerApi {
   /** Resolves once asc is loaded and warmed up; the version and the std definitions (for Monaco). */
-  ready(): Promise<{ toolchain: Toolchain; definitions: string; ms: number }>;
+  ready(): Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>;
   /** Compiles the learner's editable files. Cached by content in the worker. */
   compile(files: Record<string, string>): Promise<CompileResult>;
 }
+
+/** When the compiler worker's start-up phases ended, in ms since the epoch (performance.timeOrigin
+ *  + now(), comparable across the page and the worker): the worker's first line, asc imported,
+ *  each warm-up compile done. */
+export interface CompilerPhases { workerStart: number; ascImported: number; warm: number[] }
 
 export interface RunnerApi {
   /** Keeps the compiled kernel Module (shared with the page; instantiated per scenario). */

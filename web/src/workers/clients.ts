@@ -9,7 +9,7 @@
 import * as Comlink from "comlink";
 import type { CompileResult, EngineError, RunResult, Scenario } from "../../../engine/types.js";
 import { filesHash } from "../core/hash.js";
-import type { CompilerApi, RunnerApi, RunnerProgress, Toolchain } from "./api.js";
+import type { CompilerApi, CompilerPhases, RunnerApi, RunnerProgress, Toolchain } from "./api.js";
 
 /** A compile that takes longer than this is abandoned and the compiler worker restarted (a
  *  crashed worker would otherwise leave the call pending for ever). */
@@ -19,9 +19,9 @@ export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
   private worker: Worker | null = null;
   private cache = new Map<string, Promise<CompileResult>>();
-  private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number }>) => void;
+  private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>) => void;
   /** Resolves when the worker has loaded asc and warmed it up (after start()). */
-  readonly ready = new Promise<{ toolchain: Toolchain; definitions: string; ms: number }>(ok => { this.readyResolve = ok; });
+  readonly ready = new Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>(ok => { this.readyResolve = ok; });
 
   /** Spawns the worker (once). The page calls it when the editor is up, so the 13 MB compiler
    *  does not compete with Monaco for the CPU; compile() calls it too. */

@@ -6,31 +6,48 @@
 import * as Comlink from "comlink";
 import { compileDatastore, type AscModule } from "../../../engine/compile.js";
 import type { CompileResult } from "../../../engine/types.js";
-import type { CompilerApi } from "./api.js";
+import type { CompilerApi, CompilerPhases } from "./api.js";
 
 const t0 = performance.now();
+const epoch = () => performance.timeOrigin + performance.now();
+const phases: CompilerPhases = { workerStart: epoch(), ascImported: 0, warm: [] };
 const ascReady: Promise<AscModule & { version: string; definitionFiles: { assembly: string } }> =
-  import("assemblyscript/asc").then(m => m.default as never);
+  import("assemblyscript/asc").then(m => { phases.ascImported = epoch(); return m.default as never; });
 
-// Warm-up: the first compiles after load are 3-5x slower (measurements P14); do a few in the
-// background so the learner's first Run is fast. Runs once.
+// Compiles run one at a time, in the order asked: two interleaved asc compiles (its main() is
+// async) would both finish late.
+let chain: Promise<unknown> = Promise.resolve();
+function serial<T>(job: (asc: Awaited<typeof ascReady>) => Promise<T>): Promise<T> {
+  const p = chain.then(() => ascReady).then(job);
+  chain = p.catch(() => undefined);
+  return p;
+}
+
+// Warm-up: the first compile after load is 3-5x slower (measurements P14), and "ready" waits
+// for it. The page asks for a compile of the lesson code at load, long before asc has loaded:
+// that compile is the warm-up (its result is wanted anyway). Only when no compile was asked for
+// by the time asc is in does the worker compile a stand-in of its own. Runs once.
 const WARM_SOURCE = `import { vm_special_mapping, vm_area_struct, vm_fault, vm_fault_t, mm_struct, VM_FAULT_SIGBUS } from "./kernel";
 export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_fault): vm_fault_t { return VM_FAULT_SIGBUS; }
 export function vdso_install_vvar_mapping(mm: mm_struct, addr: u64): vm_area_struct { return changetype<vm_area_struct>(0); }
 `;
+let first: Promise<unknown> | null = null;
 const warmed = ascReady.then(async asc => {
-  for (let i = 0; i < 2; i++) await compileDatastore(asc, { "datastore.ts": WARM_SOURCE + `// warm ${i}\n` });
+  first ??= serial(a => compileDatastore(a, { "datastore.ts": WARM_SOURCE + "// warm\n" }));
+  await first.catch(() => undefined);
+  phases.warm.push(epoch());
   return asc;
 });
 
 const api: CompilerApi = {
   async ready() {
     const asc = await warmed;
-    return { toolchain: { asc: asc.version }, definitions: asc.definitionFiles.assembly, ms: performance.now() - t0 };
+    return { toolchain: { asc: asc.version }, definitions: asc.definitionFiles.assembly, ms: performance.now() - t0, phases };
   },
   async compile(files: Record<string, string>): Promise<CompileResult> {
-    const asc = await ascReady;
-    const r = await compileDatastore(asc, files);
+    const p = serial(asc => compileDatastore(asc, files));
+    first ??= p;
+    const r = await p;
     return r.ok ? Comlink.transfer(r, [r.wasm.buffer]) : r;
   },
 };
