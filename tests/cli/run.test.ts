@@ -124,6 +124,7 @@ test("a handler that hangs at a later step: the steps before it are reported, te
   const lines = r.stdout.split("\n");
   assert.match(lines.find(l => /^0 /.test(l)) ?? "", /^0 ok +spawn a: ret 1/);
   assert.match(lines.find(l => /^1 /.test(l)) ?? "", /^1 ok +clock_gettime a CLOCK_MONOTONIC: .*correct; faults 1/);
+  assert.match(lines.find(l => /^2 /.test(l)) ?? "", /^2 HUNG +read a.*: did not return/);
   assert.match(lines.find(l => /^3 /.test(l)) ?? "", /^3 - +clock_gettime a CLOCK_MONOTONIC: \(not run\)/);
   assert.ok(r.stdout.includes(`timeout (step 2): ${message}`), r.stdout);
   assert.match(r.stdout, /late-hang: timeout/);
