@@ -137,7 +137,11 @@ function preloadEditor(): Plugin {
         };
         walk(editor.fileName);
         const css = [...(editor.viteMetadata?.importedCss ?? [])];
+        // the compiler worker's asc chunk (13 MB): into the HTTP cache (assets are immutable) while
+        // the page and the worker script load, so the worker's import("assemblyscript/asc") finds it
+        const asc = Object.keys(bundle).filter(f => /(^|\/)asc-[^/]*\.js$/.test(f));
         return [
+          ...asc.map(f => ({ tag: "link", attrs: { rel: "prefetch", href: "./" + f, crossorigin: true }, injectTo: "head" as const })),
           ...[...files].map(f => ({ tag: "link", attrs: { rel: "modulepreload", href: "./" + f, crossorigin: true }, injectTo: "head" as const })),
           ...css.map(f => ({ tag: "link", attrs: { rel: "preload", as: "style", href: "./" + f }, injectTo: "head" as const })),
         ];
