@@ -165,8 +165,8 @@ export function vdso_clock_gettime(clk: u32, repeat: u64): void {
   const coarse = is_coarse(clk);
   const base: usize = clk == CLOCK_MONOTONIC_RAW ? CS_RAW : CS_HRES_COARSE;
   const mm = t.mm;
-  const ptep0 = mm === null ? 0 : pte_offset_map(mm, VVAR_BASE);
-  const ptep1 = mm === null ? 0 : pte_offset_map(mm, VVAR_BASE + (1 << PAGE_SHIFT));
+  const ptep0 = mm === null ? <usize>0 : pte_offset_map(mm, VVAR_BASE);
+  const ptep1 = mm === null ? <usize>0 : pte_offset_map(mm, VVAR_BASE + (1 << PAGE_SHIFT));
   let calls: u64 = 0, lat_max: u64 = 0, lat_total: u64 = 0, value: u64 = 0;
   let all_right = true;
   let traced_fallback = false;
