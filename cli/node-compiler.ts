@@ -9,8 +9,8 @@
 // Callers: `prefault run`, `prefault lesson check`. (The grader has its own worker pool,
 // cli/commands/grade-all.ts, which compiles and runs in one worker.)
 
-import { Worker } from "node:worker_threads";
-import { performance } from "node:perf_hooks";
+import type { Worker } from "node:worker_threads";
+import { cpuDeadline, WarmWorker } from "./warm-worker.js";
 import { storedCompile } from "../engine/compile.js";
 import type { CompileResult } from "../engine/types.js";
 import { ascVersion, COMPILE_CACHE_DIR, diskCompileStore } from "./node-compile-cache.js";
@@ -43,11 +43,18 @@ export type IsolatedCompileResult = CompileResult & { stopped?: "crashed" | "tim
 /** A compiler owning at most one live worker, kept warm between compiles while nothing goes
  *  wrong. `spawned` counts workers started (for tests). */
 export class NodeCompiler {
-  spawned = 0;
-  private worker?: Worker;
-  private ready?: Promise<Worker>;
   private nextId = 1;
   private stderr = "";
+  // whatever asc prints stays off the user's terminal; its crash report is kept (capped) for the message
+  private pool = new WarmWorker<CompileAnswer>(WORKER_URL,
+    { stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } },
+    m => "ready" in m,
+    w => {
+      w.stdout.resume();
+      w.stderr.on("data", (chunk: Buffer) => { if (this.stderr.length < 16_384) this.stderr += chunk.toString(); });
+    },
+    code => `worker exited with code ${code}${this.stderr ? `: ${this.stderr.trim().slice(0, 500)}` : ""}`);
+  get spawned(): number { return this.pool.spawned; }
 
   /** Compiles `files` (engine/compile.ts compileDatastore) in the worker. Never rejects. */
   async compile(files: Record<string, string>, o: IsolatedCompileOptions = {}): Promise<IsolatedCompileResult> {
@@ -58,7 +65,7 @@ export class NodeCompiler {
     if (known) return known;
     let w: Worker;
     try {
-      w = await this.start();
+      w = await this.pool.start();
     } catch (e) {
       return { ok: false, error: { kind: "internal", message: `cannot start the compiler worker: ${(e as Error).message}` } };
     }
@@ -69,9 +76,9 @@ export class NodeCompiler {
       const done = (r: IsolatedCompileResult, kill: boolean) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        cancel();
         w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit);
-        if (kill) this.discard(w); else w.unref();
+        if (kill) this.pool.discard(w); else w.unref();
         resolve(r);
       };
       const onMessage = (m: CompileAnswer) => {
@@ -90,19 +97,9 @@ export class NodeCompiler {
         w.stderr.once("end", report);
         setTimeout(report, 500).unref();
       };
-      // As in cli/node-runner.ts, the deadline is CPU time of this process (the worker compiles,
-      // this thread waits) once `ms` of wall time have passed, so that a busy machine does not
-      // stop a slow but finite compile; WALL_CAP bounds the wait however starved the box is.
-      const cpu0 = process.cpuUsage(), wall0 = performance.now();
-      const check = () => {
-        const c = process.cpuUsage(cpu0);
-        const cpuMs = (c.user + c.system) / 1000, wallMs = performance.now() - wall0;
-        if (cpuMs >= ms || wallMs >= ms * WALL_CAP) {
-          done({ ok: false, stopped: "timeout", error: { kind: "timeout", ms,
-            message: `compiling ${file} took longer than ${ms} ms and was stopped (nested generics can make the compiler run for minutes)` } }, true);
-        } else timer = setTimeout(check, Math.max(5, ms - cpuMs));
-      };
-      let timer = setTimeout(check, ms);
+      // The deadline is CPU time (cli/warm-worker.ts cpuDeadline), as for the scenario runner.
+      const cancel = cpuDeadline(ms, WALL_CAP, () => done({ ok: false, stopped: "timeout", error: { kind: "timeout", ms,
+        message: `compiling ${file} took longer than ${ms} ms and was stopped (nested generics can make the compiler run for minutes)` } }, true));
       w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
       w.ref();
       w.postMessage({ id, files, cacheDir } satisfies CompileRequest);
@@ -110,36 +107,7 @@ export class NodeCompiler {
   }
 
   /** Terminates the worker, if any. The compiler can still be used: the next compile starts one. */
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined; this.ready = undefined;
-    if (w) await w.terminate();
-  }
-
-  // the live worker, started (and waited for: it loads asc) when there is none
-  private start(): Promise<Worker> {
-    if (this.ready) return this.ready;
-    const w = new Worker(WORKER_URL, { stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    this.worker = w;
-    this.spawned++;
-    // whatever asc prints stays off the user's terminal; its crash report is kept (capped) for the message
-    w.stdout.resume();
-    w.stderr.on("data", (chunk: Buffer) => { if (this.stderr.length < 16_384) this.stderr += chunk.toString(); });
-    this.ready = new Promise<Worker>((resolve, reject) => {
-      const onMessage = (m: CompileAnswer) => { if ("ready" in m) { off(); w.unref(); resolve(w); } };
-      const onError = (e: Error) => { off(); this.discard(w); reject(e); };
-      const onExit = (code: number) => { off(); this.discard(w); reject(new Error(`worker exited with code ${code}${this.stderr ? `: ${this.stderr.trim().slice(0, 500)}` : ""}`)); };
-      const off = () => { w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit); };
-      w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
-    });
-    return this.ready;
-  }
-
-  // forget worker w and stop it
-  private discard(w: Worker): void {
-    if (this.worker === w) { this.worker = undefined; this.ready = undefined; }
-    void w.terminate().catch(() => undefined);
-  }
+  close(): Promise<void> { return this.pool.close(); }
 }
 
 /** The message for a compiler worker that exited instead of answering. `log` is what it wrote

@@ -6,8 +6,8 @@
 // results are reported (runner-protocol.ts timeoutResult). A worker that dies (crash, out of memory) gives an "oops" RunResult the same way.
 // Callers: cli/commands/run.ts, the grader, the benchmarks.
 
-import { Worker } from "node:worker_threads";
-import { performance } from "node:perf_hooks";
+import type { Worker } from "node:worker_threads";
+import { cpuDeadline, WarmWorker } from "./warm-worker.js";
 import type { EngineError, RunResult, Scenario } from "../engine/types.js";
 import { crashResult, timeoutResult, type RunRequest, type RunResponse } from "../engine/runner-protocol.js";
 
@@ -27,10 +27,9 @@ const WALL_CAP = 5;
 
 /** A runner owning at most one live worker. `spawned` counts workers started (for tests). */
 export class NodeRunner {
-  spawned = 0;
-  private worker?: Worker;
-  private ready?: Promise<Worker>;
+  private pool = new WarmWorker<RunResponse>(WORKER_URL, {}, m => m.type === "ready");
   private nextId = 1;
+  get spawned(): number { return this.pool.spawned; }
 
   /** Runs one scenario. Resolves (never rejects) with the RunResult, which is a "timeout" or
    *  "oops" result when the worker hung or died, or with an EngineError from the worker. */
@@ -59,7 +58,7 @@ export class NodeRunner {
     const ms = opts.deadlineMs ?? 2000;
     let w: Worker;
     try {
-      w = await this.start();
+      w = await this.pool.start();
     } catch (e) {
       return { ok: false, error: { kind: "internal", message: `cannot start the runner worker: ${(e as Error).message}` } };
     }
@@ -70,9 +69,9 @@ export class NodeRunner {
       const done = (r: RunOne | { hung: number }, kill: boolean) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        cancel();
         w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit);
-        if (kill) this.discard(w); else w.unref();
+        if (kill) this.pool.discard(w); else w.unref();
         resolve(r);
       };
       let step = -1;
@@ -83,20 +82,10 @@ export class NodeRunner {
       };
       const onError = (e: Error) => done({ ok: true, result: crashResult(scenario, e.message) }, true);
       const onExit = (code: number) => done({ ok: true, result: crashResult(scenario, `worker exited with code ${code}`) }, true);
-      // The deadline is CPU time of this process (the runner thread, as the main thread waits)
-      // once `ms` of wall time have passed: on a starved box a slow but finite run is not
-      // called an endless loop. WALL_CAP bounds the wait however starved the box is.
-      const cpu0 = process.cpuUsage(), wall0 = performance.now();
-      const check = () => {
-        const c = process.cpuUsage(cpu0);
-        const cpuMs = (c.user + c.system) / 1000, wallMs = performance.now() - wall0;
-        // Decide in the check phase, after the poll phase has delivered the worker's queued
-        // "step" messages: a main thread that was busy (asc loading) would otherwise run this
-        // timer before those messages and report the hung step as unknown.
-        if (cpuMs >= ms || wallMs >= ms * WALL_CAP) setImmediate(() => done({ hung: step }, true));
-        else timer = setTimeout(check, Math.max(5, ms - cpuMs));
-      };
-      let timer = setTimeout(check, ms);
+      // The deadline is CPU time (cli/warm-worker.ts cpuDeadline). Decide in the check phase,
+      // after the poll phase has delivered the worker's queued "step" messages: a main thread
+      // that was busy (asc loading) would otherwise report the hung step as unknown.
+      const cancel = cpuDeadline(ms, WALL_CAP, () => setImmediate(() => done({ hung: step }, true)));
       w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
       w.ref();
       w.postMessage(req);
@@ -118,36 +107,10 @@ export class NodeRunner {
 
   /** Starts the worker now (it loads the kernel glue) so a later run() finds it ready; errors
    *  are left for that run() to report. */
-  warm(): void { this.start().catch(() => undefined); }
+  warm(): void { this.pool.warm(); }
 
   /** Terminates the worker, if any. The runner can still be used: the next run starts one. */
-  async close(): Promise<void> {
-    const w = this.worker;
-    this.worker = undefined; this.ready = undefined;
-    if (w) await w.terminate();
-  }
-
-  // the live worker, started (and waited for) when there is none
-  private start(): Promise<Worker> {
-    if (this.ready) return this.ready;
-    const w = new Worker(WORKER_URL);
-    this.worker = w;
-    this.spawned++;
-    this.ready = new Promise<Worker>((resolve, reject) => {
-      const onMessage = (m: RunResponse) => { if (m.type === "ready") { off(); w.unref(); resolve(w); } };
-      const onError = (e: Error) => { off(); this.discard(w); reject(e); };
-      const onExit = (code: number) => { off(); this.discard(w); reject(new Error(`worker exited with code ${code}`)); };
-      const off = () => { w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit); };
-      w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
-    });
-    return this.ready;
-  }
-
-  // forget worker w and stop it (without waiting: terminate() of a spinning thread is quick)
-  private discard(w: Worker): void {
-    if (this.worker === w) { this.worker = undefined; this.ready = undefined; }
-    void w.terminate().catch(() => undefined);
-  }
+  close(): Promise<void> { return this.pool.close(); }
 }
 
 let shared: NodeRunner | undefined;
