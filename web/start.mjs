@@ -34,7 +34,9 @@ const serveJs = "dist/cli/commands/serve.js";
 if (mtime(serveJs) === 0 || mtime("cli/commands/serve.ts") > mtime(serveJs)) step("build:ts", "the server is not compiled");
 if (existsSync(at("asconfig.json")) && (mtime("build/kernel.wasm") === 0 || newest(["kernel-as", "asconfig.json"]) > mtime("build/kernel.wasm")))
   step("build:kernel", "the kernel is missing or stale");
-if (mtime("learner/kernel.ts") > mtime("engine/generated/kernel-header.ts")) step("gen-header", "the kernel header changed");
+// by content, not mtime: a fresh clone's checkout order says nothing about which file is newer
+const headerStale = spawnSync(process.execPath, [at("scripts/gen-header.mjs"), "--check"], { cwd: root, stdio: "ignore" }).status !== 0;
+if (headerStale) step("gen-header", "the kernel header changed");
 const siteInputs = ["web/src", "web/index.html", "web/vite.config.ts", "web/public", "engine", "lessons", "learner/kernel.ts", "build/kernel.wasm"];
 if (mtime("web/dist/index.html") === 0 || newest(siteInputs) > mtime("web/dist/index.html")) step("build:web", "the site is missing or stale");
 
