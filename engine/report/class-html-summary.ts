@@ -112,6 +112,7 @@ export function summarizeClass(batch: BatchReport): ClassSummary {
         c = { id: t.id, name: t.name, hidden: t.visibility !== "visible", max_score: t.max_score, pass: 0, fail: 0, error: 0, total: 0 };
         byId.set(t.id, c); order.push(t.id);
       }
+      c.hidden ||= t.visibility !== "visible";
       c[t.status]++; c.total++;
     }
   }
