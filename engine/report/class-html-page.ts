@@ -33,7 +33,7 @@ function histogram(s: ClassSummary, width: number): SVGSVGElement | HTMLElement 
         title: (b: HistogramBin) => `${b.label} points: ${plural(b.count, "student")}`,
       }),
       text(s.histogram.filter(b => b.count > 0), { x: "label", y: "count", text: (b: HistogramBin) => String(b.count), dy: -7, fontSize: 12 }),
-      ruleY([0]),
+      ruleY([0], { ariaHidden: "true" }),
     ],
   });
 }
@@ -60,7 +60,7 @@ function checkRates(s: ClassSummary, width: number): SVGSVGElement | HTMLElement
       }),
       text(s.checks, { x: pct, y: label, text: (c: CheckRate) => `${pct(c)}%`, textAnchor: "start", dx: 4, fontSize: 12 }),
       ...(narrow ? [text(s.checks, { x: 0, y: label, text: label, textAnchor: "start", dy: -(step * (1 - padding)) / 2 - 8, fontSize: 12 })] : []),
-      ruleX([0]),
+      ruleX([0], { ariaHidden: "true" }),
     ],
   });
 }

@@ -159,8 +159,8 @@ table.numbers{max-width:720px}
 #students td:nth-child(5){overflow-wrap:anywhere;min-width:14em}
 #students th[scope=row]{font-weight:600;overflow-wrap:anywhere}
 #students th button{font:inherit;font-weight:600;color:var(--accent);background:none;border:0;padding:0;cursor:pointer;text-decoration:underline}
-#students th[aria-sort=ascending] button::after{content:" \\25B2"}
-#students th[aria-sort=descending] button::after{content:" \\25BC"}
+#students th[aria-sort=ascending] button::after{content:" \\25B2" / ""}
+#students th[aria-sort=descending] button::after{content:" \\25BC" / ""}
 button:focus-visible,summary:focus-visible,.scroll:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .bar{display:block;height:4px;width:var(--w);background:var(--accent);margin-bottom:2px;min-width:1px}
 .st-pass{color:#166534}.st-fail{color:#92400e}.st-error{color:#b91c1c}
