@@ -13,6 +13,7 @@
 //       run_autograder                  grades /autograder/submission -> results/results.json
 //       checks/                         the instructor's hidden checks (when --checks is given)
 //     gradescope.zip                    the same folder zipped, files at the root as Gradescope wants
+//     teacher/.github/workflows/grade-class.yml  grades a class in shards (cli/class-workflow.ts)
 //
 // The grader is installed with `npm install SPEC`, default `prefault@<this version>`; pass
 // --grader with a git URL or tarball when the package is not on a registry. Hidden checks go
@@ -22,6 +23,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, wri
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { zipSync } from "fflate";
+import { classGradingWorkflow } from "../class-workflow.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The package root (dist/cli/commands/ -> ../../..). */
@@ -239,6 +241,7 @@ export const command = {
     write(join(starter, "README.md"), studentReadme(l, grader));
     write(join(starter, ".github", "workflows", "classroom.yml"), classroomWorkflow(l, grader));
     write(join(starter, ".gitignore"), "node_modules/\n.prefault/\n");
+    write(join(root, "teacher", ".github", "workflows", "grade-class.yml"), classGradingWorkflow({ lesson: l.id, graderSpec: grader }));
     write(join(gs, "setup.sh"), gradescopeSetup(grader), 0o755);
     write(join(gs, "run_autograder"), gradescopeRun(l, checks !== undefined), 0o755);
     if (checks !== undefined) cpSync(checks, join(gs, "checks"), { recursive: true });
