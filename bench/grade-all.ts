@@ -3,7 +3,8 @@
 //   node dist/bench/grade-all.js            (PREFAULT_BENCH_CLASS=1000 submissions by default)
 //
 // Builds a class of distinct submissions of lesson 01: the solution, the starter and the mutants,
-// each turned into its own variant (an exported constant of its own), so no two compile alike and the compile cache cannot help. Then times whole processes:
+// each turned into its own variant (an exported constant of its own), so no two compile alike
+// and the compile cache cannot help. Then times whole processes:
 //   prefault grade-all --jobs 1    submissions per second, CPU per submission
 //   prefault grade-all --jobs 2    wall time against its limit: the CPU time of --jobs 1 divided
 //                                  by the cores (what perfect parallelism would give)
