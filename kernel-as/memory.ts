@@ -6,7 +6,7 @@
 // [vvar] has no ->map_pages, so there is no fault-around: a fault calls the handler once and
 // maps what it returns in vmf->page (finish_fault), plus whatever it inserted itself.
 //
-// The rules a handler can break, and what the model does (kernel-facts.md §4.6):
+// The rules a handler can break, and what the model does (docs/kernel-facts.md §4.6):
 //   returns 0 with vmf->page NULL                 -> NULL dereference in __do_fault: oops
 //   vmf->page is ZERO_PAGE                        -> WARN __folio_rmap_sanity_checks (lkp, v2)
 //   vmf->page has refcount 0                      -> WARN, the page is mapped anyway

@@ -4,7 +4,7 @@
 //         __cvdso_clock_gettime_common), include/vdso/helpers.h (vdso_read_begin[_timens]),
 //         lib/vdso/getrandom.c (the rng page check).
 //
-// Which [vvar] pages a vDSO call loads (kernel-facts §3.7):
+// Which [vvar] pages a vDSO call loads (docs/kernel-facts.md §3.7):
 //   clock_gettime HRES/RAW/COARSE   page 0; if that is a namespace page (seq odd, clock_mode
 //                                   TIMENS), page 1 for the real data + page 0's offset[clk]
 //   CPUTIME and ALARM clocks        none: the vDSO always uses the syscall

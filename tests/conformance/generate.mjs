@@ -1,4 +1,4 @@
-// Generates the conformance scenarios: one JSON file per truth-table row (kernel-facts.md §7),
+// Generates the conformance scenarios: one JSON file per truth-table row (docs/kernel-facts.md §7),
 // with the table's outcomes as `expect`s, for the pre-series handler and for the merged one.
 //
 //   tests/conformance/pre/<row>.json   v7.2-rc1 (also what p1, p2 must do)

@@ -1,5 +1,5 @@
 // tests/model/kernel-rules.test.ts: the rules the kernel enforces on a fault handler
-// (kernel-facts.md §4.6), each shown with a datastore that breaks it. Mapping the wrong page is
+// (docs/kernel-facts.md §4.6), each shown with a datastore that breaks it. Mapping the wrong page is
 // not a crash: it shows up as a wrong page kind or wrong time.
 
 import { test } from "node:test";

@@ -1,6 +1,6 @@
 // tests/report/emitters.test.ts: each emitter against its format's own rules.
 //   TAP: tap-parser; JUnit: xmllint-wasm with tests/report/junit.xsd; the JSON formats against
-//   the fields and values their platforms document (toolchain-notes §4).
+//   the fields and values their platforms document (docs/toolchain.md §4).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
