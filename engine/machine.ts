@@ -20,10 +20,12 @@
 // forged handle, BUG(), a NULL page) ends the scenario: status "oops", the message and the
 // learner's file:line in `oops`, an "Oops:" line in dmesg, and the remaining steps `ran: false`.
 
-import type { Counters, ErrnoName, Expect, Oops, PageKind, RunResult, Scenario, SignalName, Step,
+import type { Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName, Step,
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
 import { resolveConfig, resolveCosts } from "./defaults.js";
+import { CLOCK_IDS, COUNTER_NAMES, ERRNO_NAMES, MCL_BITS, PAGE_KINDS, SIGNAL_NAMES, TRACE_DETAILS, TRACE_KINDS,
+         TRACE_RECORD as TR, VIA_IDS, KERNEL_LIMITS, ZERO_PFN } from "./generated/abi.js";
 import { describeTrap, locateTrap } from "./trap.js";
 
 /** The kernel instance's exports used here (kernel-as/index.ts). */
@@ -62,37 +64,18 @@ interface KernelExports {
   dmesg_ptr(): number; dmesg_len(): number;
   trace_ptr(): number; trace_count(): number; trace_dropped(): number;
   oops_pending(): number; oops_msg_start(): number; oops_msg_end(): number;
+  page_refcount(pfn: number): number; page_mapcount(pfn: number): number;
 }
 
-/** PK_* (kernel-as/mm_types.ts) by number. */
-export const PAGE_KINDS: PageKind[] = ["time", "timens", "zero", "rng", "arch", "zero_page", "other"];
+/** What a finished run lets a test inspect of the kernel's pages (RunOpts.afterRun). */
+export interface KernelPages {
+  page_refcount(pfn: number): number;
+  page_mapcount(pfn: number): number;
+}
 
-/** Counter order of kernel-as task_counter(). */
-const COUNTER_NAMES: (keyof Counters)[] =
-  ["faults", "minflt", "handler_calls", "gup_faults", "sigbus", "warns", "bugs", "syscall_fallbacks"];
-
-const ERRNO_NAMES: Record<number, string> = {
-  1: "EPERM", 3: "ESRCH", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT",
-  16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 87: "EUSERS", 133: "EHWPOISON",
-};
-const SIGNAL_NAMES: Record<number, SignalName> = { 7: "SIGBUS", 11: "SIGSEGV" };
-
-const CLOCK_IDS: Record<string, number> = {
-  CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3,
-  CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5, CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7,
-  CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9, CLOCK_TAI: 11,
-};
-const MCL_BITS: Record<string, number> = { MCL_CURRENT: 1, MCL_FUTURE: 2, MCL_ONFAULT: 4 };
-const VIA_IDS: Record<string, number> = { proc_mem: 0, process_vm_readv: 1, ptrace_peekdata: 2 };
-
-const TRACE_KINDS: TraceEvent["kind"][] = ["vdso_call", "fault", "gup_fault", "map", "zap", "sigbus", "warn", "bug",
-  "mlockall", "populate", "setns", "fork", "exec", "remote", "oops", "syscall_fallback"];
-/** kernel-as/trace.ts TD_* by number. */
-const TRACE_DETAILS: string[] = ["", "vvar_page accessed remotely", "ZERO_PAGE returned through vmf->page",
-  "vmf->page has refcount 0", "Bad page state", "page_ref underflow",
-  "vmf_insert_pfn of a struct-page pfn into a VM_MIXEDMAP VMA", "vm_insert_page without VM_MIXEDMAP",
-  "NULL vmf->page", "refault loop", "bad handle", "SIGSEGV", "populate skipped (VM_IO|VM_PFNMAP)",
-  "populate stopped", "failed", "get_page on a free page", "VM_PFNMAP/VM_MIXEDMAP misuse"];
+// The tables shared with the kernel (PAGE_KINDS, COUNTER_NAMES, TRACE_*, ERRNO_NAMES, ...) are
+// generated from kernel-as's constants: engine/generated/abi.ts (scripts/gen-abi.mjs).
+export { PAGE_KINDS } from "./generated/abi.js";
 
 /** smaps VmFlags mnemonics by bit (fs/proc/task_mmu.c show_smap_vma_flags). */
 const VM_FLAG_MNEMONICS: [number, string][] = [
@@ -123,7 +106,7 @@ function asString(mem: WebAssembly.Memory | undefined, ptr: number): string | un
 }
 
 function zero(): Counters {
-  return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+  return Object.fromEntries(COUNTER_NAMES.map(name => [name, 0])) as unknown as Counters;
 }
 
 /** Options of runScenario(). */
@@ -134,6 +117,8 @@ export interface RunOpts {
   learnerFile?: string;
   /** called before each step starts (index), so a host that stops a hung worker can name it */
   onStep?: (index: number) => void;
+  /** called once the run is over, with the kernel's page accounting (tests: pageProblems()) */
+  afterRun?: (kernel: KernelPages) => void;
 }
 
 /** Runs `scenario` with a fresh kernel (from `kernel`) and a fresh instance of the learner's
@@ -187,7 +172,24 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   k.table.set(slot, li.exports.vvar_fault as () => unknown);
   k.table.set(slot + 1, li.exports.vdso_install_vvar_mapping as () => unknown);
   k.set_learner_slots(slot, slot + 1);
-  return run.all(() => kernelAbort);
+  const result = run.all(() => kernelAbort);
+  opts.afterRun?.(k);
+  return result;
+}
+
+/** The page-accounting invariant after a run, as xv6's usertests check for leaked pages: every
+ *  page the kernel allocated holds its own reference plus one per PTE that maps it, a page
+ *  never allocated holds none, and the shared zero page is never refcounted. Returns one line
+ *  per page that breaks it (empty when none does). Pure. */
+export function pageProblems(k: KernelPages): string[] {
+  const out: string[] = [];
+  for (let pfn = 1; pfn < KERNEL_LIMITS.pfn; pfn++) {
+    const ref = k.page_refcount(pfn), map = k.page_mapcount(pfn);
+    if (pfn === ZERO_PFN) { if (ref !== 1) out.push(`pfn ${pfn} (ZERO_PAGE): refcount ${ref}, want 1`); continue; }
+    const want = ref === 0 && map === 0 ? 0 : map + 1;
+    if (map < 0 || ref !== want) out.push(`pfn ${pfn}: refcount ${ref} with ${map} mapping${map === 1 ? "" : "s"}, want ${map + 1}`);
+  }
+  return out;
 }
 
 // one scenario run: name tables, step dispatch, results
@@ -304,7 +306,7 @@ class Run {
     const o: Partial<StepResult> = {
       ret: k.res_ret(),
       errno: e === 0 ? null : ((ERRNO_NAMES[e] ?? `E${e}`) as ErrnoName),
-      signal: sig === 0 ? null : (SIGNAL_NAMES[sig] ?? "SIGSEGV"),
+      signal: sig === 0 ? null : ((SIGNAL_NAMES[sig] ?? "SIGSEGV") as SignalName),
     };
     if (k.res_has_value()) o.value = "0x" + BigInt.asUintN(64, k.res_value()).toString(16);
     const pk = k.res_page();
@@ -413,25 +415,26 @@ class Run {
   private trace(): TraceEvent[] {
     const k = this.k;
     const n = k.trace_count();
-    const view = new DataView(k.memory.buffer, k.trace_ptr(), n * 40);
+    const view = new DataView(k.memory.buffer, k.trace_ptr(), n * TR.size);
     const names = new Map<number, string>();
     for (const [name, pid] of this.pids) names.set(pid, name);
     const out: TraceEvent[] = [];
     for (let i = 0; i < n; i++) {
-      const o = i * 40;
+      const o = i * TR.size;
+      const pid = view.getUint32(o + TR.pid, true);
       const ev: TraceEvent = {
-        t_ns: Number(view.getBigUint64(o, true)),
-        step: view.getUint32(o + 8, true),
-        task: names.get(view.getUint32(o + 12, true)) ?? `pid${view.getUint32(o + 12, true)}`,
-        kind: TRACE_KINDS[view.getUint32(o + 16, true)] ?? "oops",
+        t_ns: Number(view.getBigUint64(o + TR.t_ns, true)),
+        step: view.getUint32(o + TR.step, true),
+        task: names.get(pid) ?? `pid${pid}`,
+        kind: TRACE_KINDS[view.getUint32(o + TR.kind, true)] ?? "oops",
       };
-      const pgoff = view.getInt32(o + 20, true);
+      const pgoff = view.getInt32(o + TR.pgoff, true);
       if (pgoff >= 0) ev.pgoff = pgoff;
-      const page = view.getInt32(o + 24, true);
+      const page = view.getInt32(o + TR.page, true);
       if (page >= 0) ev.page = PAGE_KINDS[page] ?? "other";
-      const lat = Number(view.getBigUint64(o + 32, true));
+      const lat = Number(view.getBigUint64(o + TR.latency_ns, true));
       if (ev.kind === "vdso_call" || ev.kind === "fault" || ev.kind === "syscall_fallback") ev.latency_ns = lat;
-      const d = TRACE_DETAILS[view.getUint32(o + 28, true)] || this.argDetail(ev.kind, lat, names);
+      const d = TRACE_DETAILS[view.getUint32(o + TR.detail, true)] || this.argDetail(ev.kind, lat, names);
       if (d) ev.detail = d;
       out.push(ev);
     }

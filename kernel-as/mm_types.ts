@@ -128,8 +128,6 @@
 // @ts-ignore: decorator
 @inline export const H_VVAR_MAPPING: u32 = 0x60000001;
 // @ts-ignore: decorator
-@inline export const H_TAG_MASK: u32 = 0xf0000000;
-// @ts-ignore: decorator
 @inline export const H_ID_MASK: u32 = 0x0fffffff;
 
 /** What a page holds. The host names them (engine/types.ts PageKind). */
@@ -218,6 +216,25 @@
   bugs: u64;
   syscall_fallbacks: u64;
 }
+
+// task_counters fields by number, for the host's task_counter(pid, idx). The host's names are
+// these names in lower case (scripts/gen-abi.mjs generates engine/generated/abi.ts from them).
+// @ts-ignore: decorator
+@inline export const TC_FAULTS: u32 = 0;
+// @ts-ignore: decorator
+@inline export const TC_MINFLT: u32 = 1;
+// @ts-ignore: decorator
+@inline export const TC_HANDLER_CALLS: u32 = 2;
+// @ts-ignore: decorator
+@inline export const TC_GUP_FAULTS: u32 = 3;
+// @ts-ignore: decorator
+@inline export const TC_SIGBUS: u32 = 4;
+// @ts-ignore: decorator
+@inline export const TC_WARNS: u32 = 5;
+// @ts-ignore: decorator
+@inline export const TC_BUGS: u32 = 6;
+// @ts-ignore: decorator
+@inline export const TC_SYSCALL_FALLBACKS: u32 = 7;
 
 /** struct time_namespace (kernel/time/namespace.c). vvar_page is a pfn, 0 for init_time_ns. */
 @unmanaged export class time_namespace {

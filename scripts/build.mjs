@@ -1,5 +1,6 @@
-// `npm run build`: kernel (build/kernel*.wasm), generated header and scenario validator, TypeScript (dist/), and the web
-// app when package.json has a "build:web" script. Stops at the first failing step.
+// `npm run build`: kernel (build/kernel*.wasm), the generated files (engine/generated/: ABI tables,
+// header, scenario validator), TypeScript (dist/), the web app's type check (web/tsconfig.json),
+// and the web app when package.json has a "build:web" script. Stops at the first failing step.
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -8,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts ?? {};
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const steps = ["build:kernel", "gen-header", "gen-validator", "build:ts"];
+const steps = ["build:kernel", "gen-abi", "gen-header", "gen-validator", "build:ts", "check:web"];
 if (scripts["build:web"]) steps.push("build:web");
 for (const step of steps) {
   const r = spawnSync(npm, ["run", "--silent", step], { cwd: root, stdio: "inherit" });
