@@ -10,6 +10,7 @@ import type { Report } from "./types.js";
 import type { Lesson } from "./lesson.js";
 import type { GradeDeps } from "./grade-submission.js";
 import { gradeSubmission } from "./grade-submission.js";
+import { hintProblems } from "./hints.js";
 
 export const MIN_MUTANTS = 3;
 
@@ -31,8 +32,8 @@ export async function checkLesson(lesson: Lesson, deps: GradeDeps): Promise<Less
   const missing = ["## The task", "## How to check", "## What success looks like"].filter(h => !lesson.readme.includes(h));
   verdict(missing.length === 0, missing.length === 0 ? "README.md has the task, how to check it, and what success looks like"
     : `README.md lacks ${missing.join(", ")}`);
-  const levels = (lesson.hints.match(/^## Level [123]\b/gm) ?? []).length;
-  verdict(levels === 3, `hints.md has ${levels} of 3 levels`);
+  const hintIssues = hintProblems(lesson.hints);
+  verdict(hintIssues.length === 0, hintIssues.length === 0 ? "hints.md has its 3 levels" : hintIssues.join("; "));
 
   const starter = await gradeSubmission(lesson, lesson.starter, deps);
   const starterFails = starter.tests.filter(t => t.status !== "pass").map(t => t.id);

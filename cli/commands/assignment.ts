@@ -20,38 +20,33 @@
 
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
 import { zipSync } from "fflate";
-
-const here = dirname(fileURLToPath(import.meta.url));
-/** The package root (dist/cli/commands/ -> ../../..). */
-const PACKAGE_ROOT = resolve(here, "..", "..", "..");
+import { DEFAULT_LESSONS_DIR, nodeFolder, packageJson } from "../node-paths.js";
+import { LESSON_ID, loadLessonFolder } from "../../engine/lesson-folder.js";
 
 /** The package's own version, for the default grader spec. */
 function packageVersion(): string {
-  try { return String(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).version); }
-  catch { return "latest"; }
+  return packageJson().version ?? "latest";
 }
 
 /** What the kit needs of a lesson, read from lessons/<id>/. */
 interface KitLesson { id: string; title: string; summary: string; readme: string; editable: string[]; starter: Record<string, string> }
 
+// the lesson through the engine's one reader, validated as grading will validate it
 function readLesson(lessonsDir: string, id: string): { ok: true; lesson: KitLesson } | { ok: false; message: string } {
-  if (!/^[0-9]{2}-[a-z0-9-]+$/.test(id)) return { ok: false, message: `not a lesson id: ${JSON.stringify(id)}` };
+  if (!LESSON_ID.test(id)) return { ok: false, message: `not a lesson id: ${JSON.stringify(id)}` };
   const dir = join(lessonsDir, id);
-  let json: { id?: string; title?: string; summary?: string; files?: { editable?: string[] } };
-  try { json = JSON.parse(readFileSync(join(dir, "lesson.json"), "utf8")); }
-  catch (e) { return { ok: false, message: `no lesson ${id} (${(e as Error).message})` }; }
-  const editable = json.files?.editable ?? [];
+  if (!existsSync(join(dir, "lesson.json"))) return { ok: false, message: `no lesson ${id} in ${lessonsDir}` };
+  const r = loadLessonFolder(id, nodeFolder(dir));
+  if (!r.ok) return { ok: false, message: `lesson ${id}: ${r.error.message}` };
+  const l = r.lesson;
   const starter: Record<string, string> = {};
-  for (const f of editable) {
+  for (const f of l.files.editable) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*\.ts$/.test(f)) return { ok: false, message: `lesson ${id}: bad editable file name ${f}` };
-    try { starter[f] = readFileSync(join(dir, "starter", f), "utf8"); }
-    catch { return { ok: false, message: `lesson ${id}: starter/${f} is missing` }; }
+    if (l.starter[f] === undefined) return { ok: false, message: `lesson ${id}: starter/${f} is missing` };
+    starter[f] = l.starter[f];
   }
-  let readme = "";
-  try { readme = readFileSync(join(dir, "README.md"), "utf8"); } catch { /* optional */ }
-  return { ok: true, lesson: { id, title: json.title ?? id, summary: json.summary ?? "", readme, editable, starter } };
+  return { ok: true, lesson: { id, title: l.title, summary: l.summary, readme: l.readme, editable: l.files.editable, starter } };
 }
 
 /** A single-quoted shell word. */
@@ -217,7 +212,7 @@ export const command = {
   usage: "prefault assignment --lesson ID --out DIR [--checks DIR] [--grader NPM_SPEC] [--lessons-dir DIR]",
   async run(argv: string[]): Promise<number> {
     let lessonId: string | undefined, out: string | undefined, checks: string | undefined;
-    let grader = `prefault@${packageVersion()}`, lessonsDir = join(PACKAGE_ROOT, "lessons");
+    let grader = `prefault@${packageVersion()}`, lessonsDir = DEFAULT_LESSONS_DIR;
     for (let i = 0; i < argv.length; i++) {
       const k = argv[i], v = argv[i + 1];
       if (k === "--lesson") { lessonId = v; i++; }

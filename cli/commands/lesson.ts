@@ -22,6 +22,7 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { checkLesson } from "../../engine/lesson-check.js";
+import { parseHints } from "../../engine/hints.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir, nodeGradeDeps } from "../grade-submission.js";
 import { closeSharedRunner } from "../node-runner.js";
 import { NodeCompiler } from "../node-compiler.js";
@@ -97,10 +98,11 @@ function learnerCommand(sub: "start" | "show" | "hint", args: string[]): number 
   if (!l.ok) return fail(l.error.message);
   const lesson = l.lesson;
   if (sub === "hint") {
+    const hints = parseHints(lesson.hints);
     const level = Number(args[1] ?? "1");
-    if (![1, 2, 3].includes(level)) return fail("the hint level is 1, 2 or 3");
-    const m = new RegExp(`^## Level ${level}\\b[^\\n]*\\n([\\s\\S]*?)(?=^## Level |(?![\\s\\S]))`, "m").exec(lesson.hints);
-    process.stdout.write(`${id}, hint level ${level}:\n\n${(m?.[1] ?? "").trim()}\n`);
+    const hint = hints.find(h => h.level === level);
+    if (!hint) return fail(hints.length === 0 ? `lesson ${id} has no hints` : `the hint level is 1 to ${hints.length}`);
+    process.stdout.write(`${id}, hint level ${level}:\n\n${hint.body}\n`);
     return 0;
   }
   if (sub === "show") {
