@@ -23,6 +23,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { zipSync } from "fflate";
 import { DEFAULT_LESSONS_DIR, nodeFolder, packageJson } from "../node-paths.js";
 import { LESSON_ID, loadLessonFolder } from "../../engine/lesson-folder.js";
+import { parseCommandArgs } from "../args.js";
 
 /** The package's own version, for the default grader spec. */
 function packageVersion(): string {
@@ -211,17 +212,13 @@ export const command = {
   summary: "write a starter repository (GitHub Classroom) and a Gradescope autograder for a lesson",
   usage: "prefault assignment --lesson ID --out DIR [--checks DIR] [--grader NPM_SPEC] [--lessons-dir DIR]",
   async run(argv: string[]): Promise<number> {
-    let lessonId: string | undefined, out: string | undefined, checks: string | undefined;
-    let grader = `prefault@${packageVersion()}`, lessonsDir = DEFAULT_LESSONS_DIR;
-    for (let i = 0; i < argv.length; i++) {
-      const k = argv[i], v = argv[i + 1];
-      if (k === "--lesson") { lessonId = v; i++; }
-      else if (k === "--out" || k === "-o") { out = v; i++; }
-      else if (k === "--checks") { checks = v; i++; }
-      else if (k === "--grader") { grader = v; i++; }
-      else if (k === "--lessons-dir") { lessonsDir = v; i++; }
-      else { process.stderr.write(`assignment: unexpected argument ${k}\nusage: ${command.usage}\n`); return 2; }
-    }
+    const p = parseCommandArgs(argv, {
+      lesson: { type: "string" }, out: { type: "string", short: "o" }, checks: { type: "string" },
+      grader: { type: "string" }, "lessons-dir": { type: "string" },
+    });
+    if (!p.ok) { process.stderr.write(`assignment: ${p.message}\nusage: ${command.usage}\n`); return 2; }
+    const { lesson: lessonId, out, checks } = p.values;
+    const grader = p.values.grader ?? `prefault@${packageVersion()}`, lessonsDir = p.values["lessons-dir"] ?? DEFAULT_LESSONS_DIR;
     if (!lessonId || !out || !grader) { process.stderr.write(`assignment: --lesson and --out are required\nusage: ${command.usage}\n`); return 2; }
     const r = readLesson(lessonsDir, lessonId);
     if (!r.ok) { process.stderr.write(`assignment: ${r.message}\n`); return 2; }

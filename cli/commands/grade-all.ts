@@ -35,6 +35,7 @@ import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../.
 import { emitCsv } from "../../engine/report/csv.js";
 import { fmtPoints } from "../../engine/report/util.js";
 import { DEFAULT_LESSONS_DIR, gradeFolder, listLessonIds, loadGrader, readSubmission, type GraderOptions } from "../grade-submission.js";
+import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
  *  paths `prefault grade` was given (files or folders, read as cli/grade-submission.ts reads them). */
@@ -324,31 +325,32 @@ interface Args {
   lessonsDir?: string; deadlineMs?: number; submissionDeadlineMs: number; compileDeadlineMs: number;
 }
 
+const OPTIONS = {
+  lesson: { type: "string" }, jobs: { type: "string", short: "j" }, out: { type: "string", short: "o" },
+  shard: { type: "string" }, checks: { type: "string" }, "lessons-dir": { type: "string" },
+  "deadline-ms": { type: "string", aliases: ["deadline"] },
+  "submission-deadline-ms": { type: "string", aliases: ["submission-deadline"] },
+  "compile-deadline-ms": { type: "string", aliases: ["compile-deadline"] },
+} as const satisfies OptionsSpec;
+
 function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; message: string } {
-  const a: Args = { jobs: Math.max(1, Math.min(availableParallelism(), 8)), submissionDeadlineMs: DEFAULT_SUBMISSION_DEADLINE_MS,
-    compileDeadlineMs: DEFAULT_COMPILE_DEADLINE_MS };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = (): string | undefined => argv[++i];
-    if (k === "--lesson") a.lesson = val();
-    else if (k === "--jobs" || k === "-j") a.jobs = Number(val());
-    else if (k === "--out" || k === "-o") a.out = val();
-    else if (k === "--shard") a.shard = val();
-    else if (k === "--checks") a.checks = val();
-    else if (k === "--lessons-dir") a.lessonsDir = val();
-    else if (k === "--deadline-ms") a.deadlineMs = Number(val());
-    else if (k === "--submission-deadline-ms") a.submissionDeadlineMs = Number(val());
-    else if (k === "--compile-deadline-ms") a.compileDeadlineMs = Number(val());
-    else if (k.startsWith("-")) return { ok: false, message: `unknown option ${k}` };
-    else if (a.dir === undefined) a.dir = k;
-    else return { ok: false, message: `one SUBMISSIONS_DIR only (got ${a.dir} and ${k})` };
-  }
+  const p = parseCommandArgs(argv, OPTIONS, Infinity);
+  if (!p.ok) return p;
+  const v = p.values;
+  if (p.positionals.length > 1) return { ok: false, message: `one SUBMISSIONS_DIR only (got ${p.positionals[0]} and ${p.positionals[1]})` };
+  const jobs = intOption("jobs", v.jobs, 1), deadline = intOption("deadline-ms", v["deadline-ms"], 100);
+  const submission = intOption("submission-deadline-ms", v["submission-deadline-ms"], 1000);
+  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], 100);
+  for (const n of [jobs, deadline, submission, compile]) if (!n.ok) return n;
+  const a: Args = {
+    lesson: v.lesson, dir: p.positionals[0], out: v.out, shard: v.shard, checks: v.checks, lessonsDir: v["lessons-dir"],
+    jobs: (jobs.ok && jobs.value) || Math.max(1, Math.min(availableParallelism(), 8)),
+    deadlineMs: deadline.ok ? deadline.value : undefined,
+    submissionDeadlineMs: (submission.ok && submission.value) || DEFAULT_SUBMISSION_DEADLINE_MS,
+    compileDeadlineMs: (compile.ok && compile.value) || DEFAULT_COMPILE_DEADLINE_MS,
+  };
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (!a.dir) return { ok: false, message: "SUBMISSIONS_DIR is required" };
-  if (!Number.isInteger(a.jobs) || a.jobs < 1) return { ok: false, message: "--jobs must be a positive integer" };
-  if (a.deadlineMs !== undefined && !(a.deadlineMs >= 100)) return { ok: false, message: "--deadline-ms must be at least 100" };
-  if (!(a.submissionDeadlineMs >= 1000)) return { ok: false, message: "--submission-deadline-ms must be at least 1000" };
-  if (!Number.isFinite(a.compileDeadlineMs) || a.compileDeadlineMs < 100) return { ok: false, message: "--compile-deadline-ms must be at least 100" };
   if (a.shard !== undefined && parseShard(a.shard) === null) return { ok: false, message: `--shard must be K/N with 1 <= K <= N (got ${a.shard})` };
   if (a.out !== undefined && !/\.(csv|json)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv or .json" };
   return { ok: true, args: a };

@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { emitBatchJson, mergeBatches, type BatchReport } from "../../engine/report/batch.js";
 import { emitCsv, rowsFromCsv } from "../../engine/report/csv.js";
+import { parseCommandArgs } from "../args.js";
 
 /** One input file as a batch: a grade-all JSON, or a CSV (rows only; its lesson is unknown, so
  *  it takes the lesson of the JSON inputs, or "?"). */
@@ -37,13 +38,9 @@ export const command = {
   summary: "join the reports of grade-all shards into one class report",
   usage: "prefault merge-reports REPORT.json|REPORT.csv ... [--out class.csv|class.json]",
   async run(argv: string[]): Promise<number> {
-    const inputs: string[] = [];
-    let out: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-      if (argv[i] === "--out" || argv[i] === "-o") out = argv[++i];
-      else if (argv[i].startsWith("-")) { process.stderr.write(`merge-reports: unknown option ${argv[i]}\nusage: ${command.usage}\n`); return 2; }
-      else inputs.push(argv[i]);
-    }
+    const p = parseCommandArgs(argv, { out: { type: "string", short: "o" } }, Infinity);
+    if (!p.ok) { process.stderr.write(`merge-reports: ${p.message}\nusage: ${command.usage}\n`); return 2; }
+    const inputs = p.positionals, out = p.values.out;
     if (inputs.length === 0) { process.stderr.write(`merge-reports: no reports given\nusage: ${command.usage}\n`); return 2; }
     if (out !== undefined && !/\.(csv|json)$/i.test(out)) { process.stderr.write("merge-reports: --out must end in .csv or .json\n"); return 2; }
     const parts: { name: string; batch: BatchReport }[] = [];

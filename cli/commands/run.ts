@@ -15,6 +15,7 @@ import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
+import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
 
 const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
@@ -27,32 +28,24 @@ const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.
 
 interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
 
+const OPTIONS = {
+  stage: { type: "string" }, datastore: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
+  deadline: { type: "string", aliases: ["deadline-ms"] }, "compile-deadline": { type: "string", aliases: ["compile-deadline-ms"] },
+} as const satisfies OptionsSpec;
+
 // argv -> Args, or a usage message
 function parseArgs(argv: string[]): Args | string {
-  let scenario: string | undefined, stage: string | undefined, datastore: string | undefined;
-  let json = false, deadlineMs = 2000, compileDeadlineMs = DEFAULT_COMPILE_DEADLINE_MS, cache = true;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => { const v = argv[++i]; if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`); return v; };
-    try {
-      if (a === "--stage") stage = value();
-      else if (a === "--datastore") datastore = value();
-      else if (a === "--json") json = true;
-      else if (a === "--no-cache") cache = false;
-      else if (a === "--deadline") {
-        deadlineMs = Number(value());
-        if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) return "--deadline needs a positive number of milliseconds";
-      } else if (a === "--compile-deadline") {
-        compileDeadlineMs = Number(value());
-        if (!Number.isInteger(compileDeadlineMs) || compileDeadlineMs <= 0) return "--compile-deadline needs a positive number of milliseconds";
-      } else if (a.startsWith("-")) return `unknown option ${a}`;
-      else if (scenario === undefined) scenario = a;
-      else return `unexpected argument ${a}`;
-    } catch (e) { return (e as Error).message; }
-  }
+  const p = parseCommandArgs(argv, OPTIONS, 1);
+  if (!p.ok) return p.message;
+  const v = p.values;
+  const deadline = intOption("deadline", v.deadline, 1), compile = intOption("compile-deadline", v["compile-deadline"], 1);
+  if (!deadline.ok) return deadline.message;
+  if (!compile.ok) return compile.message;
+  const scenario = p.positionals[0];
   if (scenario === undefined) return "no scenario file given";
-  if (stage !== undefined && datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage, datastore, json, deadlineMs, compileDeadlineMs, cache };
+  if (v.stage !== undefined && v.datastore !== undefined) return "give --stage or --datastore, not both";
+  return { scenario, stage: v.stage, datastore: v.datastore, json: v.json === true, deadlineMs: deadline.value ?? 2000,
+           compileDeadlineMs: compile.value ?? DEFAULT_COMPILE_DEADLINE_MS, cache: v["no-cache"] !== true };
 }
 
 /** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x"
