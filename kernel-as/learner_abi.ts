@@ -14,7 +14,8 @@ import { vm_area_struct, mm_struct, H_PAGE, H_CURRENT, H_VVAR_MAPPING, MAX_PFN, 
 import { current } from "./sched";
 import { vmf, in_fault, vmf_insert_page as __vmf_insert_page, vmf_insert_pfn as __vmf_insert_pfn,
          vmf_insert_mixed as __vmf_insert_mixed } from "./memory";
-import { mm_from_handle, vma_from_handle, mm_handle, vma_handle, _install_special_mapping } from "./mmap";
+import { mm_from_handle, vma_from_handle, mm_handle, vma_handle, _install_special_mapping, in_install,
+         install_mm } from "./mmap";
 import { page_get, page_put, page_ref_count, pfn_valid, ZERO_PFN } from "./page_alloc";
 import { find_timens_vvar_page as __find_timens_vvar_page } from "./time_namespace";
 import { kernel_config_enabled, VDSO_NR_PAGES } from "./config";
@@ -22,15 +23,6 @@ import { vdso_data_pages_pfn, vdso_k_data_kaddr, PAGE_OFFSET } from "./datastore
 import { die, WARN } from "./bug";
 import { pr_begin, pr_end, pr_str, pr_u64 } from "./printk";
 import { TD_BAD_HANDLE, TD_GET_PAGE_FREE } from "./trace";
-
-/** True while the kernel runs the learner's vdso_install_vvar_mapping() for install_mm. */
-export let in_install: bool = false;
-export let install_mm: mm_struct | null = null;
-
-export function set_install_context(mm: mm_struct | null): void {
-  in_install = mm !== null;
-  install_mm = mm;
-}
 
 // ---- handle checks (each either returns the object or oopses) --------------------------------
 

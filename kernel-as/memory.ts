@@ -21,7 +21,6 @@ import { mm_struct, vm_area_struct, vm_fault, PTE_PRESENT, PTE_SPECIAL, PAGE_SHI
          H_PAGE, PK_OTHER, kzalloc } from "./mm_types";
 import { current } from "./sched";
 import { page_get, page_put, pfn_page, pfn_valid, is_zero_pfn, page_ref_count, ZERO_PFN } from "./page_alloc";
-import { special_mapping_fault } from "./mmap";
 import { WARN, BUG, die } from "./bug";
 import { EBUSY, EFAULT, EINVAL, ENOMEM, EEXIST } from "./errno";
 import { printk as printk_line } from "./printk";
@@ -94,7 +93,8 @@ function __do_fault(vma: vm_area_struct, address: u64, flags: u32): u32 {
   vmf.page = 0;
   current.c.handler_calls++;
   in_fault = true;
-  const ret = special_mapping_fault(vmf);
+  const ops = vma.vm_ops;
+  const ret = ops !== null ? ops.fault(vmf) : VM_FAULT_SIGBUS;   // do_fault(): no ->fault is SIGBUS
   in_fault = false;
   vmf.handle = 0;                                   // any handle kept from this fault is stale now
   if (!(ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) && vmf.page == 0) {

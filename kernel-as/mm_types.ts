@@ -193,8 +193,16 @@
   vm_end: u64;
   vm_flags: u64;
   vm_pgoff: u64;
-  /** the vm_special_mapping handle whose .fault serves this VMA, 0 if none */
+  /** the vm_special_mapping handle whose .fault serves this VMA, 0 if none (vm_private_data) */
   vm_special: u32;
+  /** vm_ops: what a fault on this VMA calls (special_mapping_vmops for [vvar]) */
+  vm_ops: vm_operations_struct | null;
+}
+
+/** struct vm_operations_struct: the one operation the model needs. do_read_fault() ->
+ *  __do_fault() calls vma->vm_ops->fault(vmf); mm/memory.c never names the special mapping. */
+@unmanaged export class vm_operations_struct {
+  fault: (vmf: vm_fault) => u32;
 }
 
 /** struct vm_fault: one fault in progress. `page` is a page handle (0 = NULL). */

@@ -7,7 +7,7 @@
 //   record (40 bytes): 0 t_ns u64 | 8 step u32 | 12 pid u32 | 16 kind u32 | 20 pgoff i32
 //                      24 page i32 | 28 detail u32 | 32 latency_ns u64
 
-import { ktime_get_ns } from "./timekeeping";
+import { ktime_get_ns } from "./clock";
 
 // @ts-ignore: decorator
 @inline export const TRACE_MAX: u32 = 4096;

@@ -24,7 +24,8 @@ import { pr_begin, pr_end, pr_str, pr_u64, pr_hex } from "./printk";
 import { SIGBUS, SIGSEGV } from "./errno";
 import { CONFIG_GENERIC_GETTIMEOFDAY_y, CONFIG_VDSO_GETRANDOM_y, CONFIG_TIME_NS_y, cost_fault_exception_ns,
          cost_vdso_call_ns, cost_syscall_ns } from "./config";
-import { ktime_get_ns, ktime_advance, read_cycles, clock_truth_ns, CS_HRES_COARSE, CS_RAW, VC_SEQ, VC_CLOCK_MODE,
+import { ktime_get_ns, ktime_advance, read_cycles } from "./clock";
+import { clock_truth_ns, CS_HRES_COARSE, CS_RAW, VC_SEQ, VC_CLOCK_MODE,
          VC_CYCLE_LAST, VC_MASK, VC_MULT, VC_SHIFT, VC_BASETIME, VDSO_CLOCKMODE_NONE, VDSO_CLOCKMODE_TIMENS,
          CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE,
          CLOCK_MONOTONIC_COARSE } from "./timekeeping";
