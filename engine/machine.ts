@@ -92,7 +92,10 @@ const TRACE_DETAILS: string[] = ["", "vvar_page accessed remotely", "ZERO_PAGE r
   "vmf->page has refcount 0", "Bad page state", "page_ref underflow",
   "vmf_insert_pfn of a struct-page pfn into a VM_MIXEDMAP VMA", "vm_insert_page without VM_MIXEDMAP",
   "NULL vmf->page", "refault loop", "bad handle", "SIGSEGV", "populate skipped (VM_IO|VM_PFNMAP)",
-  "populate stopped", "failed", "get_page on a free page", "VM_PFNMAP/VM_MIXEDMAP misuse"];
+  "populate stopped", "failed", "get_page on a free page", "VM_PFNMAP/VM_MIXEDMAP misuse",
+  "[vvar] not copied (VM_DONTCOPY)", "[vvar] copied without its PTEs (VM_WIPEONFORK)",
+  "[vvar] PTEs not copied (vma_needs_copy)", "VM_FAULT_OOM (retried)", "VM_FAULT_HWPOISON (BUS_MCEERR_AR)",
+  "retry loop", "unexpected vm_fault_t", "copy-on-write"];
 
 /** smaps VmFlags mnemonics by bit (fs/proc/task_mmu.c show_smap_vma_flags). */
 const VM_FLAG_MNEMONICS: [number, string][] = [
@@ -431,7 +434,7 @@ class Run {
       if (page >= 0) ev.page = PAGE_KINDS[page] ?? "other";
       const lat = Number(view.getBigUint64(o + 32, true));
       if (ev.kind === "vdso_call" || ev.kind === "fault" || ev.kind === "syscall_fallback") ev.latency_ns = lat;
-      const d = TRACE_DETAILS[view.getUint32(o + 28, true)] || this.argDetail(ev.kind, lat, names);
+      const d = [this.argDetail(ev.kind, lat, names), TRACE_DETAILS[view.getUint32(o + 28, true)]].filter(Boolean).join(": ");
       if (d) ev.detail = d;
       out.push(ev);
     }

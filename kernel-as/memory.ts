@@ -17,7 +17,7 @@
 
 import { mm_struct, vm_area_struct, vm_fault, PTE_PRESENT, PTE_SPECIAL, PAGE_SHIFT, PAGE_SIZE,
          PTRS_PER_VVAR, VVAR_BASE, VM_FAULT_ERROR, VM_FAULT_NOPAGE, VM_FAULT_RETRY, VM_FAULT_SIGBUS,
-         VM_FAULT_OOM, VM_MIXEDMAP, VM_PFNMAP, VM_WRITE, VM_MAYWRITE, VM_SHARED, H_VMF, H_ID_MASK,
+         VM_FAULT_OOM, VM_MIXEDMAP, VM_PFNMAP, VM_WRITE, VM_MAYWRITE, VM_SHARED, VM_COPY_ON_FORK, H_VMF, H_ID_MASK,
          H_PAGE, PK_OTHER, kzalloc } from "./mm_types";
 import { current } from "./sched";
 import { page_get, page_put, pfn_page, pfn_valid, is_zero_pfn, page_ref_count, ZERO_PFN } from "./page_alloc";
@@ -249,8 +249,18 @@ export function zap_vma_pages(vma: vm_area_struct): void {
   if (changetype<usize>(current) != 0) trace_event(current.pid, TR_ZAP, -1, -1, TD_NONE, <u64>zapped);
 }
 
-/** copy_page_range(): copies src's PTEs into dst (fork). Normal PTEs take a reference. */
-export function copy_page_range(dst: vm_area_struct, src: vm_area_struct): void {
+/** vma_needs_copy(): whether fork must copy src's page tables. Only when a fault could not
+ *  rebuild them: a VM_COPY_ON_FORK mapping (VM_PFNMAP, VM_MIXEDMAP: their PTEs were inserted by
+ *  hand), or a VMA with anonymous pages (anon_vma). Everything else refaults in the child. */
+export function vma_needs_copy(dst: vm_area_struct, src: vm_area_struct): bool {
+  if (src.vm_flags & VM_COPY_ON_FORK) return true;
+  return src.anon_vma != 0;
+}
+
+/** copy_page_range(): copies src's PTEs into dst at fork, when vma_needs_copy() says so
+ *  (returns false when it did not copy). Normal PTEs take a reference and a mapcount. */
+export function copy_page_range(dst: vm_area_struct, src: vm_area_struct): bool {
+  if (!vma_needs_copy(dst, src)) return false;
   for (let i: u32 = 0; i < PTRS_PER_VVAR; i++) {
     const pte = load<u32>(src.vm_mm.pgtable + <usize>i * 4);
     if (!pte_present(pte)) continue;
@@ -261,6 +271,7 @@ export function copy_page_range(dst: vm_area_struct, src: vm_area_struct): void 
       if (pfn_valid(pfn)) { page_get(pfn); pfn_page(pfn)._mapcount++; }
     }
   }
+  return true;
 }
 
 /** The result of follow_page_pte(): a pfn (>= 0), FOLLOW_NONE (no PTE: fault it in), or

@@ -39,9 +39,13 @@
 // @ts-ignore: decorator
 @inline export const VM_IO: u64 = 0x00004000;
 // @ts-ignore: decorator
+@inline export const VM_DONTCOPY: u64 = 0x00020000;
+// @ts-ignore: decorator
 @inline export const VM_DONTEXPAND: u64 = 0x00040000;
 // @ts-ignore: decorator
 @inline export const VM_LOCKONFAULT: u64 = 0x00080000;
+// @ts-ignore: decorator
+@inline export const VM_WIPEONFORK: u64 = 0x02000000;
 // @ts-ignore: decorator
 @inline export const VM_DONTDUMP: u64 = 0x04000000;
 // @ts-ignore: decorator
@@ -56,6 +60,10 @@
 @inline export const VM_SPECIAL: u64 = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 // @ts-ignore: decorator
 @inline export const VM_LOCKED_MASK: u64 = VM_LOCKED | VM_LOCKONFAULT;
+/** VM_COPY_ON_FORK: page tables fork must copy because a fault could not rebuild them. Linux
+ *  also lists VM_UFFD_WP and VM_MAYBE_GUARD, which the model has no use for. */
+// @ts-ignore: decorator
+@inline export const VM_COPY_ON_FORK: u64 = VM_PFNMAP | VM_MIXEDMAP;
 // mm_init(): the def_flags a new mm inherits (the lock bits are not among them)
 // @ts-ignore: decorator
 @inline export const VM_INIT_DEF_MASK: u64 = VM_NOHUGEPAGE;
@@ -197,6 +205,8 @@
   vm_special: u32;
   /** vm_ops: what a fault on this VMA calls (special_mapping_vmops for [vvar]) */
   vm_ops: vm_operations_struct | null;
+  /** 1 once the VMA holds an anonymous page (a copy-on-write copy): Linux's anon_vma != NULL */
+  anon_vma: u32;
 }
 
 /** struct vm_operations_struct: the one operation the model needs. do_read_fault() ->

@@ -83,6 +83,22 @@ import { ktime_get_ns } from "./clock";
 @inline export const TD_GET_PAGE_FREE: u32 = 15;
 // @ts-ignore: decorator
 @inline export const TD_PFNMAP_MIXEDMAP: u32 = 16;
+// @ts-ignore: decorator
+@inline export const TD_FORK_DONTCOPY: u32 = 17;
+// @ts-ignore: decorator
+@inline export const TD_FORK_WIPEONFORK: u32 = 18;
+// @ts-ignore: decorator
+@inline export const TD_FORK_NO_PTE_COPY: u32 = 19;
+// @ts-ignore: decorator
+@inline export const TD_FAULT_OOM: u32 = 20;
+// @ts-ignore: decorator
+@inline export const TD_HWPOISON: u32 = 21;
+// @ts-ignore: decorator
+@inline export const TD_RETRY_LOOP: u32 = 22;
+// @ts-ignore: decorator
+@inline export const TD_UNEXPECTED_FAULT_CODE: u32 = 23;
+// @ts-ignore: decorator
+@inline export const TD_COW: u32 = 24;
 
 const ring: usize = memory.data(<i32>(<usize>TRACE_MAX * TRACE_REC), 16);
 let count: u32 = 0;
