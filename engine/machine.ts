@@ -65,7 +65,7 @@ interface KernelExports {
 }
 
 /** PK_* (kernel-as/mm_types.ts) by number. */
-export const PAGE_KINDS: PageKind[] = ["time", "timens", "zero", "rng", "arch", "zero_page", "other"];
+export const PAGE_KINDS: PageKind[] = ["time", "timens", "zero", "rng", "arch", "zero_page", "other", "anon"];
 
 /** Counter order of kernel-as task_counter(). */
 const COUNTER_NAMES: (keyof Counters)[] =

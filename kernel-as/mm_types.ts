@@ -99,6 +99,8 @@
 // @ts-ignore: decorator
 @inline export const FAULT_FLAG_KILLABLE: u32 = 1 << 4;
 // @ts-ignore: decorator
+@inline export const FAULT_FLAG_TRIED: u32 = 1 << 5;
+// @ts-ignore: decorator
 @inline export const FAULT_FLAG_USER: u32 = 1 << 6;
 // @ts-ignore: decorator
 @inline export const FAULT_FLAG_REMOTE: u32 = 1 << 7;
@@ -155,6 +157,9 @@
 @inline export const PK_ZERO_PAGE: i32 = 5;
 // @ts-ignore: decorator
 @inline export const PK_OTHER: i32 = 6;
+/** an anonymous page: the private copy a copy-on-write fault made */
+// @ts-ignore: decorator
+@inline export const PK_ANON: i32 = 7;
 
 /** struct page: one physical page frame. `_mapcount` counts PTEs (Linux starts it at -1). */
 @unmanaged export class page {
