@@ -21,7 +21,7 @@ import { find_timens_vvar_page as __find_timens_vvar_page } from "./time_namespa
 import { kernel_config_enabled, VDSO_NR_PAGES } from "./config";
 import { vdso_data_pages_pfn, vdso_k_data_kaddr, PAGE_OFFSET } from "./datastore_pages";
 import { die, WARN } from "./bug";
-import { pr_begin, pr_end, pr_str, pr_u64 } from "./printk";
+import { pr_begin, pr_end, pr_str, pr_u64, printk as printk_line } from "./printk";
 import { TD_BAD_HANDLE, TD_GET_PAGE_FREE } from "./trace";
 
 // ---- handle checks (each either returns the object or oopses) --------------------------------
@@ -109,7 +109,10 @@ export function find_timens_vvar_page(vma: u32): u32 {
 function check_insert_vma(func: string, h: u32): vm_area_struct {
   check_fault_context(func);
   const vma = check_vma(func, h);
-  if (vma.vm_mm !== vmf.vma.vm_mm) bad(func, "VMA of another mm (its mmap_lock is not held)", h);
+  if (vma.vm_mm !== vmf.vma.vm_mm) {
+    printk_line("the model stops here; Linux would write into the page table of that other mm without holding its mmap_lock");
+    bad(func, "VMA of another mm (its mmap_lock is not held)", h);
+  }
   return vma;
 }
 
