@@ -344,6 +344,13 @@ export function zap_vma_pages(vma: vm_area_struct): void {
     zapped++;
     if (!(pte & PTE_SPECIAL)) {
       const pfn = pte_pfn(pte);
+      if (is_zero_pfn(pfn)) {
+        // zap_present_ptes(): vm_normal_page(), then folio_remove_rmap_ptes() on the zero folio
+        vm_normal_page_zero_warn();
+        WARN("include/linux/rmap.h:216", "__folio_rmap_sanity_checks+0x1b0/0x2c0",
+             "zap: the zero page is unmapped as a refcounted, rmapped file page (ZERO_PAGE through vmf->page)",
+             TD_RMAP_ZERO_PAGE);
+      }
       if (pfn_valid(pfn)) {
         pfn_page(pfn)._mapcount--;
         assert(pfn_page(pfn)._mapcount >= 0, "zap_vma_pages: mapcount underflow");
@@ -379,6 +386,18 @@ export function copy_page_range(dst: vm_area_struct, src: vm_area_struct): bool 
   return true;
 }
 
+/** vm_normal_page() on a debug kernel (CONFIG_DEBUG_VM, as the model is: its rmap checks are
+ *  VM_WARN_ON_FOLIO too): a PTE that is not special but maps the zero page makes it
+ *  VM_WARN_ON_ONCE, the first time any walker (GUP, zap) looks at one. */
+let warned_normal_zero = false;
+function vm_normal_page_zero_warn(): void {
+  if (warned_normal_zero) return;
+  warned_normal_zero = true;
+  WARN("mm/memory.c:676", "vm_normal_page+0x1d4/0x2a0",
+       "vm_normal_page: a normal (not special) PTE maps the zero page: ZERO_PAGE was returned through vmf->page",
+       TD_RMAP_ZERO_PAGE);
+}
+
 /** The result of follow_page_pte(): a pfn (>= 0), FOLLOW_NONE (no PTE: fault it in), or
  *  -EEXIST (a special PTE: present, but no struct page GUP could return). */
 // @ts-ignore: decorator
@@ -397,6 +416,7 @@ export function follow_page_pte(vma: vm_area_struct, addr: u64, write: bool): i3
   if (write && (vma.vm_flags & VM_SHARED) == 0 && !pte_anon_exclusive(pte)) return FOLLOW_NONE;
   const pfn = pte_pfn(pte);
   if (pte & PTE_SPECIAL) return is_zero_pfn(pfn) ? <i32>pfn : -EEXIST;
+  if (is_zero_pfn(pfn)) vm_normal_page_zero_warn();
   return <i32>pfn;
 }
 
