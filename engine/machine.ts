@@ -434,7 +434,7 @@ class Run {
       if (page >= 0) ev.page = PAGE_KINDS[page] ?? "other";
       const lat = Number(view.getBigUint64(o + TR.latency_ns, true));
       if (ev.kind === "vdso_call" || ev.kind === "fault" || ev.kind === "syscall_fallback") ev.latency_ns = lat;
-      const d = TRACE_DETAILS[view.getUint32(o + TR.detail, true)] || this.argDetail(ev.kind, lat, names);
+      const d = [this.argDetail(ev.kind, lat, names), TRACE_DETAILS[view.getUint32(o + TR.detail, true)]].filter(Boolean).join(": ");
       if (d) ev.detail = d;
       out.push(ev);
     }

@@ -36,8 +36,8 @@ export type ClockName =
 export type McFlag = "MCL_CURRENT" | "MCL_FUTURE" | "MCL_ONFAULT";
 export type RemoteVia = "proc_mem" | "process_vm_readv" | "ptrace_peekdata";
 /** What a [vvar] page holds: the datastore slot or namespace page it maps. */
-export type PageKind = "time" | "timens" | "zero" | "rng" | "arch" | "zero_page" | "other";
-export type ErrnoName = "EPERM" | "ENOMEM" | "EAGAIN" | "EFAULT" | "EINVAL" | "EIO" | "EUSERS" | "EACCES" | "ESRCH" | "EBUSY";
+export type PageKind = "time" | "timens" | "zero" | "rng" | "arch" | "zero_page" | "other" | "anon";
+export type ErrnoName = "EPERM" | "ENOMEM" | "EAGAIN" | "EFAULT" | "EINVAL" | "EIO" | "EUSERS" | "EACCES" | "ESRCH" | "EBUSY" | "EHWPOISON" | "EEXIST";
 export type SignalName = "SIGBUS" | "SIGSEGV";
 
 /** Counter deltas an expectation may check. Deltas are system-wide, over the step. */
