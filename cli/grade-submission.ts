@@ -20,6 +20,7 @@ import { validateScenario } from "../engine/validate.js";
 import { compileDatastore, type AscModule } from "../engine/compile.js";
 import { addInstructorChecks, type ChecksSource } from "../engine/report/instructor-checks.js";
 import { runScenarios } from "./node-runner.js";
+import { SCENARIO_DEADLINE_MS } from "../engine/limits.js";
 import { loadKernel } from "./node-paths.js";
 
 /** The package root (…/prefault), found from this file in dist/cli/ or cli/. */
@@ -98,7 +99,7 @@ export function loadLessonDir(dir: string): LoadResult | { ok: false; error: Eng
 // ---- compiling and running in Node ----------------------------------------------------------
 
 export interface NodeDepsOptions {
-  /** per-scenario deadline for a handler that never returns (ms); default 2000 */
+  /** per-scenario backstop deadline (CPU ms of the runner thread); default SCENARIO_DEADLINE_MS */
   deadlineMs?: number;
   /** compile with this instead of asc in this thread (which is then not loaded), e.g. a
    *  NodeCompiler's worker (cli/node-compiler.ts) */
@@ -121,7 +122,7 @@ export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps>
   return {
     compile,
     run: (wasm, scenarios, opts) => runScenarios(kernel, wasm, scenarios,
-      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap, learnerFile: "datastore.ts" }),
+      { deadlineMs: o.deadlineMs ?? SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap }),
   };
 }
 

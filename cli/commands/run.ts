@@ -16,12 +16,13 @@ import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
+import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 
 const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
-  "  --deadline <ms>      stop a handler that has not returned after this much CPU time (default 2000)\n" +
+  `  --deadline <ms>      stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first)\n` +
   `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
@@ -30,7 +31,7 @@ interface Args { scenario: string; stage?: string; datastore?: string; json: boo
 // argv -> Args, or a usage message
 function parseArgs(argv: string[]): Args | string {
   let scenario: string | undefined, stage: string | undefined, datastore: string | undefined;
-  let json = false, deadlineMs = 2000, compileDeadlineMs = DEFAULT_COMPILE_DEADLINE_MS, cache = true;
+  let json = false, deadlineMs = SCENARIO_DEADLINE_MS, compileDeadlineMs = DEFAULT_COMPILE_DEADLINE_MS, cache = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => { const v = argv[++i]; if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`); return v; };
@@ -139,7 +140,7 @@ export const command = {
     if (!kernel.ok) return err(kernel.message, 2);
 
     const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
-      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, learnerFile: "datastore.ts" });
+      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap });
     if (!Array.isArray(out)) return err(`${out.kind} error: ${out.message}`, out.kind === "link" ? 2 : 3);
     const result = out[0];
     if (result.oops?.file && Object.hasOwn(learner.files, result.oops.file)) {

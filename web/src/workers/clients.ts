@@ -8,7 +8,7 @@
 // for ever (comlink#601), so every call is raced against the deadline.
 import * as Comlink from "comlink";
 import type { CompileResult, EngineError, RunResult, Scenario } from "../../../engine/types.js";
-import { filesHash } from "../core/hash.js";
+import { filesHash } from "../../../engine/hash.js";
 import type { CompilerApi, CompilerPhases, RunnerApi, RunnerProgress, Toolchain } from "./api.js";
 
 /** A compile that takes longer than this is abandoned and the compiler worker restarted (a
