@@ -21,6 +21,7 @@ import { addInstructorChecks, type ChecksSource } from "../engine/report/instruc
 import { runScenarios } from "./node-runner.js";
 import { DEFAULT_LESSONS_DIR, loadKernel, nodeFolder } from "./node-paths.js";
 import { LESSON_ID, loadLessonFolder, readLessonFolder } from "../engine/lesson-folder.js";
+import { SCENARIO_DEADLINE_MS } from "../engine/limits.js";
 
 export { PACKAGE_ROOT, DEFAULT_LESSONS_DIR } from "./node-paths.js";
 
@@ -50,7 +51,7 @@ export function loadLessonDir(dir: string): LoadResult | { ok: false; error: Eng
 // ---- compiling and running in Node ----------------------------------------------------------
 
 export interface NodeDepsOptions {
-  /** per-scenario deadline for a handler that never returns (ms); default 2000 */
+  /** per-scenario backstop deadline (CPU ms of the runner thread); default SCENARIO_DEADLINE_MS */
   deadlineMs?: number;
   /** compile with this instead of asc in this thread (which is then not loaded), e.g. a
    *  NodeCompiler's worker (cli/node-compiler.ts) */
@@ -73,7 +74,7 @@ export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps>
   return {
     compile,
     run: (wasm, scenarios, opts) => runScenarios(kernel, wasm, scenarios,
-      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap, learnerFile: "datastore.ts" }),
+      { deadlineMs: o.deadlineMs ?? SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap }),
   };
 }
 

@@ -17,12 +17,13 @@ import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
+import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 
 const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
-  "  --deadline <ms>      stop a handler that has not returned after this much CPU time (default 2000)\n" +
+  `  --deadline <ms>      stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first)\n` +
   `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
@@ -44,7 +45,7 @@ function parseArgs(argv: string[]): Args | string {
   const scenario = p.positionals[0];
   if (scenario === undefined) return "no scenario file given";
   if (v.stage !== undefined && v.datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage: v.stage, datastore: v.datastore, json: v.json === true, deadlineMs: deadline.value ?? 2000,
+  return { scenario, stage: v.stage, datastore: v.datastore, json: v.json === true, deadlineMs: deadline.value ?? SCENARIO_DEADLINE_MS,
            compileDeadlineMs: compile.value ?? DEFAULT_COMPILE_DEADLINE_MS, cache: v["no-cache"] !== true };
 }
 
@@ -132,7 +133,7 @@ export const command = {
     if (!kernel.ok) return err(kernel.message, 2);
 
     const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
-      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, learnerFile: "datastore.ts" });
+      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap });
     if (!Array.isArray(out)) return err(`${out.kind} error: ${out.message}`, out.kind === "link" ? 2 : 3);
     const result = out[0];
     if (result.oops?.file && Object.hasOwn(learner.files, result.oops.file)) {
