@@ -163,6 +163,8 @@ test("workflow on a solution: every step passes, full points reported", { timeou
   assert.equal(input.totalPoints, input.maxPoints);
   const notes = annotations(run.steps[2].stdout);
   assert.equal(notes["Autograding complete"], `Points ${input.totalPoints}/${input.maxPoints}`);
+  // what the workflow installed is student-safe too
+  assertStudentSafe(join(pkg.tmp, "runner-solution", "prefault", "node_modules", "prefault"), "the installed grader");
   assert.deepEqual(JSON.parse(notes["Autograding report"]), { totalPoints: input.totalPoints, maxPoints: input.maxPoints });
 });
 
