@@ -146,9 +146,11 @@ export function loadLesson(src: LessonSource, validateScenario?: ScenarioValidat
     }
   }
 
+  // a lesson without any solution/ file is a student copy (cli/pack.ts): it grades, it cannot be proved
+  const hasSolution = Object.keys(src.solution).length > 0;
   for (const f of j.files.editable) {
     if (typeof src.starter[f] !== "string") return invalid(`starter/${f}`, "missing (listed in files.editable)");
-    if (typeof src.solution[f] !== "string") return invalid(`solution/${f}`, "missing (listed in files.editable)");
+    if (hasSolution && typeof src.solution[f] !== "string") return invalid(`solution/${f}`, "missing (listed in files.editable)");
   }
   const variants = j.variants ?? {};
   const ids = new Set<string>();

@@ -17,6 +17,7 @@ import { FORMATS, defaultFileName, emitReport, parseFormat, type Format } from "
 import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
 import { gradeIsolated } from "./grade-all.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
+import { lessonReportContext } from "../report-context.js";
 
 interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
                  checks?: string; lessonsDir?: string; deadlineMs?: number }
@@ -74,7 +75,8 @@ export const command = {
       process.stderr.write(`grade: ${(e as Error).message}\n`);
       return 2;
     }
-    const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64 });
+    const context = lessonReportContext(lessonsDir, a.lesson!, a.checks);
+    const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64, context });
     if (a.out) writeReport(a.out, parseFormat(a.format)!, text); else process.stdout.write(text);
     return report.status === "pass" ? 0 : 1;
   },
