@@ -21,6 +21,9 @@
 //       question.html, datastore.ts      the editor, the starter it opens with, the results panel
 //       tests/run.sh                     the entrypoint: grades /grade/student -> /grade/results
 //       tests/<student grader>-bundle.tgz, tests/checks/
+//     teacher/                           the teacher's (private) repository: grade-class.yml grades a
+//       .github/workflows/grade-class.yml  class in shards and merges them (cli/class-workflow.ts),
+//       .grader/<student grader>-bundle.tgz, checks/   with the bundled grader and the hidden checks
 //
 // Hidden checks go only where students cannot read them (Gradescope's source, PrairieLearn's
 // tests/): a GitHub Classroom repository is its student's. --grader NPM_SPEC makes the workflow
@@ -37,6 +40,7 @@ import { readChecksSource } from "../grade-submission.js";
 import { packGrader } from "../pack.js";
 import { mergeChecksFolders, type ChecksFolder } from "../student-lesson.js";
 import { writeChecksFolder, writeFile } from "../kit-files.js";
+import { classGradingWorkflow } from "../class-workflow.js";
 
 /** The Node major the kits install and name: the current LTS. */
 export const NODE_LTS = 24;
@@ -357,10 +361,13 @@ export const command = {
       if (!m.ok) { process.stderr.write(`assignment: ${m.message}\n`); return 2; }
       hidden = m.folder;
     }
+    const teacher = join(root, "teacher");
     if (hidden.json.checks.length > 0) {
       writeChecksFolder(join(gs, "checks"), hidden);
       writeChecksFolder(join(pl, "tests", "checks"), hidden);
+      writeChecksFolder(join(teacher, "checks"), hidden);
     }
+    if (!v.grader) writeFile(join(teacher, ".grader", bundleName), readFileSync(bundled.file));
 
     const forTemplate: GraderSource = v.grader ? { spec: v.grader } : { tarball: `.grader/${basename(plain.file)}` };
     const forGradescope: GraderSource = v.grader ? { spec: v.grader } : { tarball: bundleName };
@@ -371,6 +378,8 @@ export const command = {
     writeFile(join(starter, "README.md"), studentReadme(l, forTemplate));
     writeFile(join(starter, ".github", "workflows", "classroom.yml"), classroomWorkflow(l, forTemplate));
     writeFile(join(starter, ".gitignore"), "node_modules/\n.prefault/\n");
+    writeFile(join(teacher, ".github", "workflows", "grade-class.yml"),
+      classGradingWorkflow({ lesson: l.id, graderSpec: v.grader ?? `${"$"}{{ github.workspace }}/.grader/${bundleName}` }));
     writeFile(join(gs, "setup.sh"), gradescopeSetup(forGradescope), 0o755);
     writeFile(join(gs, "run_autograder"), gradescopeRun(l), 0o755);
     writeFile(join(root, "gradescope.zip"), zipSync(zipEntries(gs), { level: 9, mtime: new Date("2000-01-01T00:00:00Z") }));
@@ -383,6 +392,7 @@ export const command = {
       `  ${rel(starter)}/  GitHub Classroom template repository (what students get; no hidden check)`,
       `  ${rel(join(root, "gradescope.zip"))}  Gradescope autograder (upload as the assignment's autograder)`,
       `  ${rel(pl)}/  PrairieLearn question (copy into your course's questions/)`,
+      `  ${rel(teacher)}/  your private repository: grades a class in shards (Actions, "Run workflow")`,
       "",
     ].join("\n"));
     return 0;

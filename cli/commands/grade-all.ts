@@ -1,7 +1,7 @@
 // cli/commands/grade-all.ts: `prefault grade-all`, a whole class in one command, and the
 // grading pool it (and `prefault grade`, through gradeIsolated) grades in.
 //
-//   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json]
+//   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json|class.html]
 //                      [--shard K/N] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]
 //                      [--submission-deadline-ms MS]
 //   (--deadline-ms is per scenario, as for `prefault grade`)
@@ -33,6 +33,7 @@ import { gradeLesson } from "../../engine/grade.js";
 import { gradeSubmission } from "../../engine/grade-submission.js";
 import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../../engine/report/batch.js";
 import { emitCsv } from "../../engine/report/csv.js";
+import { classHtml } from "../class-report.js";
 import { fmtPoints } from "../../engine/report/util.js";
 import { DEFAULT_LESSONS_DIR, gradeFolder, listLessonIds, loadGrader, readSubmission, type GraderOptions } from "../grade-submission.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
@@ -352,7 +353,7 @@ function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; mess
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (!a.dir) return { ok: false, message: "SUBMISSIONS_DIR is required" };
   if (a.shard !== undefined && parseShard(a.shard) === null) return { ok: false, message: `--shard must be K/N with 1 <= K <= N (got ${a.shard})` };
-  if (a.out !== undefined && !/\.(csv|json)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv or .json" };
+  if (a.out !== undefined && !/\.(csv|json|html)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv, .json or .html" };
   return { ok: true, args: a };
 }
 
@@ -372,7 +373,7 @@ function progressBar(): { update(done: number, total: number): void; end(): void
 export const command = {
   name: "grade-all",
   summary: "grade every submission folder of a class, in parallel (CSV or JSON per student)",
-  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json] [--shard K/N] [--checks DIR] [--deadline-ms MS (per scenario)] [--compile-deadline-ms MS] [--submission-deadline-ms MS]",
+  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json|class.html] [--shard K/N] [--checks DIR] [--deadline-ms MS (per scenario)] [--compile-deadline-ms MS] [--submission-deadline-ms MS]",
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade-all: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -409,7 +410,12 @@ export const command = {
     }
     bar.end();
     const batch = makeBatch(a.lesson!, a.shard ?? null, subs.map((s, i) => [s.student, reports[i]]));
-    const text = a.out && /\.json$/i.test(a.out) ? emitBatchJson(batch) : emitCsv(batch.rows);
+    let text: string;
+    if (a.out && /\.html$/i.test(a.out)) {
+      const h = classHtml(batch);
+      if (!h.ok) { process.stderr.write(`grade-all: ${h.message}\n`); return 3; }
+      text = h.html;
+    } else text = a.out && /\.json$/i.test(a.out) ? emitBatchJson(batch) : emitCsv(batch.rows);
     if (a.out) writeFileSync(a.out, text); else process.stdout.write(text);
     const errors = batch.rows.filter(r => r.status === "error").length;
     const passed = batch.rows.filter(r => r.status === "pass").length;

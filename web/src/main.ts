@@ -81,6 +81,8 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   renderLessonText($("lesson-title"), $("lesson-text"), lesson);
   renderHints($("hints"), $("hint-btn") as HTMLButtonElement, lesson, progress.lessons[lesson.id]?.hints ?? 0);
   $("undo-reset-btn").hidden = loadUndo(store, lesson.id) === null;
+  // the classroom build carries no solution: no comparison to offer
+  $("diff-btn").hidden = Object.keys(lesson.solution).length === 0;
   $("results-body").replaceChildren();
   $("results-empty").hidden = false;
   history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
