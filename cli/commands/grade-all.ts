@@ -25,7 +25,7 @@
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineError, Report } from "../../engine/types.js";
 import type { Lesson } from "../../engine/lesson.js";
@@ -37,6 +37,7 @@ import { fmtPoints } from "../../engine/report/util.js";
 import { DEFAULT_LESSONS_DIR, gradeFiles, gradePaths, listLessonIds, loadGrader, type GraderOptions } from "../grade-submission.js";
 import type { FsPath } from "../submission-reader.js";
 import { listClassFolder } from "../class-folder.js";
+import { checkOutPath, writeOutFile } from "../out-file.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
  *  paths `prefault grade` was given (files or folders). Read by cli/submission-reader.ts; paths
@@ -343,6 +344,8 @@ export const command = {
       process.stderr.write(`grade-all: unknown lesson "${a.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ")})\n`);
       return 2;
     }
+    const outProblem = a.out ? checkOutPath(a.out) : undefined;
+    if (outProblem) { process.stderr.write(`grade-all: --out: ${outProblem}\n`); return 2; }
     const root = resolve(a.dir!);
     const listed = listClassFolder(root);
     if (!listed.ok) { process.stderr.write(`grade-all: ${listed.message}\n`); return 2; }
@@ -366,7 +369,10 @@ export const command = {
     bar.end();
     const batch = makeBatch(a.lesson!, a.shard ?? null, subs.map((s, i) => [s.student, reports[i]]));
     const text = a.out && /\.json$/i.test(a.out) ? emitBatchJson(batch) : emitCsv(batch.rows);
-    if (a.out) writeFileSync(a.out, text); else process.stdout.write(text);
+    if (a.out) {
+      const failed = writeOutFile(a.out, text);
+      if (failed) { process.stderr.write(`grade-all: --out: ${failed}\n`); return 2; }
+    } else process.stdout.write(text);
     const errors = batch.rows.filter(r => r.status === "error").length;
     const passed = batch.rows.filter(r => r.status === "pass").length;
     const mean = batch.rows.length ? batch.rows.reduce((s, r) => s + r.score, 0) / batch.rows.length : 0;
