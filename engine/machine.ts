@@ -20,7 +20,8 @@
 // forged handle, BUG(), a NULL page) ends the scenario: status "oops", the message and the
 // learner's file:line in `oops`, an "Oops:" line in dmesg, and the remaining steps `ran: false`.
 
-import type { Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName, Step,
+import { MAX_TASKS, PTRS_PER_VVAR, TRACE_MAX } from "./kernel-bounds.js";
+import type { Counters, ErrnoName, Expect, Oops, PageKind, RunResult, Scenario, SignalName, Step,
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
 import { resolveConfig, resolveCosts } from "./defaults.js";
@@ -337,7 +338,7 @@ class Run {
   // system-wide counters now
   private totals(): Counters {
     const t = zero();
-    const n = this.k.nr_tasks();
+    const n = Math.min(this.k.nr_tasks(), MAX_TASKS);
     for (let pid = 1; pid <= n; pid++) {
       COUNTER_NAMES.forEach((name, idx) => { t[name] += this.k.task_counter(pid, idx); });
     }
@@ -410,7 +411,8 @@ class Run {
     const nsId = k.task_ns(pid);
     const ns = [...this.nsIds].find(([, id]) => id === nsId)?.[0] ?? "root";
     const vvar = [];
-    const n = k.task_vvar_pages(pid);
+    // bounded by the kernel's constant, whatever length the learner's install gave [vvar]
+    const n = Math.min(k.task_vvar_pages(pid), PTRS_PER_VVAR);
     for (let pgoff = 0; pgoff < n; pgoff++) {
       const kind = k.task_pte_kind(pid, pgoff);
       vvar.push({ pgoff, present: kind >= 0, page: kind >= 0 ? (PAGE_KINDS[kind] ?? "other") : null });
@@ -438,7 +440,7 @@ class Run {
 
   private trace(): TraceEvent[] {
     const k = this.k;
-    const n = k.trace_count();
+    const n = Math.min(k.trace_count(), TRACE_MAX);
     const view = new DataView(k.memory.buffer, k.trace_ptr(), n * TR.size);
     const names = new Map<number, string>();
     for (const [name, pid] of this.pids) names.set(pid, name);

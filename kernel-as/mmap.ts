@@ -9,7 +9,7 @@
 
 import { mm_struct, vm_area_struct, vm_fault, vm_operations_struct, MAX_MMS, MAX_VMAS, PTRS_PER_VVAR, VVAR_BASE, PAGE_SHIFT,
          PAGE_SIZE, VM_DONTEXPAND, VM_LOCKED_MASK, VM_INIT_DEF_MASK, VM_FAULT_SIGBUS, H_VMA, H_MM,
-         H_VVAR_MAPPING, kzalloc, VM_SOFTDIRTY, VM_DONTCOPY, VM_WIPEONFORK } from "./mm_types";
+         H_VVAR_MAPPING, kzalloc, VM_SOFTDIRTY, VM_DONTCOPY, VM_WIPEONFORK, TASK_SIZE } from "./mm_types";
 import { zap_vma_pages, copy_page_range } from "./memory";
 import { printk } from "./printk";
 import { TD_NONE, TD_FORK_DONTCOPY, TD_FORK_WIPEONFORK, TD_FORK_NO_PTE_COPY } from "./trace";
@@ -110,7 +110,14 @@ function vm_area_alloc(mm: mm_struct): vm_area_struct | null {
 export function _install_special_mapping(mm: mm_struct, addr: u64, len: u64, vm_flags: u64, spec: u32): vm_area_struct | null {
   if (mm.vvar !== null) return null;                                    // -EEXIST
   if ((addr & (PAGE_SIZE - 1)) != 0 || len == 0 || (len & (PAGE_SIZE - 1)) != 0) return null;  // -EINVAL
-  if (addr < VVAR_BASE || addr + len > VVAR_BASE + (<u64>PTRS_PER_VVAR << PAGE_SHIFT)) return null; // -ENOMEM
+  // the range checks of __get_unmapped_area() (mm/mmap.c), which the vDSO's caller ran on this
+  // range: -ENOMEM for a length past TASK_SIZE or an end past it, written so that addr + len
+  // is never computed when it could wrap past 2^64
+  if (len > TASK_SIZE || addr > TASK_SIZE - len) return null;                  // -ENOMEM
+  // the model's one page table covers PTRS_PER_VVAR pages from VVAR_BASE (a range outside it
+  // would be another VMA's: insert_vm_struct()'s -ENOMEM)
+  const window = <u64>PTRS_PER_VVAR << PAGE_SHIFT;
+  if (addr < VVAR_BASE || len > window || addr - VVAR_BASE > window - len) return null; // -ENOMEM
   const vma = vm_area_alloc(mm);
   if (vma === null) return null;
   vma.vm_start = addr;

@@ -7,6 +7,7 @@
 // file:line:col and asc's message; a compiler crash or a compile past --compile-deadline, naming
 // the file; an unknown stage; no kernel build); 3 for an internal error.
 
+import { escapeControls } from "../../engine/report/escape.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { formatDiagnostic } from "../../engine/compile.js";
@@ -84,7 +85,9 @@ export const command = {
   summary: "run a scenario against a datastore and print what happened, step by step",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
-    const err = (msg: string, code: number) => { process.stderr.write(`prefault run: ${msg}\n`); return code; };
+    // learner text (abort messages, string literals in compiler messages) reaches a terminal:
+    // its control characters are escaped (engine/report/escape.ts)
+    const err = (msg: string, code: number) => { process.stderr.write(`prefault run: ${escapeControls(msg)}\n`); return code; };
     const args = parseArgs(argv);
     if (typeof args === "string") return err(`${args}\n\nusage: ${USAGE}`, 2);
 
@@ -126,7 +129,7 @@ export const command = {
     }
     for (const d of compiled.diagnostics) {
       if (d.severity === "warning" && Object.hasOwn(learner.files, d.file)) {
-        process.stderr.write(formatDiagnostic({ ...d, file: shown(d.file) }) + "\n");
+        process.stderr.write(escapeControls(formatDiagnostic({ ...d, file: shown(d.file) })) + "\n");
       }
     }
     const kernel = await kernelP;
@@ -145,7 +148,7 @@ export const command = {
       process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     } else {
       process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
-      process.stdout.write(formatRunResult(result, sc.scenario).join("\n") + "\n");
+      process.stdout.write(formatRunResult(result, sc.scenario).map(l => escapeControls(l)).join("\n") + "\n");
     }
     return result.ok ? 0 : 1;
   },
