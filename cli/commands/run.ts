@@ -14,22 +14,24 @@ import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
+import { readCostsFile } from "../costs-file.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
+  "  --costs <file>       simulated costs from a costs file (`prefault probe --save-costs`), over the scenario's own\n" +
   "  --deadline <ms>      stop a handler that has not returned after this much CPU time (default 2000)\n" +
   `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
-interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
+interface Args { scenario: string; stage?: string; datastore?: string; costs?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
 
 // argv -> Args, or a usage message
 function parseArgs(argv: string[]): Args | string {
-  let scenario: string | undefined, stage: string | undefined, datastore: string | undefined;
+  let scenario: string | undefined, stage: string | undefined, datastore: string | undefined, costs: string | undefined;
   let json = false, deadlineMs = 2000, compileDeadlineMs = DEFAULT_COMPILE_DEADLINE_MS, cache = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -37,6 +39,7 @@ function parseArgs(argv: string[]): Args | string {
     try {
       if (a === "--stage") stage = value();
       else if (a === "--datastore") datastore = value();
+      else if (a === "--costs") costs = value();
       else if (a === "--json") json = true;
       else if (a === "--no-cache") cache = false;
       else if (a === "--deadline") {
@@ -52,7 +55,7 @@ function parseArgs(argv: string[]): Args | string {
   }
   if (scenario === undefined) return "no scenario file given";
   if (stage !== undefined && datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage, datastore, json, deadlineMs, compileDeadlineMs, cache };
+  return { scenario, stage, datastore, costs, json, deadlineMs, compileDeadlineMs, cache };
 }
 
 /** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x"
@@ -96,6 +99,11 @@ export const command = {
 
     const sc = readScenario(args.scenario);
     if (!sc.ok) return err(sc.message, 2);
+    if (args.costs !== undefined) {
+      const c = readCostsFile(args.costs);
+      if (!c.ok) return err(c.message, 2);
+      sc.scenario.costs = { ...sc.scenario.costs, ...c.costs };
+    }
 
     let mainPath: string, label: string;
     if (args.datastore !== undefined) {
