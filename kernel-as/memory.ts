@@ -420,9 +420,15 @@ export function follow_page_pte(vma: vm_area_struct, addr: u64, write: bool): i3
   return <i32>pfn;
 }
 
-/** Number of present PTEs of mm's [vvar] (smaps Rss in pages). */
+/** smaps Rss of mm's [vvar], in pages: the present PTEs that map a normal page. As in
+ *  smaps_pte_entry() (fs/proc/task_mmu.c), which counts only what vm_normal_page() returns, a
+ *  special PTE (vmf_insert_pfn(), the zero page) is not counted: Rss stays 0 kB in the VM_PFNMAP
+ *  era (<= v6.18) however many pages are mapped. */
 export function vvar_rss_pages(mm: mm_struct): u32 {
   let n: u32 = 0;
-  for (let i: u32 = 0; i < PTRS_PER_VVAR; i++) if (pte_present(load<u32>(mm.pgtable + <usize>i * 4))) n++;
+  for (let i: u32 = 0; i < PTRS_PER_VVAR; i++) {
+    const pte = load<u32>(mm.pgtable + <usize>i * 4);
+    if (pte_present(pte) && !(pte & PTE_SPECIAL)) n++;
+  }
   return n;
 }
