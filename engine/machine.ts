@@ -21,7 +21,7 @@
 // learner's file:line in `oops`, an "Oops:" line in dmesg, and the remaining steps `ran: false`.
 
 import { MAX_TASKS, PTRS_PER_VVAR, TRACE_MAX } from "./kernel-bounds.js";
-import type { Counters, ErrnoName, Expect, Oops, PageKind, RunResult, Scenario, SignalName, Step,
+import type { Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName, Step,
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
 import { resolveConfig, resolveCosts } from "./defaults.js";
