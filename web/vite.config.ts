@@ -37,34 +37,24 @@ function lessons(o: { classroom: boolean; only: string[] | null }): Plugin {
     resolveId(id) { return id === ID ? "\0" + ID : undefined; },
     async load(id) {
       if (id !== "\0" + ID) return undefined;
-      const { loadLesson } = await import("../engine/lesson.ts");
-      const { validateScenario } = await import("../engine/validate.ts");
+      // the engine's one lesson-folder reader, over watched reads (a lesson edit reloads the page)
+      const { loadLessonFolder } = await import("../engine/lesson-folder.ts");
       const out: { lessons: unknown[]; broken: { id: string; message: string }[] } = { lessons: [], broken: [] };
       for (const lid of readdirSync(dir).sort()) {
         const ldir = join(dir, lid);
         if (!statSync(ldir).isDirectory() || !existsSync(join(ldir, "lesson.json"))) continue;
         if (o.only && !o.only.includes(lid)) continue;
-        const read = (p: string) => { this.addWatchFile(join(ldir, p)); return readFileSync(join(ldir, p), "utf8"); };
-        const folder = (sub: string, ext: string) => existsSync(join(ldir, sub))
-          ? readdirSync(join(ldir, sub)).filter(n => n.endsWith(ext)).sort() : [];
-        try {
-          const src = {
-            id: lid, json: JSON.parse(read("lesson.json")),
-            readme: existsSync(join(ldir, "README.md")) ? read("README.md") : "",
-            hints: existsSync(join(ldir, "hints.md")) ? read("hints.md") : "",
-            starter: Object.fromEntries(folder("starter", ".ts").map(n => [n, read(`starter/${n}`)])),
-            solution: Object.fromEntries(folder("solution", ".ts").map(n => [n, read(`solution/${n}`)])),
-            scenarios: Object.fromEntries(folder("scenarios", ".json").map(n => [n.replace(/\.json$/, ""), JSON.parse(read(`scenarios/${n}`))])),
-            mutants: Object.fromEntries(folder("mutants", ".ts").map(n => [`mutants/${n}`, read(`mutants/${n}`)])),
-          };
-          const r = loadLesson(src, validateScenario);
-          // the classroom build keeps neither the solution nor the mutants (their descriptions
-          // say what the bugs are): only what a learner may see
-          if (r.ok) out.lessons.push(o.classroom ? { ...r.lesson, solution: {}, mutants: [], mutantSources: {} } : { ...r.lesson, mutantSources: {} });
-          else out.broken.push({ id: lid, message: r.error.message });
-        } catch (e) {
-          out.broken.push({ id: lid, message: String((e as Error).message ?? e) });
-        }
+        const r = loadLessonFolder(lid, {
+          read: p => {
+            this.addWatchFile(join(ldir, p));
+            try { return readFileSync(join(ldir, p), "utf8"); } catch { return undefined; }
+          },
+          list: sub => existsSync(join(ldir, sub)) && statSync(join(ldir, sub)).isDirectory() ? readdirSync(join(ldir, sub)) : [],
+        });
+        // the classroom build keeps neither the solution nor the mutants (their descriptions
+        // say what the bugs are): only what a learner may see
+        if (r.ok) out.lessons.push(o.classroom ? { ...r.lesson, solution: {}, mutants: [], mutantSources: {} } : { ...r.lesson, mutantSources: {} });
+        else out.broken.push({ id: lid, message: r.error.message });
       }
       for (const b of out.broken) this.warn(`lesson ${b.id} left out: ${b.message}`);
       for (const id of o.only ?? []) if (!readdirSync(dir).includes(id)) this.error(`PREFAULT_LESSONS names ${id}, which is not a lesson folder`);
