@@ -19,9 +19,10 @@ export function serve(): Promise<RunningServer> {
 }
 
 /** A fresh Chromium profile with one page; collects page errors and console errors. */
-export async function launch(): Promise<Browser> {
+export async function launch(opts: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), "prefault-e2e-"));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(dir, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS,
+    ...(opts.viewport ? { viewport: opts.viewport } : {}) });
   const page = context.pages()[0] ?? await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", e => errors.push(`pageerror: ${e.message}`));

@@ -180,11 +180,11 @@ test("results are kept per lesson, validated on read, and a foreign or broken en
   const back = loadResults(s, "01")!.view as { runs: RunResult[] };
   assert.equal(back.runs[0].trace.length, 0);
   assert.equal(back.runs[0].trace_dropped, 30000);
-  assert.deepEqual(loadLayout(s), { lesson: 24, results: 30, collapsed: false });
+  assert.deepEqual(loadLayout(s), { lesson: 22, results: 28, collapsed: false });
   saveLayout(s, { lesson: 30, results: 25, collapsed: true });
   assert.deepEqual(loadLayout(s), { lesson: 30, results: 25, collapsed: true });
   s.map.set("prefault:v1:layout", JSON.stringify({ lesson: "wide", results: 400, collapsed: 1 }));
-  assert.deepEqual(loadLayout(s), { lesson: 24, results: 30, collapsed: false });
+  assert.deepEqual(loadLayout(s), { lesson: 22, results: 28, collapsed: false });
 });
 
 test("the [vvar] strip names each pgoff's slot and what it maps", () => {
@@ -216,7 +216,7 @@ test("Markdown is escaped: a lesson cannot inject markup or script links", () =>
   assert.match(html, /<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/);
   assert.ok(html.includes("<h2>T</h2>"), "headings move one level down");
   const table = renderMarkdown("| a | `b` |\n|---|---|\n| 1 | <i> |");
-  assert.match(table, /^<div class="table-scroll"><table>/);
+  assert.match(table, /^<div class="table-scroll" tabindex="0"><table>/);
   assert.match(table, /<th><code>b<\/code><\/th>/);
   assert.match(table, /<td>&lt;i&gt;<\/td>/);
   // what the hand-written renderer got wrong: fenced code inside a list item, a | inside

@@ -393,6 +393,8 @@ void monacoModule.then(({ createCodeEditor }) => {
   lesson: () => lesson.id,
   solution: (file = "datastore.ts") => lesson.solution[file],
   markers: (owner?: string) => editor?.markers(owner) ?? [],
+  /** the active file and the cursor's line and column */
+  cursor: () => editor?.cursor() ?? null,
   timings,
   runnerRestarts: () => runner.restarts,
   /** compiles without running (benchmark: the bare compile) */

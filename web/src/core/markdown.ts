@@ -18,7 +18,12 @@ md.renderer.rules.link_open = (tokens, i, opts, _env, self) => {
   if (!href.startsWith("#")) { tokens[i].attrSet("target", "_blank"); tokens[i].attrSet("rel", "noopener"); }
   return self.renderToken(tokens, i, opts);
 };
-md.renderer.rules.table_open = () => `<div class="table-scroll"><table>\n`;
+// a box that may scroll sideways is focusable, so a keyboard can scroll it (axe-core
+// scrollable-region-focusable)
+md.renderer.rules.table_open = () => `<div class="table-scroll" tabindex="0"><table>\n`;
+const fence = md.renderer.rules.fence!, codeBlock = md.renderer.rules.code_block!;
+md.renderer.rules.fence = (...a) => fence(...a).replace(/^<pre>/, `<pre tabindex="0">`);
+md.renderer.rules.code_block = (...a) => codeBlock(...a).replace(/^<pre>/, `<pre tabindex="0">`);
 md.renderer.rules.table_close = () => `</table></div>\n`;
 
 /** Renders Markdown to an HTML string (safe to assign to innerHTML). */

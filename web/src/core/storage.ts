@@ -202,7 +202,7 @@ function isRunView(x: unknown, lesson: string): boolean {
 
 /** Pane widths in % of the page width, and whether the lesson pane is collapsed. */
 export interface LayoutPrefs { lesson: number; results: number; collapsed: boolean }
-export const DEFAULT_LAYOUT: LayoutPrefs = { lesson: 24, results: 30, collapsed: false };
+export const DEFAULT_LAYOUT: LayoutPrefs = { lesson: 22, results: 28, collapsed: false };
 
 export function loadLayout(store: KeyValueStore): LayoutPrefs {
   const x = readJson(store, PREFIX + "layout");

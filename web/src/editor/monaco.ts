@@ -105,6 +105,8 @@ export interface CodeEditor {
   /** Shows file `name` with the cursor at 1-based line:column, scrolled into view, focused.
    *  False when the editor has no such file. */
   revealLine(name: string, line: number, column: number): boolean;
+  /** The active file and the cursor's 1-based line and column. */
+  cursor(): { file: string; line: number; column: number };
   /** Markers currently shown (for tests): owner, file, 1-based line, message. */
   markers(owner?: string): { owner: string; file: string; line: number; message: string }[];
 }
@@ -252,6 +254,10 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       editor.focus();
       return true;
     },
+    cursor() {
+      const p = editor.getPosition();
+      return { file: active, line: p?.lineNumber ?? 1, column: p?.column ?? 1 };
+    },
     markers(owner) {
       return monaco.editor.getModelMarkers(owner ? { owner } : {}).map(m => ({
         owner: m.owner, file: m.resource.path.replace(/^\//, ""), line: m.startLineNumber, message: m.message }));
@@ -269,7 +275,8 @@ async function registerTypeScript(definitions: string, header: string, open: mon
   // asc is the authority on errors; TS would flag AS-only constructs (1206 decorators, u64 maths),
   // so only its syntax check could stay on; it is off too: asc reports the same syntax errors,
   // and each error is shown once (owner "asc")
-  d.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: true, diagnosticCodesToIgnore: [1206] });
+  // (nor its suggestions: "declared but never read" fades code below the contrast a reader needs)
+  d.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: true, noSuggestionDiagnostics: true, diagnosticCodesToIgnore: [1206] });
   d.addExtraLib(definitions, "file:///node_modules/assemblyscript/std/assembly/index.d.ts");
   void header;                                           // the header is an open model (file:///kernel.ts)
   languageId = "typescript";

@@ -92,6 +92,10 @@ export function createPlainEditor(host: HTMLElement): PlainEditor {
       ta.setSelectionRange(at, at);
       return true;
     },
+    cursor() {
+      const before = ta.value.slice(0, ta.selectionStart).split("\n");
+      return { file: active, line: before.length, column: before[before.length - 1].length + 1 };
+    },
     markers: () => [],
     selection: () => ({ start: ta.selectionStart, end: ta.selectionEnd, focused: document.activeElement === ta }),
     lastMarks: () => ({ diagnostics, oops }),

@@ -124,7 +124,7 @@ function scenarioBody(d: HTMLElement, run: RunResult, act: ResultsActions): void
     d.append(box);
   }
   for (const x of deaths(run)) {
-    const later = run.steps.filter(st => st.not_run && st.index > x.step).length;
+    const later = run.steps.filter(st => st.not_run?.startsWith(`${x.task} was killed`)).length;
     d.append(h("p", { class: "death", role: "note" },
       `${x.task} was killed by ${x.signal} at step ${x.step} (${x.op}` +
       `${x.pgoff !== undefined ? `: a fault on [vvar] pgoff ${x.pgoff} that vvar_fault() answered with VM_FAULT_SIGBUS` : ""}).` +
@@ -169,7 +169,7 @@ function timelineBlock(run: RunResult): HTMLElement {
   const wrap = h("div", { class: "timeline" });
   if (t.points.length === 0) {
     const dead = deaths(run);
-    wrap.append(h("p", { class: "muted" }, t.calls > 0 || dead.length
+    wrap.append(h("p", { class: "muted small" }, t.calls > 0 || dead.length
       ? `${t.calls} vDSO call${t.calls === 1 ? "" : "s"}${dead.length ? `; ${dead.map(x => `${x.task} was killed by ${x.signal} at step ${x.step}`).join(", ")}` : ""}.`
       : "No vDSO calls in this scenario."));
     return wrap;
