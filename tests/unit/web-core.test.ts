@@ -222,7 +222,7 @@ test("Markdown is escaped: a lesson cannot inject markup or script links", () =>
   // what the hand-written renderer got wrong: fenced code inside a list item, a | inside
   // backticks outside a table, _em_, raw HTML blocks
   const listCode = renderMarkdown("1. Map the page:\n\n   ```ts\n   p = virt_to_page(x);\n   ```\n2. Return 0.");
-  assert.match(listCode, /<li>\s*<p>Map the page:<\/p>\s*<pre><code class="language-ts">p = virt_to_page\(x\);\n<\/code><\/pre>\s*<\/li>/);
+  assert.match(listCode, /<li>\s*<p>Map the page:<\/p>\s*<pre tabindex="0"><code class="language-ts">p = virt_to_page\(x\);\n<\/code><\/pre>\s*<\/li>/);
   assert.match(listCode, /<li>\s*(<p>)?Return 0\./);
   assert.match(renderMarkdown("`VM_IO | VM_PFNMAP` skip populate"), /<p><code>VM_IO \| VM_PFNMAP<\/code> skip populate<\/p>/);
   assert.match(renderMarkdown("an _emphasis_ and snake_case_name"), /an <em>emphasis<\/em> and snake_case_name/);

@@ -56,7 +56,8 @@ export function renderResults(body: HTMLElement, v: RunView, act: ResultsActions
       h("span", { class: "pts" }, `${fmtPts(r.score)} / ${fmtPts(r.max_score)}`),
       h("span", { class: "word" }, r.word), h("span", { class: "name" }, r.name),
       t?.visibility === "hidden" ? h("span", { class: "tag" }, "hidden check") : null,
-      r.message ? h("p", { class: "why" }, r.message) : null);
+      // a compile error is said once, in the banner, not again under every check
+      r.message && !(v.banner?.kind === "compile" && r.word === "error") ? h("p", { class: "why" }, r.message) : null);
     if (because) {
       const a = h("a", { href: `#check-${because}`, class: "because" }, `Go to “${names.get(because)}”`);
       a.addEventListener("click", e => { e.preventDefault(); document.getElementById(`check-${because}`)?.focus(); });
