@@ -34,7 +34,7 @@ export function renderResults(body: HTMLElement, v: RunView, act: ResultsActions
   kids.push(h("p", { class: "stale-note", id: "results-stale", role: "note" },
     "These results are for an earlier version of your code: Run again to update them."));
   kids.push(h("p", { class: `summary ${pass ? "pass" : "fail"}`, id: "results-summary" },
-    (pass ? "All checks passed. " : "") + summaryLine(v.report)));
+    pass ? `All checks passed, ${fmtPts(v.report.score)} / ${fmtPts(v.report.max_score)} points` : summaryLine(v.report)));
   if (pass && act.next) {
     const next = act.next;
     const b = h("button", { type: "button", class: "primary next-lesson", id: "next-lesson-btn" }, `Next lesson: ${next.title}`);
