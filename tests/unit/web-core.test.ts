@@ -6,7 +6,6 @@ import { decodeShare, encodeShare } from "../../web/src/core/share.js";
 import { clearUndo, loadCode, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveLayout, saveProgress, saveResults, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
 import { checkRows, counterTable, deaths, slotName, stepRows, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
 import { hintLevels, renderMarkdown } from "../../web/src/core/markdown.js";
-import { contentHash, filesHash } from "../../web/src/core/hash.js";
 import type { Report, RunResult } from "../../engine/types.js";
 
 function memStore(): KeyValueStore & { map: Map<string, string> } {
@@ -229,11 +228,4 @@ test("Markdown is escaped: a lesson cannot inject markup or script links", () =>
   const raw = renderMarkdown("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>");
   assert.ok(!/<script|<img/.test(raw), raw);
   assert.deepEqual(hintLevels("# Hints\n\n## Where\nlook at pgoff\n\n## How\nuse get_page").map(h => h.title), ["Where", "How"]);
-});
-
-test("content hashes tell sources apart and ignore object key order", () => {
-  assert.notEqual(contentHash("a"), contentHash("b"));
-  assert.equal(contentHash("x").length, 16);
-  assert.equal(filesHash({ a: "1", b: "2" }), filesHash({ b: "2", a: "1" }));
-  assert.notEqual(filesHash({ a: "1" }), filesHash({ a: "2" }));
 });
