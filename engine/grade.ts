@@ -9,7 +9,7 @@
 // `lesson check`'s exact proofs.
 
 import type { Diagnostic, EngineError, FailureKind, Report, RunResult, TestResult } from "./types.js";
-import type { Assertion, Check, Lesson } from "./lesson.js";
+import type { AssertOp, Assertion, Check, Lesson } from "./lesson.js";
 import { runKey } from "./lesson.js";
 
 export type GradeInput =
@@ -31,13 +31,16 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
     };
   }
   const tests: TestResult[] = [];
+  const failedOn = new Map<string, Assertion>();     // check id -> its first assertion that failed
   for (const c of lesson.checks) {
     const blocker = (c.requires ?? []).map(id => tests.find(t => t.id === id)).find(t => t !== undefined && t.status !== "pass");
     tests.push(blocker
-      ? result(c, blocker.status, `Not graded until "${blocker.name}" passes.`,
-               { kind: "blocked", message: `requires ${blocker.id}, which did not pass (${blocker.failure?.kind ?? blocker.status})` })
-      : gradeCheck(c, input.runs[runKey(c.scenario, c.variant)], input.sources));
+      ? { ...result(c, blocker.status, `Not graded until "${blocker.name}" passes.`,
+                { kind: "blocked", message: `requires ${blocker.id}, which did not pass (${blocker.failure?.kind ?? blocker.status})` }),
+          because: blocker.id }
+      : gradeCheck(c, input.runs[runKey(c.scenario, c.variant)], input.sources, failedOn));
   }
+  attributeKills(lesson, input.runs, tests, failedOn);
   const score = sum(tests.map(t => t.score));
   return {
     lesson: lesson.id, score, max_score: max,
@@ -46,7 +49,8 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
   };
 }
 
-function gradeCheck(c: Check, run: RunResult | EngineError | undefined, sources: Record<string, string>): TestResult {
+function gradeCheck(c: Check, run: RunResult | EngineError | undefined, sources: Record<string, string>,
+                    failedOn: Map<string, Assertion>): TestResult {
   if (run === undefined) {
     const msg = `scenario ${runKey(c.scenario, c.variant)} did not run`;
     return result(c, "error", msg, { kind: "error", message: msg });
@@ -66,9 +70,69 @@ function gradeCheck(c: Check, run: RunResult | EngineError | undefined, sources:
   }
   for (const a of c.assert) {
     const why = evaluate(a, run, sources);
-    if (why !== null) return result(c, "fail", `${c.explain}\n(${why})`, { kind: "assertion", message: why });
+    if (why !== null) { failedOn.set(c.id, a); return result(c, "fail", `${c.explain}\n(${why})`, { kind: "assertion", message: why }); }
   }
   return result(c, "pass", "");
+}
+
+/** The first task of `run` killed by a signal its step did not expect, or null. `text` says it
+ *  in words: "app was killed by SIGBUS at step 1 (a fault on [vvar] pgoff 0 in clock_gettime)";
+ *  `same` identifies the fault (signal and pgoff), to recognise it in another scenario. */
+export function unexpectedKill(run: RunResult): { task: string; step: number; text: string; same: string } | null {
+  const kills = Object.entries(run.tasks).filter(([, t]) => t.killed)
+    .map(([task, t]) => ({ task, ...t.killed! })).sort((a, b) => a.step - b.step);
+  for (const k of kills) {
+    const st = run.steps[k.step];
+    if (st?.failures.length === 0) continue;             // the step expected it (e.g. a read of a hole)
+    const ev = run.trace.find(e => e.kind === "sigbus" && e.step === k.step && e.pgoff !== undefined);
+    const where = ev ? ` (a fault on [vvar] pgoff ${ev.pgoff} in ${st?.op ?? "the step"})` : "";
+    return { task: k.task, step: k.step, text: `${k.task} was killed by ${k.signal} at step ${k.step}${where}`,
+             same: `${k.signal} pgoff ${ev?.pgoff ?? "?"}` };
+  }
+  return null;
+}
+
+// The kill of a task is the root cause of every failed check on its scenario. The check whose
+// failing assertion covers the killing step keeps its explanation, led by what happened; every
+// other failed check on that run, and every failed check on a later run where the same fault
+// (signal, pgoff) killed a task, says it follows from the kill and names that check
+// (`because`), instead of an explanation about something that never ran. Mutates `tests`.
+function attributeKills(lesson: Lesson, runs: Record<string, RunResult | EngineError>, tests: TestResult[],
+                        failedOn: Map<string, Assertion>): void {
+  const byKey = new Map<string, number[]>();               // in check order
+  lesson.checks.forEach((c, i) => {
+    const t = tests[i];
+    if (t.status !== "fail" || t.because !== undefined || !failedOn.has(c.id) || "source" in failedOn.get(c.id)!) return;
+    const key = runKey(c.scenario, c.variant);
+    byKey.set(key, [...(byKey.get(key) ?? []), i]);
+  });
+  const roots = new Map<string, TestResult>();              // kill.same -> the check that explains it
+  for (const [key, idx] of byKey) {
+    const run = runs[key];
+    if (!run || "kind" in run) continue;
+    const kill = unexpectedKill(run);
+    if (!kill) continue;
+    const scenario = lesson.checks[idx[0]].scenario;
+    const touches = (a: Assertion) => "steps_ok" in a
+      ? (a.steps_ok === "all" || a.steps_ok.includes(kill.step))
+      : "path" in a && a.path.startsWith(`steps.${kill.step}.`);
+    let root = roots.get(kill.same);
+    let rootAt = -1;
+    if (!root) {
+      rootAt = idx.find(i => touches(failedOn.get(lesson.checks[i].id)!)) ?? idx[0];
+      root = tests[rootAt];
+      root.message = `In scenario ${scenario}, ${kill.text}. ${root.message}`;
+      roots.set(kill.same, root);
+    }
+    for (const i of idx) {
+      if (i === rootAt) continue;
+      const t = tests[i];
+      const evidence = /\n(\([^\n]*\))$/.exec(t.message)?.[1] ?? "";
+      t.message = `Because ${kill.text} in scenario ${scenario}: the same cause as "${root.name}"; fix that first.` +
+        (evidence ? `\n${evidence}` : "");
+      t.because = root.id;
+    }
+  }
 }
 
 function result(c: Check, status: TestResult["status"], message: string,
@@ -95,7 +159,7 @@ export function evaluate(a: Assertion, run: RunResult, sources: Record<string, s
     for (const i of idx) {
       const s = run.steps[i];
       if (s === undefined) return `step ${i} is missing from the result`;
-      if (!s.ran) return `step ${i} (${s.op}) did not run`;
+      if (!s.ran) return `step ${i} (${s.op}${s.task ? ` by ${s.task}` : ""}) ${s.not_run ? `not run: ${s.not_run}` : "did not run"}`;
       if (!s.ok) return `step ${i} (${s.op}${s.task ? ` by ${s.task}` : ""}): ${s.failures.join("; ") || "failed"}`;
     }
     return null;
@@ -106,9 +170,25 @@ export function evaluate(a: Assertion, run: RunResult, sources: Record<string, s
     if (a.present !== undefined && !wordIn(text, a.present)) return `${a.source} does not use ${a.present}`;
     return null;
   }
+  // a step that did not run satisfies nothing, whatever its (zero) deltas say
+  const stepAt = /^steps\.(\d+)(\.|$)/.exec(a.path);
+  const st = stepAt ? run.steps[Number(stepAt[1])] : undefined;
+  if (st && !st.ran) return `${a.path}: step ${st.index} (${st.op}${st.task ? ` by ${st.task}` : ""}) ${st.not_run ? `not run: ${st.not_run}` : "did not run"}`;
   const got = lookup(run, a.path);
-  if (got === undefined) return `${a.path}: expected ${a.op} ${JSON.stringify(a.value)}, got nothing (not in the result)`;
-  return compare(got, a.op, a.value) ? null : `${a.path}: expected ${a.op} ${JSON.stringify(a.value)}, got ${show(got)}`;
+  if (got === undefined) return `${a.path}: expected ${expectation(a)}, got nothing (not in the result)`;
+  return compare(got, a.op, a.value) ? null : `${a.path}: expected ${expectation(a)}, got ${show(got)}`;
+}
+
+const OP_WORDS: Record<AssertOp, string> = {
+  eq: "", ne: "not", lt: "less than", le: "at most", gt: "more than", ge: "at least",
+  contains: "to contain", not_contains: "not to contain", matches: "to match the pattern", not_matches: "not to match the pattern",
+};
+
+// what a path assertion wants, for people: its `describe`, or the operator in words
+function expectation(a: Extract<Assertion, { path: string }>): string {
+  if (a.describe) return a.describe;
+  const v = a.op === "matches" || a.op === "not_matches" ? `/${String(a.value)}/` : JSON.stringify(a.value);
+  return OP_WORDS[a.op] ? `${OP_WORDS[a.op]} ${v}` : v;
 }
 
 /** The value at a dotted path ("tasks.app.counters.faults", "steps.2.latency_ns.max") or undefined. */

@@ -21,7 +21,7 @@ import type { EngineError, FailureKind, Scenario, Visibility } from "./types.js"
 /** One assertion on a RunResult (or on the learner's source). All of a check's must hold. */
 export type Assertion =
   | { steps_ok: "all" | number[] }
-  | { path: string; op: AssertOp; value: number | string | boolean | null }
+  | { path: string; op: AssertOp; value: number | string | boolean | null; describe?: string }
   | { source: string; absent?: string; present?: string };
 export type AssertOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "contains" | "not_contains" | "matches" | "not_matches";
 

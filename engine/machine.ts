@@ -211,6 +211,7 @@ class Run {
   private steps: StepResult[] = [];
   private oops?: Oops;
   private hostDmesg: string[] = [];
+  private killed = new Map<number, { task: string; signal: SignalName; step: number }>();   // pid -> its death
 
   private lockup = false;
 
@@ -223,6 +224,8 @@ class Run {
     const steps = this.scenario.steps;
     for (let i = 0; i < steps.length; i++) {
       if (this.oops) { this.steps.push(notRun(i, steps[i], this.lockup)); continue; }
+      const dead = this.deadTask(steps[i]);
+      if (dead) { this.steps.push(notRun(i, steps[i], false, dead)); continue; }
       this.opts.onStep?.(i);
       this.k.set_step(i);
       const before = this.totals();
@@ -237,6 +240,7 @@ class Run {
       }
       const deltas = diff(before, this.totals());
       failures.push(...checkExpect(steps[i].expect, r, deltas));
+      this.noteKill(steps[i], i, r.signal);
       this.steps.push({ index: i, op: steps[i].op, task: steps[i].task, ran: true, ...r, deltas,
                         ok: failures.length === 0 && !this.oops, failures });
     }
@@ -248,6 +252,22 @@ class Run {
     this.oops = this.oopsOf(e, -1, undefined);
     this.steps = this.scenario.steps.map((s, i) => notRun(i, s, this.lockup));
     return this.result();
+  }
+
+  // A fatal signal delivered in step `index` killed its task (its process: every thread of it)
+  // when the kernel says the task is no longer alive; the kill is remembered for later steps.
+  private noteKill(s: Step, index: number, signal: SignalName | null | undefined): void {
+    if (!signal || s.task === undefined || s.op === "spawn") return;
+    const pid = this.pid(s.task);
+    if (pid !== 0 && !this.killed.has(pid) && this.k.task_alive(pid) === 0) this.killed.set(pid, { task: s.task, signal, step: index });
+  }
+
+  // "app was killed by SIGBUS at step 1" when step s is by a task an earlier step killed
+  // (a new spawn under the name, and tick, have no such task), else undefined
+  private deadTask(s: Step): string | undefined {
+    if (s.op === "spawn" || s.op === "tick" || s.task === undefined) return undefined;
+    const k = this.killed.get(this.pid(s.task));
+    return k ? `${k.task} was killed by ${k.signal} at step ${k.step}` : undefined;
   }
 
   // a task's pid; a thread's name (op "thread") resolves to its process
@@ -417,7 +437,9 @@ class Run {
       const kind = k.task_pte_kind(pid, pgoff);
       vvar.push({ pgoff, present: kind >= 0, page: kind >= 0 ? (PAGE_KINDS[kind] ?? "other") : null });
     }
-    return { pid, alive: k.task_alive(pid) !== 0, ns, counters, vm_flags: vmFlagsMnemonics(k.task_vm_flags(pid)), vvar };
+    const killed = this.killed.get(pid);
+    return { pid, alive: k.task_alive(pid) !== 0, ns, ...(killed ? { killed: { signal: killed.signal, step: killed.step } } : {}),
+             counters, vm_flags: vmFlagsMnemonics(k.task_vm_flags(pid)), vvar };
   }
 
   private dmesg(): string[] {
@@ -472,9 +494,11 @@ function mclNames(flags: number): string {
   return Object.entries(MCL_BITS).filter(([, bit]) => flags & bit).map(([name]) => name).join("|");
 }
 
-function notRun(index: number, s: Step, lockup: boolean): StepResult {
-  return { index, op: s.op, task: s.task, ran: false, deltas: zero(), ok: false,
-           failures: [lockup ? "not run: an earlier step did not return" : "not run: an earlier step oopsed"] };
+// a step that did not run: after an oops or a lockup, or (`why`) because its task had been killed
+function notRun(index: number, s: Step, lockup: boolean, why?: string): StepResult {
+  const reason = why ?? (lockup ? "an earlier step did not return" : "an earlier step oopsed");
+  return { index, op: s.op, task: s.task, ran: false, ...(why ? { not_run: why } : {}), deltas: zero(), ok: false,
+           failures: [`not run: ${reason}`] };
 }
 
 function diff(a: Counters, b: Counters): Counters {

@@ -59,6 +59,12 @@ function outcome(r: StepResult): string {
   return out.join("; ");
 }
 
+// "; app killed by SIGBUS" when step r's signal killed a task of the run, else ""
+function killedIn(result: RunResult, r: StepResult): string {
+  const dead = Object.entries(result.tasks).filter(([, t]) => t.killed?.step === r.index);
+  return dead.map(([name, t]) => `; ${name} killed by ${t.killed!.signal}`).join("");
+}
+
 /** The trace of `result` as lines of text. `scenario` (optional) adds the step arguments. */
 export function formatRunResult(result: RunResult, scenario?: Scenario): string[] {
   const lines: string[] = [];
@@ -68,9 +74,9 @@ export function formatRunResult(result: RunResult, scenario?: Scenario): string[
     const hung = !r.ran && result.status === "timeout" && result.oops?.step === r.index;
     const mark = hung ? "HUNG" : !r.ran ? "-" : r.ok ? "ok" : "FAIL";
     const what = describe(step, r);
-    const got = r.ran ? outcome(r) : hung ? "did not return (see below)" : "(not run)";
+    const got = r.ran ? outcome(r) + killedIn(result, r) : hung ? "did not return (see below)" : r.not_run ? `not run: ${r.not_run}` : "(not run)";
     lines.push(`${String(r.index).padStart(width)} ${mark.padEnd(4)} ${what}${got ? `: ${got}` : ""}`);
-    for (const f of r.failures) lines.push(`${" ".repeat(width)}      unmet: ${f}`);
+    for (const f of r.failures) if (!r.not_run || f !== `not run: ${r.not_run}`) lines.push(`${" ".repeat(width)}      unmet: ${f}`);
     if (r.ran && !r.ok && step?.note) lines.push(`${" ".repeat(width)}      note: ${step.note}`);
   }
   if (result.oops) {
@@ -85,7 +91,9 @@ export function formatRunResult(result: RunResult, scenario?: Scenario): string[
     for (const l of log) lines.push(`  ${l}`);
   }
   const failed = result.steps.filter(s => s.ran && !s.ok).length;
+  const skipped = result.steps.filter(s => s.not_run).length;
+  const notRun = skipped ? `${failed ? ", " : ""}${skipped} step${skipped === 1 ? "" : "s"} not run (a killed task)` : "";
   lines.push(result.ok ? `${result.scenario}: every expectation held`
-    : `${result.scenario}: ${result.status !== "ok" ? result.status : `${failed} step${failed === 1 ? "" : "s"} with unmet expectations`}`);
+    : `${result.scenario}: ${result.status !== "ok" ? result.status : `${failed ? `${failed} step${failed === 1 ? "" : "s"} with unmet expectations` : ""}${notRun}`}`);
   return lines;
 }

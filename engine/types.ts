@@ -104,8 +104,11 @@ export interface StepResult {
   index: number;
   op: string;
   task?: string;
-  /** false when an earlier oops ended the scenario before this step */
+  /** false when an earlier oops ended the scenario before this step, or the step's task had
+   *  been killed by a signal in an earlier step */
   ran: boolean;
+  /** why a step did not run, in words: "app was killed by SIGBUS at step 1" */
+  not_run?: string;
   ret?: number;
   errno?: ErrnoName | null;
   signal?: SignalName | null;
@@ -133,6 +136,8 @@ export interface TaskState {
   alive: boolean;
   /** the time namespace the task is in ("root" or a scenario name) */
   ns: string;
+  /** the fatal signal that killed the task, and the step it was delivered in */
+  killed?: { signal: SignalName; step: number };
   counters: Counters;
   /** smaps VmFlags mnemonics of [vvar], in bit order, e.g. "rd mr io de dd mm" */
   vm_flags: string;
@@ -215,6 +220,9 @@ export interface TestResult {
   message: string;
   visibility: Visibility;
   scenario?: string;
+  /** the id of the check whose failure this one follows from (the same root cause, such as a
+   *  task killed by SIGBUS), when this check did not fail for a reason of its own */
+  because?: string;
   /** why the check did not pass: absent on "pass". `message` is one line (the evidence of a
    *  failed assertion, the oops or lockup with where it happened, the first compile error). */
   failure?: { kind: FailureKind; message: string };

@@ -20,7 +20,8 @@
 //   prefault lesson hint ID [1|2|3]   one level of hints.md (default 1)
 
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
+import { PACKAGE_ROOT } from "../node-paths.js";
 import { checkLesson } from "../../engine/lesson-check.js";
 import { parseHints } from "../../engine/hints.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir, nodeGradeDeps } from "../grade-submission.js";
@@ -115,15 +116,18 @@ function learnerCommand(sub: "start" | "show" | "hint", argv: string[]): number 
     return 0;
   }
   const dest = resolve(args[1] ?? id);
+  // the starter files, and the read-only kernel header next to them, so that an editor
+  // resolves `from "./kernel"` (the header is copied afresh: it is not the learner's work)
+  const copies: [string, string][] = lesson.files.editable.map(f => [join(DEFAULT_LESSONS_DIR, id, "starter", f), join(dest, f)]);
+  for (const [, to] of copies) if (existsSync(to)) return fail(`${to} exists; not overwriting your work`);
+  if (lesson.files.readonly.includes("kernel.ts")) copies.push([join(PACKAGE_ROOT, "learner", "kernel.ts"), join(dest, "kernel.ts")]);
   mkdirSync(dest, { recursive: true });
-  for (const f of lesson.files.editable) {
-    const to = join(dest, f);
-    if (existsSync(to)) return fail(`${to} exists; not overwriting your work`);
-    copyFileSync(join(DEFAULT_LESSONS_DIR, id, "starter", f), to);
-  }
-  process.stdout.write(`${lesson.title}: the starter is in ${dest}/\n\n${lesson.summary}\n\n` +
-    `Read the lesson:  prefault lesson show ${id}\n` +
-    `Check your work:  prefault grade --lesson ${id} ${dest}\n` +
-    `Stuck?            prefault lesson hint ${id} 1\n`);
+  for (const [from, to] of copies) copyFileSync(from, to);
+  const rel = relative(process.cwd(), dest);
+  const shown = rel === "" ? "." : rel.startsWith("..") ? dest : rel;
+  process.stdout.write(`${lesson.title}: the starter is in ${shown}/ (${copies.map(([, to]) => basename(to)).join(", ")})\n\n${lesson.summary}\n\n` +
+    `Read the lesson:  npx prefault lesson show ${id}\n` +
+    `Check your work:  npx prefault grade --lesson ${id} ${shown}\n` +
+    `Stuck?            npx prefault lesson hint ${id} 1\n`);
   return 0;
 }

@@ -157,3 +157,29 @@ test("a compile that never ends is stopped at --compile-deadline: exit 2", { tim
   assert.equal(r.code, 2, r.stderr + r.stdout);
   assert.match(r.stderr, /^prefault run: compiling slow\.ts took longer than 1500 ms and was stopped/);
 });
+
+test("a task killed by SIGBUS: its step says so, its later steps are 'not run' with the reason (not -ESRCH, not ok), in text and --json", async () => {
+  const s = file("killed.json", JSON.stringify({ name: "killed", steps: [
+    { op: "spawn", task: "app" },
+    { op: "clock_gettime", task: "app", clock: "CLOCK_MONOTONIC", expect: { faults: 1 } },
+    { op: "smaps", task: "app" },
+    { op: "clock_gettime", task: "app", clock: "CLOCK_MONOTONIC", expect: { faults: 0, correct: true } },
+    { op: "spawn", task: "other" },
+    { op: "remote_read", task: "other", target: "app", pgoff: 0, via: "proc_mem" }] }));
+  // the lesson 1 starter answers VM_FAULT_SIGBUS for pgoff 0
+  const starter = join(ROOT, "lessons", "01-first-fault", "starter", "datastore.ts");
+  const r = await prefault(["run", s, "--datastore", starter]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^1 ok +clock_gettime app CLOCK_MONOTONIC: .*SIGBUS.*; app killed by SIGBUS$/m);
+  assert.match(r.stdout, /^2 - +smaps app: not run: app was killed by SIGBUS at step 1$/m);
+  assert.match(r.stdout, /^3 - +clock_gettime app CLOCK_MONOTONIC: not run: app was killed by SIGBUS at step 1$/m);
+  assert.doesNotMatch(r.stdout, /smaps app: -ESRCH/);
+  assert.doesNotMatch(r.stdout, /unmet: not run/, "the reason is said once");
+  // another task's remote access to the dead one runs, and the kernel answers ESRCH as Linux does
+  assert.match(r.stdout, /^5 ok +remote_read other app pgoff 0 via proc_mem: -ESRCH$/m);
+  assert.match(r.stdout, /killed: 2 steps not run \(a killed task\)$/m);
+  const j = JSON.parse((await prefault(["run", s, "--datastore", starter, "--json"])).stdout);
+  assert.deepEqual(j.tasks.app.killed, { signal: "SIGBUS", step: 1 });
+  assert.deepEqual([j.steps[2].ran, j.steps[2].ok, j.steps[2].not_run], [false, false, "app was killed by SIGBUS at step 1"]);
+  assert.equal(j.ok, false);
+});

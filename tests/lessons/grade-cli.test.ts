@@ -23,7 +23,11 @@ test("the lesson 1 starter: FAIL lines with explanations, Score, the summary lin
   const lines = r.stdout.trimEnd().split("\n");
   assert.equal(lines[0], "lesson 01-first-fault");
   assert.match(r.stdout, /^the first clock_gettime\(\) faults once and gets the time: FAIL \(0\/3\)$/m);
-  assert.match(r.stdout, /^ {4}The first clock_gettime\(\) touches \[vvar\] pgoff 0/m, "explanation indented under the failure");
+  assert.match(r.stdout, /^ {4}In scenario first-fault, app was killed by SIGBUS at step 1 \(a fault on \[vvar\] pgoff 0 in clock_gettime\)\. The first clock_gettime\(\) touches \[vvar\] pgoff 0/m,
+    "what happened, then the explanation, indented under the failure");
+  // the same fault in another scenario: that check says so and points to the one that explains it
+  assert.match(r.stdout, /^each process faults once on its own: FAIL \(0\/1\)\n {4}Because a was killed by SIGBUS at step 2 .* in scenario two-processes: the same cause as "the first clock_gettime\(\) faults once and gets the time"; fix that first\.$/m);
+  assert.doesNotMatch(r.stdout, /your handler must work for any task/, "no explanation that points elsewhere");
   assert.match(r.stdout, /^the random and arch pages still map: OK \(1\/1\)$/m);
   assert.match(lines[lines.length - 2], /^Score: \d+\/10$/);
   const [, passed, failed] = /^(\d+) passed, (\d+) failed$/.exec(lines[lines.length - 1]) ?? [];

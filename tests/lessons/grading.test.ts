@@ -47,20 +47,28 @@ test("assertions: steps_ok, paths, ops, and the evidence they give", () => {
   const notRun = run();
   notRun.steps[1] = { ...notRun.steps[1], ran: false };
   assert.match(evaluate({ steps_ok: "all" }, notRun, {})!, /did not run/);
+  // a step of a killed task satisfies no expectation, whatever its zero deltas say
+  const killed = run();
+  killed.steps[1] = { ...killed.steps[1], ran: false, not_run: "app was killed by SIGBUS at step 0", correct: undefined };
+  assert.equal(evaluate({ steps_ok: [1] }, killed, {}), "step 1 (clock_gettime by app) not run: app was killed by SIGBUS at step 0");
+  assert.equal(evaluate({ path: "steps.1.deltas.faults", op: "eq", value: 0 }, killed, {}),
+    "steps.1.deltas.faults: step 1 (clock_gettime by app) not run: app was killed by SIGBUS at step 0");
   assert.equal(lookup(r, "tasks.app.counters.faults"), 1);
   assert.equal(lookup(r, "steps.1.latency_ns.max"), 20050);
   assert.equal(lookup(r, "steps.7.ok"), undefined);
   assert.equal(evaluate({ path: "tasks.app.counters.faults", op: "eq", value: 0 }, r, {}),
-    "tasks.app.counters.faults: expected eq 0, got 1");
+    "tasks.app.counters.faults: expected 0, got 1");
   assert.equal(evaluate({ path: "steps.1.latency_ns.max", op: "lt", value: 20000 }, r, {}),
-    "steps.1.latency_ns.max: expected lt 20000, got 20050");
+    "steps.1.latency_ns.max: expected less than 20000, got 20050");
   assert.equal(evaluate({ path: "tasks.app.vm_flags", op: "not_matches", value: "(^| )io( |$)" }, r, {}),
-    'tasks.app.vm_flags: expected not_matches "(^| )io( |$)", got "rd mr io de dd mm"');
+    'tasks.app.vm_flags: expected not to match the pattern /(^| )io( |$)/, got "rd mr io de dd mm"');
+  assert.equal(evaluate({ path: "tasks.app.vm_flags", op: "not_matches", value: "(^| )io( |$)", describe: "VmFlags without io" }, r, {}),
+    'tasks.app.vm_flags: expected VmFlags without io, got "rd mr io de dd mm"');
   assert.equal(evaluate({ path: "tasks.app.vm_flags", op: "contains", value: "mm" }, r, {}), null);
   assert.equal(evaluate({ path: "dmesg", op: "not_contains", value: "WARN" }, run({ dmesg: ["x", "WARNING: vvar_page accessed remotely"] }), {}),
-    'dmesg: expected not_contains "WARN", got ["x","WARNING: vvar_page accessed remotely"]');
+    'dmesg: expected not to contain "WARN", got ["x","WARNING: vvar_page accessed remotely"]');
   assert.equal(evaluate({ path: "tasks.nobody.counters.faults", op: "eq", value: 0 }, r, {}),
-    "tasks.nobody.counters.faults: expected eq 0, got nothing (not in the result)");
+    "tasks.nobody.counters.faults: expected 0, got nothing (not in the result)");
 });
 
 test("source assertions read the learner's code, not its comments", () => {

@@ -129,7 +129,9 @@ test("prefault lesson start, show and hint serve a learner in a terminal", () =>
     assert.equal(start.status, 0, start.stderr);
     assert.equal(readFileSync(join(work, "datastore.ts"), "utf8"),
       readFileSync(join(DEFAULT_LESSONS_DIR, "02-time-namespaces", "starter", "datastore.ts"), "utf8"));
-    assert.match(start.stdout, /prefault grade --lesson 02-time-namespaces /);
+    assert.match(start.stdout, /^Check your work: +npx prefault grade --lesson 02-time-namespaces /m, "the commands as a learner types them");
+    assert.equal(readFileSync(join(work, "kernel.ts"), "utf8"), readFileSync(join(PACKAGE_ROOT, "learner", "kernel.ts"), "utf8"),
+      "the kernel header is next to the starter, so an editor resolves ./kernel");
     const again = spawnSync(process.execPath, [BIN, "lesson", "start", "02-time-namespaces", work], { encoding: "utf8" });
     assert.equal(again.status, 2, "must not overwrite the learner's work");
     const show = spawnSync(process.execPath, [BIN, "lesson", "show", "01-first-fault"], { encoding: "utf8" });

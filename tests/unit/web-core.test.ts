@@ -3,8 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeShare, encodeShare } from "../../web/src/core/share.js";
-import { clearUndo, loadCode, loadProgress, loadUndo, recordRun, saveCode, saveProgress, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
-import { checkRows, counterTable, slotName, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
+import { clearUndo, loadCode, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveLayout, saveProgress, saveResults, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
+import { checkRows, counterTable, deaths, slotName, stepRows, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
 import { hintLevels, renderMarkdown } from "../../web/src/core/markdown.js";
 import type { Report, RunResult } from "../../engine/types.js";
 
@@ -117,6 +117,75 @@ test("the timeline pairs faults with the vDSO call that took them and counts tho
   assert.equal(t.max_latency_ns, 20000);
 });
 
+test("the timeline counts calls, not steps, and 'after mlockall()' means in a later step than the mlockall step", () => {
+  const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+  const st = (index: number, op: string, calls?: number) => ({ index, op, task: "rt", ran: true, deltas: zero, ok: true, failures: [],
+    ...(calls !== undefined ? { calls, latency_ns: { max: 0, total: 0 } } : {}) });
+  const r: RunResult = { ...sampleRun(),
+    steps: [st(0, "spawn"), st(1, "mlockall"), st(2, "clock_gettime", 1), st(3, "clock_gettime", 1000), st(4, "getrandom", 1)],
+    // the first call after mlockall() starts at the very t_ns of the mlockall event
+    trace: [
+      { t_ns: 100, step: 1, task: "rt", kind: "mlockall", detail: "MCL_CURRENT|MCL_FUTURE" },
+      { t_ns: 100, step: 2, task: "rt", kind: "fault", pgoff: 0 },
+      { t_ns: 100, step: 2, task: "rt", kind: "vdso_call", latency_ns: 20000 },
+      { t_ns: 20100, step: 3, task: "rt", kind: "vdso_call", latency_ns: 30 },
+      { t_ns: 60000, step: 4, task: "rt", kind: "fault", pgoff: 2 },
+      { t_ns: 60000, step: 4, task: "rt", kind: "vdso_call", latency_ns: 20000 },
+    ] };
+  const t = timeline(r);
+  assert.equal(t.calls, 1002);
+  assert.equal(t.points.length, 3);
+  assert.equal(t.fault_calls, 2);
+  assert.equal(t.faults_after_mlockall, 2, "both faulting calls came after the mlockall step");
+  assert.equal(t.mlockall_step, 1);
+  assert.deepEqual(t.markers.map(m => [m.label, m.step, m.task]), [["mlockall()", 1, "rt"]]);
+});
+
+test("a task killed by SIGBUS: its death, the killing step, and its later steps 'not run' with the reason", () => {
+  const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+  const base = sampleRun();
+  const r: RunResult = { ...base, ok: false,
+    tasks: { app: { ...base.tasks.app, alive: false, killed: { signal: "SIGBUS", step: 1 }, vvar: [] } },
+    trace: [{ t_ns: 0, step: 1, task: "app", kind: "fault", pgoff: 0 }, { t_ns: 0, step: 1, task: "app", kind: "sigbus", pgoff: 0 }],
+    steps: [
+      { index: 0, op: "spawn", task: "app", ran: true, deltas: zero, ok: true, failures: [] },
+      { index: 1, op: "clock_gettime", task: "app", ran: true, signal: "SIGBUS", deltas: { ...zero, sigbus: 1 }, ok: false, failures: ["sigbus: expected 0, got 1"] },
+      { index: 2, op: "smaps", task: "app", ran: false, not_run: "app was killed by SIGBUS at step 1", deltas: zero, ok: false,
+        failures: ["not run: app was killed by SIGBUS at step 1"] },
+    ] };
+  assert.deepEqual(deaths(r), [{ task: "app", signal: "SIGBUS", step: 1, op: "clock_gettime", pgoff: 0 }]);
+  assert.deepEqual(stepRows(r).map(x => [x.state, x.text]), [
+    ["ok", ""],
+    ["killed", "app killed by SIGBUS (a fault on [vvar] pgoff 0); sigbus: expected 0, got 1"],
+    ["not run", "not run: app was killed by SIGBUS at step 1"]]);
+});
+
+test("results are kept per lesson, validated on read, and a foreign or broken entry is ignored", () => {
+  const s = memStore();
+  const view = { report: { lesson: "01", score: 1, max_score: 2, status: "fail", errors: [], tests: [
+    { id: "a", name: "A", status: "pass", score: 1, max_score: 1, message: "", visibility: "visible" }] }, runs: [sampleRun()] };
+  assert.equal(saveResults(s, "01", { "datastore.ts": "x" }, view), true);
+  assert.deepEqual(loadResults(s, "01")?.files, { "datastore.ts": "x" });
+  assert.equal(loadResults(s, "02"), null);
+  s.map.set("prefault:v1:results:02", s.map.get("prefault:v1:results:01")!);
+  assert.equal(loadResults(s, "02"), null, "results of lesson 01 never show under lesson 02");
+  s.map.set("prefault:v1:results:01", JSON.stringify({ v: 1, files: {}, view: { report: { lesson: "01" }, runs: [] } }));
+  assert.equal(loadResults(s, "01"), null);
+  s.map.set("prefault:v1:results:01", "{not json");
+  assert.equal(loadResults(s, "01"), null);
+  // a huge view drops its traces first
+  const big = { ...view, runs: [{ ...sampleRun(), trace: Array.from({ length: 30000 }, (_, i) => ({ t_ns: i, step: 1, task: "app", kind: "vdso_call", latency_ns: 30 })) }] };
+  assert.equal(saveResults(s, "01", {}, big), true);
+  const back = loadResults(s, "01")!.view as { runs: RunResult[] };
+  assert.equal(back.runs[0].trace.length, 0);
+  assert.equal(back.runs[0].trace_dropped, 30000);
+  assert.deepEqual(loadLayout(s), { lesson: 22, results: 28, collapsed: false });
+  saveLayout(s, { lesson: 30, results: 25, collapsed: true });
+  assert.deepEqual(loadLayout(s), { lesson: 30, results: 25, collapsed: true });
+  s.map.set("prefault:v1:layout", JSON.stringify({ lesson: "wide", results: 400, collapsed: 1 }));
+  assert.deepEqual(loadLayout(s), { lesson: 22, results: 28, collapsed: false });
+});
+
 test("the [vvar] strip names each pgoff's slot and what it maps", () => {
   const [strip] = vvarStrips(sampleRun());
   assert.equal(strip.vm_flags, "rd mr de dd mm");
@@ -140,11 +209,23 @@ test("Markdown is escaped: a lesson cannot inject markup or script links", () =>
   assert.ok(!html.includes("<b>"));
   assert.ok(html.includes("<code>&lt;b&gt;</code>"));
   assert.ok(html.includes("<strong>bold</strong>"));
-  assert.ok(!html.includes("javascript:"));
+  assert.ok(!/href="javascript:/i.test(html), "a javascript: link stays text");
   assert.ok(html.includes('href="https://kernel.org"'));
   assert.ok(html.includes("1 &lt; 2"));
-  assert.ok(html.includes("<ul><li>one</li><li>two</li></ul>"));
-  assert.equal(renderMarkdown("| a | `b` |\n|---|---|\n| 1 | <i> |"),
-    "<table><thead><tr><th>a</th><th><code>b</code></th></tr></thead><tbody><tr><td>1</td><td>&lt;i&gt;</td></tr></tbody></table>");
+  assert.match(html, /<ul>\s*<li>one<\/li>\s*<li>two<\/li>\s*<\/ul>/);
+  assert.ok(html.includes("<h2>T</h2>"), "headings move one level down");
+  const table = renderMarkdown("| a | `b` |\n|---|---|\n| 1 | <i> |");
+  assert.match(table, /^<div class="table-scroll" tabindex="0"><table>/);
+  assert.match(table, /<th><code>b<\/code><\/th>/);
+  assert.match(table, /<td>&lt;i&gt;<\/td>/);
+  // what the hand-written renderer got wrong: fenced code inside a list item, a | inside
+  // backticks outside a table, _em_, raw HTML blocks
+  const listCode = renderMarkdown("1. Map the page:\n\n   ```ts\n   p = virt_to_page(x);\n   ```\n2. Return 0.");
+  assert.match(listCode, /<li>\s*<p>Map the page:<\/p>\s*<pre tabindex="0"><code class="language-ts">p = virt_to_page\(x\);\n<\/code><\/pre>\s*<\/li>/);
+  assert.match(listCode, /<li>\s*(<p>)?Return 0\./);
+  assert.match(renderMarkdown("`VM_IO | VM_PFNMAP` skip populate"), /<p><code>VM_IO \| VM_PFNMAP<\/code> skip populate<\/p>/);
+  assert.match(renderMarkdown("an _emphasis_ and snake_case_name"), /an <em>emphasis<\/em> and snake_case_name/);
+  const raw = renderMarkdown("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>");
+  assert.ok(!/<script|<img/.test(raw), raw);
   assert.deepEqual(hintLevels("# Hints\n\n## Where\nlook at pgoff\n\n## How\nuse get_page").map(h => h.title), ["Where", "How"]);
 });

@@ -14,12 +14,14 @@ import type { CompileResult, Diagnostic, Report, RunResult } from "../../engine/
 import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
 import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
-import { clearUndo, loadCode, loadProgress, loadUndo, recordRun, saveCode, saveProgress, saveUndo, unlockHint, type KeyValueStore } from "./core/storage.js";
+import { clearUndo, loadCode, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveLayout, saveProgress, saveResults, saveUndo,
+         unlockHint, type KeyValueStore } from "./core/storage.js";
 import { loadLessons, type WebLesson } from "./lessons.js";
 import { ScenarioRunner } from "../../engine/runner.js";
 import { BROWSER_SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { browserRunnerTransport, CompilerClient } from "./workers/clients.js";
-import { renderResults, type RunView } from "./ui/results-view.js";
+import { markStale, renderResults, type RunView } from "./ui/results-view.js";
+import { createLayout } from "./ui/layout.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
 import type { CodeEditor, EditorFile } from "./editor/monaco.js";
 import { createPlainEditor, type PlainEditor } from "./editor/plain.js";
@@ -50,6 +52,7 @@ const store: KeyValueStore = (() => {
   catch { const m = new Map<string, string>(); return { getItem: k => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: k => void m.delete(k) }; }
 })();
 let progress = loadProgress(store);
+const layout = createLayout(loadLayout(store), p => { saveLayout(store, p); });
 
 let lesson: WebLesson = lessons[0];
 let editor: CodeEditor | PlainEditor | null = null;  // the textarea, then Monaco
@@ -59,6 +62,7 @@ let lastReport: Report | null = null;         // the report of the last Run, as 
 const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
 
 const status = (text: string) => { $("status").textContent = text; };
+let shownFor: Record<string, string> | null = null;     // the files the results on screen are for
 const currentFiles = () => editor ? editor.getFiles() : { ...files };
 
 // ---- lessons ---------------------------------------------------------------------------------
@@ -83,15 +87,29 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   $("undo-reset-btn").hidden = loadUndo(store, lesson.id) === null;
   // the classroom build carries no solution: no comparison to offer
   $("diff-btn").hidden = Object.keys(lesson.solution).length === 0;
+  // the results, share link and status of the lesson being left go with it; this lesson's last
+  // results come back (marked stale when the code has changed since)
   $("results-body").replaceChildren();
   $("results-empty").hidden = false;
+  $("share-box").replaceChildren();
+  status("");
+  layout.badge("results", "");
+  shownFor = null;
+  const kept = loadResults(store, lesson.id);
+  if (kept) { show(kept.view as RunView); shownFor = kept.files; }
   history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
   document.title = `${lesson.title} · Prefault`;
   if (editor) {
     editor.setFiles(editorFiles());
     renderTabs();
   }
+  checkStale();
   backgroundCompile();
+}
+
+/** Marks the results stale when the code differs from the code they were run on. */
+function checkStale(): void {
+  if (shownFor) markStale($("results-body"), JSON.stringify(shownFor) !== JSON.stringify(currentFiles()));
 }
 
 /** The editor's tabs: the lesson's editable files, then its read-only ones (the kernel header). */
@@ -141,6 +159,7 @@ function flushSave(): void {
   if (!saveCode(store, lesson.id, currentFiles(), Date.now())) status("Could not save to this browser's storage.");
 }
 function onEdit(): void {
+  checkStale();
   clearTimeout(saveTimer);
   savePending = true;
   saveTimer = setTimeout(flushSave, 250);
@@ -195,7 +214,7 @@ async function run(): Promise<void> {
     editor?.setDiagnostics(diagnostics);
     editor?.setOops(seen.runs.find(x => x.oops && x.status === "oops")?.oops ?? null);
     let banner: RunView["banner"];
-    if (c && !c.ok) banner = { kind: "compile", text: `Your datastore did not compile:\n${c.error.message}` };
+    if (c && !c.ok) banner = { kind: "compile", text: diagnostics.length ? "Your datastore did not compile:" : `Your datastore did not compile:\n${c.error.message}` };
     else if (seen.runs.some(x => x.status === "timeout")) {
       const hung = seen.runs.find(x => x.status === "timeout")!;
       banner = { kind: "timeout", text: `${hung.oops?.message ?? "vvar_fault() did not return."} (scenario ${hung.scenario}, step ${hung.oops?.step}) Your code is untouched.` };
@@ -209,8 +228,15 @@ async function run(): Promise<void> {
       renderLessonList($("lesson-list"), lessons, lesson.id, progress);
     }
     timings.lastCompile = seen.compileMs; timings.lastRun = tEnd - tStart - seen.compileMs; timings.lastTotal = tEnd - tStart;
-    show({ report: redactReport(report, false), runs: seen.runs, banner, diagnostics: c && !c.ok ? diagnostics : undefined,
-           ms: { compile: seen.compileMs, run: tEnd - tStart - seen.compileMs, cached: seen.cached } });
+    // self-paced: a hidden check is shown in full (its scenario's pictures are shown anyway)
+    const view: RunView = { report: redactReport(report, true), runs: seen.runs, banner, diagnostics: c && !c.ok ? diagnostics : undefined,
+           ms: { compile: seen.compileMs, run: tEnd - tStart - seen.compileMs, cached: seen.cached } };
+    show(view);
+    shownFor = f;
+    checkStale();
+    if (!saveResults(store, lesson.id, f, view)) console.warn("the results were not kept: the browser's storage refused them");
+    layout.badge("results", c && !c.ok ? "error" : `${passedChecks}/${report.tests.length}`);
+    if (layout.narrow()) layout.show("results");
     timings.lastRender = performance.now() - tEnd;
     status(c && !c.ok ? "Compile error: see the red squiggles." : report.status === "pass" ? "All checks passed." : `${passedChecks} of ${report.tests.length} checks passed.`);
   } finally {
@@ -224,7 +250,16 @@ async function run(): Promise<void> {
 }
 function show(v: RunView): void {
   $("results-empty").hidden = true;
-  renderResults($("results-body"), v);
+  const at = lessons.findIndex(l => l.id === lesson.id);
+  const next = lessons[at + 1];
+  renderResults($("results-body"), v, {
+    goto(file, line, column) {
+      if (!editor) return;
+      layout.show("code");
+      if (!editor.revealLine(file, line, column)) status(`${file} is not open in the editor.`);
+    },
+    next: next ? { title: next.title, open: () => { location.hash = `#lesson=${encodeURIComponent(next.id)}`; } } : undefined,
+  });
 }
 
 // ---- buttons and keys -------------------------------------------------------------------------
@@ -273,8 +308,7 @@ $("share-btn").addEventListener("click", async () => {
   if (!out) {
     out = document.createElement("input");
     out.id = "share-url"; out.readOnly = true; out.setAttribute("aria-label", "Share link");
-    out.style.cssText = "width:100%;font-size:12px";
-    $("status").before(out);
+    $("share-box").append(out);
   }
   out.value = url;
   out.select();
@@ -355,6 +389,8 @@ void monacoModule.then(({ createCodeEditor }) => {
   lesson: () => lesson.id,
   solution: (file = "datastore.ts") => lesson.solution[file],
   markers: (owner?: string) => editor?.markers(owner) ?? [],
+  /** the active file and the cursor's line and column */
+  cursor: () => editor?.cursor() ?? null,
   timings,
   /** the Report of the last Run (unredacted, as `prefault grade --format json` prints it), or null */
   lastReport: () => lastReport,

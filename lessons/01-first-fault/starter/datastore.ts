@@ -1,5 +1,5 @@
 // datastore.ts: the fault handler of the vDSO data pages, [vvar] (lib/vdso/datastore.c).
-// Lesson 1 starter. Two TODOs below; README.md says how to check your work.
+// Lesson 1 starter. Two TODOs below; the lesson text (the Lesson pane, or README.md) says how to check your work.
 import {
   vm_fault_t, vm_fault, vm_area_struct, vm_special_mapping, mm_struct, page,
   VM_FAULT_SIGBUS, PAGE_SIZE, IS_ENABLED,

@@ -1,5 +1,5 @@
 // datastore.ts: the fault handler of the vDSO data pages, [vvar] (lib/vdso/datastore.c).
-// Lesson 2 starter: your lesson 1 handler. TODO: time namespaces (see README.md).
+// Lesson 2 starter: your lesson 1 handler. TODO: time namespaces (see the lesson text: the Lesson pane, or README.md).
 import {
   vm_fault_t, vm_fault, vm_area_struct, vm_special_mapping, mm_struct, page,
   VM_FAULT_SIGBUS, PAGE_SIZE, IS_ENABLED,

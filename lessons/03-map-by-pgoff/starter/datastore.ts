@@ -1,5 +1,5 @@
 // datastore.ts: the fault handler of the vDSO data pages, [vvar] (lib/vdso/datastore.c).
-// Lesson 3 starter: your lesson 2 handler (v7.2-rc1). TODO: map by pgoff (see README.md).
+// Lesson 3 starter: your lesson 2 handler (v7.2-rc1). TODO: map by pgoff (see the lesson text: the Lesson pane, or README.md).
 import {
   vm_fault_t, vm_fault, vm_area_struct, vm_special_mapping, mm_struct, page,
   VM_FAULT_SIGBUS, VM_FAULT_ERROR, PAGE_SIZE, IS_ENABLED,

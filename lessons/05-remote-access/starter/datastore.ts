@@ -1,5 +1,5 @@
 // datastore.ts: the fault handler of the vDSO data pages, [vvar] (lib/vdso/datastore.c).
-// Lesson 5 starter: your lesson 4 handler (patch 3). TODO: refuse remote faults (see README.md).
+// Lesson 5 starter: your lesson 4 handler (patch 3). TODO: refuse remote faults (see the lesson text: the Lesson pane, or README.md).
 import {
   vm_fault_t, vm_fault, vm_area_struct, vm_special_mapping, mm_struct, page,
   VM_FAULT_SIGBUS, VM_FAULT_ERROR, PAGE_SIZE, IS_ENABLED,

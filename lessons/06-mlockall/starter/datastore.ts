@@ -1,5 +1,5 @@
 // datastore.ts: the fault handler of the vDSO data pages, [vvar] (lib/vdso/datastore.c).
-// Lesson 6 starter: your lesson 5 handler (patch 4). TODO: let mlockall() prefault (see README.md).
+// Lesson 6 starter: your lesson 5 handler (patch 4). TODO: let mlockall() prefault (see the lesson text: the Lesson pane, or README.md).
 import {
   vm_fault_t, vm_fault, FAULT_FLAG_REMOTE, vm_area_struct, vm_special_mapping, mm_struct, page,
   VM_FAULT_SIGBUS, VM_FAULT_ERROR, PAGE_SIZE, IS_ENABLED,

@@ -64,14 +64,19 @@ export function vvarStrips(run: RunResult): Strip[] {
 
 /** `slot`: the call's position in order (0, 1, ...); markers sit between calls (slot - 0.5). */
 export interface TimelinePoint { slot: number; t_ns: number; latency_ns: number; faulted: boolean; task: string; step: number; pgoff?: number }
-export interface TimelineMarker { slot: number; t_ns: number; label: string; kind: TraceEvent["kind"] }
+export interface TimelineMarker { slot: number; t_ns: number; label: string; kind: TraceEvent["kind"]; step: number; task: string }
 export interface Timeline {
   points: TimelinePoint[];
   markers: TimelineMarker[];
   t_min: number; t_max: number; max_latency_ns: number;
-  /** calls that took a fault, and calls after the first mlockall that still did */
+  /** vDSO calls made in all (a step's repeat makes many; the points are the first call of each
+   *  step and every call that faulted) */
+  calls: number;
+  /** calls that took a fault, and those in steps after the first mlockall step that still did */
   fault_calls: number;
   faults_after_mlockall: number;
+  /** the step of the first mlockall(), or null */
+  mlockall_step: number | null;
   dropped: number;
 }
 
@@ -84,7 +89,7 @@ export function timeline(run: RunResult): Timeline {
   const points: TimelinePoint[] = [];
   const markers: TimelineMarker[] = [];
   const pendingFault = new Map<string, number>();          // task -> pgoff of a fault not yet paired
-  let firstMlock = Infinity;
+  let firstMlock = Infinity;                               // the step of the first mlockall()
   for (const e of run.trace) {
     if (e.kind === "fault") pendingFault.set(e.task, e.pgoff ?? -1);
     else if (e.kind === "vdso_call") {
@@ -99,8 +104,8 @@ export function timeline(run: RunResult): Timeline {
       const last = markers[markers.length - 1];
       const label = e.kind === "mlockall" ? "mlockall()" : e.kind + (e.detail ? `: ${e.detail}` : "");
       if (last && last.slot === points.length - 0.5 && last.label === label) continue;   // one marker per burst
-      markers.push({ slot: points.length - 0.5, t_ns: e.t_ns, kind: e.kind, label });
-      if (e.kind === "mlockall" && e.t_ns < firstMlock) firstMlock = e.t_ns;
+      markers.push({ slot: points.length - 0.5, t_ns: e.t_ns, kind: e.kind, label, step: e.step, task: e.task });
+      if (e.kind === "mlockall" && e.step < firstMlock) firstMlock = e.step;
     }
   }
   const ts = [...points.map(p => p.t_ns), ...markers.map(m => m.t_ns)];
@@ -109,8 +114,10 @@ export function timeline(run: RunResult): Timeline {
     t_min: ts.length ? Math.min(...ts) : 0,
     t_max: ts.length ? Math.max(...ts) : 0,
     max_latency_ns: points.reduce((m, p) => Math.max(m, p.latency_ns), 0),
+    calls: run.steps.reduce((n, st) => n + (st.ran ? st.calls ?? 0 : 0), 0),
     fault_calls: points.filter(p => p.faulted).length,
-    faults_after_mlockall: points.filter(p => p.faulted && p.t_ns > firstMlock).length,
+    faults_after_mlockall: points.filter(p => p.faulted && p.step > firstMlock).length,
+    mlockall_step: Number.isFinite(firstMlock) ? firstMlock : null,
     dropped: run.trace_dropped,
   };
 }
@@ -135,4 +142,43 @@ export function fmtNs(ns: number): string {
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(ns >= 1e7 ? 0 : 1)} ms`;
   if (ns >= 1e3) return `${(ns / 1e3).toFixed(ns >= 1e4 ? 0 : 1)} µs`;
   return `${Math.round(ns)} ns`;
+}
+
+/** A task killed by a signal: who, by what, in which step (and the op of that step). */
+export interface Death { task: string; signal: string; step: number; op: string; pgoff?: number }
+
+/** The tasks of a run that a signal killed, in step order. */
+export function deaths(run: RunResult): Death[] {
+  return Object.entries(run.tasks).filter(([, t]) => t.killed)
+    .map(([task, t]) => {
+      const ev = run.trace.find(e => e.kind === "sigbus" && e.step === t.killed!.step && e.pgoff !== undefined);
+      return { task, signal: t.killed!.signal, step: t.killed!.step, op: run.steps[t.killed!.step]?.op ?? "?",
+               ...(ev?.pgoff !== undefined ? { pgoff: ev.pgoff } : {}) };
+    })
+    .sort((a, b) => a.step - b.step);
+}
+
+/** One row per step for the step list: what it did, how it went, in words. */
+export interface StepRow {
+  index: number; op: string; task?: string;
+  state: "ok" | "failed" | "killed" | "not run";
+  /** "not run: app was killed by SIGBUS at step 1", the unmet expectations, or "" */
+  text: string;
+}
+
+/** The steps of a run as rows: a step whose signal killed its task is "killed", a step of a dead
+ *  task (or after an oops) is "not run" with the reason. */
+export function stepRows(run: RunResult): StepRow[] {
+  const killedAt = new Map(deaths(run).map(d => [d.step, d]));
+  return run.steps.map(st => {
+    const base = { index: st.index, op: st.op, ...(st.task ? { task: st.task } : {}) };
+    if (!st.ran) {
+      const hung = run.status === "timeout" && run.oops?.step === st.index;
+      return { ...base, state: "not run" as const, text: hung ? "did not return" : `not run: ${st.not_run ?? (run.status === "timeout" ? "an earlier step did not return" : "an earlier step oopsed")}` };
+    }
+    const d = killedAt.get(st.index);
+    const unmet = st.failures.join("; ");
+    if (d) return { ...base, state: "killed" as const, text: `${d.task} killed by ${d.signal}${d.pgoff !== undefined ? ` (a fault on [vvar] pgoff ${d.pgoff})` : ""}${unmet ? `; ${unmet}` : ""}` };
+    return { ...base, state: st.ok ? "ok" as const : "failed" as const, text: unmet };
+  });
 }

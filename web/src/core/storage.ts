@@ -4,6 +4,8 @@
 //   prefault:v1:code:<lesson>   { v: 1, files: { "datastore.ts": "..." }, saved: <ms> }
 //   prefault:v1:undo:<lesson>   the same shape: the files before the last "Reset to starter"
 //   prefault:v1:progress        { v: 1, current: <lesson>|null, lessons: { <id>: LessonProgress } }
+//   prefault:v1:results:<lesson> { v: 1, files: {...}, view: SavedRunView }  the last Run's results
+//   prefault:v1:layout          { v: 1, lesson: %, results: %, collapsed: bool }  pane widths
 // Legacy: a bare string under "prefault:code:<lesson>" (v0) migrates to v1 on read.
 //
 // Pure logic over an injected KeyValueStore (window.localStorage in the app, a Map in tests).
@@ -149,4 +151,71 @@ function safeSet(store: KeyValueStore, key: string, value: string): boolean {
 }
 function safeRemove(store: KeyValueStore, key: string): void {
   try { store.removeItem(key); } catch { /* ignore */ }
+}
+
+// ---- the last Run's results of a lesson ---------------------------------------------------------
+
+/** What the results pane showed after a Run, as plain data (web/src/ui/results-view.ts RunView). */
+export interface SavedResults { v: 1; files: Record<string, string>; view: unknown }
+
+/** The results to keep: a view whose JSON is over this many characters drops its traces. */
+const RESULTS_MAX_CHARS = 1_000_000;
+
+/** Keeps the results of the Run of `files`; traces go first should the entry be too big.
+ *  Returns false when the store refused. */
+export function saveResults(store: KeyValueStore, lesson: string, files: Record<string, string>, view: unknown): boolean {
+  let text = JSON.stringify({ v: 1, files, view });
+  if (text.length > RESULTS_MAX_CHARS && view && typeof view === "object" && Array.isArray((view as { runs?: unknown }).runs)) {
+    const v = view as { runs: { trace?: unknown[]; trace_dropped?: number }[] };
+    const slim = { ...v, runs: v.runs.map(r => ({ ...r, trace: [], trace_dropped: (r.trace_dropped ?? 0) + (r.trace?.length ?? 0) })) };
+    text = JSON.stringify({ v: 1, files, view: slim });
+  }
+  if (text.length > RESULTS_MAX_CHARS) { safeRemove(store, PREFIX + "results:" + lesson); return false; }
+  return safeSet(store, PREFIX + "results:" + lesson, text);
+}
+
+/** The saved results of a lesson, or null when there are none or they do not validate: a
+ *  view with a report (tests[] with id/name/status/score) and runs[] (scenario, steps[], tasks). */
+export function loadResults(store: KeyValueStore, lesson: string): SavedResults | null {
+  const x = readJson(store, PREFIX + "results:" + lesson);
+  if (!x || typeof x !== "object") return null;
+  const o = x as Record<string, unknown>;
+  if (o.v !== 1 || !isFiles(o.files) || !isRunView(o.view, lesson)) return null;
+  return { v: 1, files: o.files, view: o.view };
+}
+
+function isRunView(x: unknown, lesson: string): boolean {
+  if (!x || typeof x !== "object") return false;
+  const v = x as { report?: { lesson?: unknown; tests?: unknown; score?: unknown; max_score?: unknown }; runs?: unknown };
+  const r = v.report;
+  if (!r || r.lesson !== lesson || typeof r.score !== "number" || typeof r.max_score !== "number" || !Array.isArray(r.tests)) return false;
+  const testOk = (t: unknown) => !!t && typeof t === "object" && typeof (t as { id?: unknown }).id === "string" &&
+    typeof (t as { name?: unknown }).name === "string" && ["pass", "fail", "error"].includes((t as { status?: string }).status ?? "");
+  const runOk = (u: unknown) => !!u && typeof u === "object" && typeof (u as { scenario?: unknown }).scenario === "string" &&
+    Array.isArray((u as { steps?: unknown }).steps) && Array.isArray((u as { trace?: unknown }).trace) &&
+    !!(u as { tasks?: unknown }).tasks && typeof (u as { tasks?: unknown }).tasks === "object" &&
+    Array.isArray((u as { dmesg?: unknown }).dmesg);
+  return r.tests.every(testOk) && Array.isArray(v.runs) && v.runs.every(runOk);
+}
+
+// ---- pane layout --------------------------------------------------------------------------------
+
+/** Pane widths in % of the page width, and whether the lesson pane is collapsed. */
+export interface LayoutPrefs { lesson: number; results: number; collapsed: boolean }
+export const DEFAULT_LAYOUT: LayoutPrefs = { lesson: 22, results: 28, collapsed: false };
+
+export function loadLayout(store: KeyValueStore): LayoutPrefs {
+  const x = readJson(store, PREFIX + "layout");
+  if (!x || typeof x !== "object") return { ...DEFAULT_LAYOUT };
+  const o = x as Record<string, unknown>;
+  const pct = (k: string) => typeof o[k] === "number" && Number.isFinite(o[k]) && (o[k] as number) > 0 && (o[k] as number) < 100;
+  return {
+    lesson: pct("lesson") ? o.lesson as number : DEFAULT_LAYOUT.lesson,
+    results: pct("results") ? o.results as number : DEFAULT_LAYOUT.results,
+    collapsed: typeof o.collapsed === "boolean" ? o.collapsed : false,
+  };
+}
+
+export function saveLayout(store: KeyValueStore, p: LayoutPrefs): boolean {
+  return safeSet(store, PREFIX + "layout", JSON.stringify({ v: 1, ...p }));
 }

@@ -102,6 +102,11 @@ export interface CodeEditor {
   focus(): void;
   /** Selects from offset start to end in the active file (the cursor when they are equal). */
   setSelectionOffsets(start: number, end: number): void;
+  /** Shows file `name` with the cursor at 1-based line:column, scrolled into view, focused.
+   *  False when the editor has no such file. */
+  revealLine(name: string, line: number, column: number): boolean;
+  /** The active file and the cursor's 1-based line and column. */
+  cursor(): { file: string; line: number; column: number };
   /** Markers currently shown (for tests): owner, file, 1-based line, message. */
   markers(owner?: string): { owner: string; file: string; line: number; message: string }[];
 }
@@ -129,7 +134,7 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
   editorHost.style.cssText = "width:100%;height:100%";
   host.appendChild(editorHost);
   const editor = monaco.editor.create(editorHost, {
-    automaticLayout: true, minimap: { enabled: false }, fontSize: 13, tabSize: 2,
+    automaticLayout: true, minimap: { enabled: false }, fontSize: 13, tabSize: 2, wordWrap: "on", wrappingIndent: "same",
     theme: currentTheme(), ariaLabel: "Code editor. Press Ctrl+M to toggle whether Tab moves focus out of the editor.",
     scrollBeyondLastLine: false, fixedOverflowWidgets: true, renderValidationDecorations: "on",
   });
@@ -239,6 +244,20 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       editor.setSelection(new monaco.Selection(a.lineNumber, a.column, b.lineNumber, b.column));
       editor.revealPositionInCenterIfOutsideViewport(b);
     },
+    revealLine(name, line, column) {
+      const file = [...models.keys()].find(n => n === name || name.endsWith("/" + n));
+      if (!file) return false;
+      if (file !== active) show(file);
+      const pos = { lineNumber: Math.max(1, line), column: Math.max(1, column) };
+      editor.setPosition(pos);
+      editor.revealPositionInCenterIfOutsideViewport(pos);
+      editor.focus();
+      return true;
+    },
+    cursor() {
+      const p = editor.getPosition();
+      return { file: active, line: p?.lineNumber ?? 1, column: p?.column ?? 1 };
+    },
     markers(owner) {
       return monaco.editor.getModelMarkers(owner ? { owner } : {}).map(m => ({
         owner: m.owner, file: m.resource.path.replace(/^\//, ""), line: m.startLineNumber, message: m.message }));
@@ -254,8 +273,10 @@ async function registerTypeScript(definitions: string, header: string, open: mon
   d.setCompilerOptions({ noLib: true, target: ts.ScriptTarget.ESNext, experimentalDecorators: true,
     strict: false, allowNonTsExtensions: true, module: ts.ModuleKind.ESNext });
   // asc is the authority on errors; TS would flag AS-only constructs (1206 decorators, u64 maths),
-  // so only its syntax check stays on.
-  d.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: false, diagnosticCodesToIgnore: [1206] });
+  // so only its syntax check could stay on; it is off too: asc reports the same syntax errors,
+  // and each error is shown once (owner "asc")
+  // (nor its suggestions: "declared but never read" fades code below the contrast a reader needs)
+  d.setDiagnosticsOptions({ noSemanticValidation: true, noSyntaxValidation: true, noSuggestionDiagnostics: true, diagnosticCodesToIgnore: [1206] });
   d.addExtraLib(definitions, "file:///node_modules/assemblyscript/std/assembly/index.d.ts");
   void header;                                           // the header is an open model (file:///kernel.ts)
   languageId = "typescript";

@@ -22,7 +22,7 @@ export function createPlainEditor(host: HTMLElement): PlainEditor {
   const ta = document.createElement("textarea");
   ta.className = "plain-editor";
   ta.spellcheck = false;
-  ta.wrap = "off";
+  ta.wrap = "soft";
   ta.setAttribute("autocapitalize", "off");
   ta.setAttribute("autocomplete", "off");
   ta.setAttribute("aria-label", "Code editor (plain text while the full editor loads)");
@@ -82,6 +82,20 @@ export function createPlainEditor(host: HTMLElement): PlainEditor {
     setTypings() { /* no language service here */ },
     focus: () => ta.focus(),
     setSelectionOffsets(start, end) { ta.setSelectionRange(start, end); },
+    revealLine(name, line, column) {
+      if (!files.has(name)) return false;
+      if (name !== active) show(name);
+      const lines = ta.value.split("\n");
+      const l = Math.min(Math.max(1, line), lines.length);
+      const at = lines.slice(0, l - 1).reduce((n, x) => n + x.length + 1, 0) + Math.min(Math.max(0, column - 1), lines[l - 1].length);
+      ta.focus();
+      ta.setSelectionRange(at, at);
+      return true;
+    },
+    cursor() {
+      const before = ta.value.slice(0, ta.selectionStart).split("\n");
+      return { file: active, line: before.length, column: before[before.length - 1].length + 1 };
+    },
     markers: () => [],
     selection: () => ({ start: ta.selectionStart, end: ta.selectionEnd, focused: document.activeElement === ta }),
     lastMarks: () => ({ diagnostics, oops }),

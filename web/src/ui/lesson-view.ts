@@ -17,9 +17,11 @@ export function renderLessonList(ol: HTMLElement, lessons: WebLesson[], current:
     const label = progressLabel(p, l.id);
     const a = h("a", { href: `#lesson=${encodeURIComponent(l.id)}`, "data-lesson": l.id,
       "aria-current": l.id === current ? "page" : undefined, class: label === "done" ? "done" : undefined,
-      title: l.title },
-      `${i + 1}. ${l.title}`, label ? h("span", { class: "prog" }, label === "done" ? "" : `(${label})`) : null,
-      h("span", { class: "sr-only" }, label ? `, ${label}` : ", not started"));
+      title: label && label !== "done" ? `${l.title}: ${label} checks passed` : l.title },
+      // the progress once in the accessible name: the visible "(3 of 7)" is hidden from it,
+      // the words ", 3 of 7 checks" are for screen readers only
+      `${i + 1}. ${l.title}`, label && label !== "done" ? h("span", { class: "prog", "aria-hidden": "true" }, `(${label})`) : null,
+      h("span", { class: "sr-only" }, label === "done" ? ", done" : label ? `, ${label} checks passed` : ", not started"));
     return h("li", {}, a);
   }));
 }
