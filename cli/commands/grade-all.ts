@@ -34,6 +34,7 @@ import { gradeSubmission } from "../../engine/grade-submission.js";
 import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../../engine/report/batch.js";
 import { emitCsv } from "../../engine/report/csv.js";
 import { fmtPoints } from "../../engine/report/util.js";
+import { COMPILE_DEADLINE_MS, COMPILER_HEAP_MB, SUBMISSION_DEADLINE_MS } from "../../engine/limits.js";
 import { DEFAULT_LESSONS_DIR, gradeFolder, listLessonIds, loadGrader, readSubmission, type GraderOptions } from "../grade-submission.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
@@ -49,15 +50,15 @@ type Answer =
 
 /** Default time one submission may take in all (compile + every scenario; each scenario also
  *  has the runner's own, shorter deadline). */
-export const DEFAULT_SUBMISSION_DEADLINE_MS = 120_000;
+export const DEFAULT_SUBMISSION_DEADLINE_MS = SUBMISSION_DEADLINE_MS;
 /** Default time one compile may take (a few-line generic can make asc run for minutes). */
-export const DEFAULT_COMPILE_DEADLINE_MS = 20_000;
+export const DEFAULT_COMPILE_DEADLINE_MS = COMPILE_DEADLINE_MS;
 
 /** Tries to start a worker that dies before it is ready for no stated reason. */
 const START_ATTEMPTS = 3;
 
 /** Heap limit of a grading worker (MB); asc needs ~400 MB, a hostile compile far more. */
-const WORKER_HEAP_MB = 2048;
+const WORKER_HEAP_MB = COMPILER_HEAP_MB;
 
 export interface PoolOptions extends GraderOptions {
   /** worker threads, >= 1 */
