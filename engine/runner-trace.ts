@@ -71,10 +71,11 @@ export function formatRunResult(result: RunResult, scenario?: Scenario): string[
   const width = String(Math.max(0, result.steps.length - 1)).length;
   for (const r of result.steps) {
     const step = scenario?.steps[r.index];
-    const hung = !r.ran && result.status === "timeout" && result.oops?.step === r.index;
+    // the step a handler never returned in (a soft lockup, or the backstop's stop)
+    const hung = result.status === "timeout" && result.oops?.step === r.index;
     const mark = hung ? "HUNG" : !r.ran ? "-" : r.ok ? "ok" : "FAIL";
     const what = describe(step, r);
-    const got = r.ran ? outcome(r) + killedIn(result, r) : hung ? "did not return (see below)" : r.not_run ? `not run: ${r.not_run}` : "(not run)";
+    const got = hung ? "did not return (see below)" : r.ran ? outcome(r) + killedIn(result, r) : r.not_run ? `not run: ${r.not_run}` : "(not run)";
     lines.push(`${String(r.index).padStart(width)} ${mark.padEnd(4)} ${what}${got ? `: ${got}` : ""}`);
     for (const f of r.failures) if (!r.not_run || f !== `not run: ${r.not_run}`) lines.push(`${" ".repeat(width)}      unmet: ${f}`);
     if (r.ran && !r.ok && step?.note) lines.push(`${" ".repeat(width)}      note: ${step.note}`);

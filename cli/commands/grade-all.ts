@@ -35,6 +35,7 @@ import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../.
 import { emitCsv } from "../../engine/report/csv.js";
 import { classHtml } from "../class-report.js";
 import { fmtPoints } from "../../engine/report/util.js";
+import { COMPILE_DEADLINE_MS, COMPILER_HEAP_MB, SUBMISSION_DEADLINE_MS } from "../../engine/limits.js";
 import { DEFAULT_LESSONS_DIR, gradeFiles, gradePaths, listLessonIds, loadGrader, type GraderOptions } from "../grade-submission.js";
 import type { FsPath } from "../submission-reader.js";
 import { listClassFolder } from "../class-folder.js";
@@ -57,15 +58,15 @@ type Answer =
 
 /** Default time one submission may take in all (compile + every scenario; each scenario also
  *  has the runner's own, shorter deadline). */
-export const DEFAULT_SUBMISSION_DEADLINE_MS = 120_000;
+export const DEFAULT_SUBMISSION_DEADLINE_MS = SUBMISSION_DEADLINE_MS;
 /** Default time one compile may take (a few-line generic can make asc run for minutes). */
-export const DEFAULT_COMPILE_DEADLINE_MS = 20_000;
+export const DEFAULT_COMPILE_DEADLINE_MS = COMPILE_DEADLINE_MS;
 
 /** Tries to start a worker that dies before it is ready for no stated reason. */
 const START_ATTEMPTS = 3;
 
 /** Heap limit of a grading worker (MB); asc needs ~400 MB, a hostile compile far more. */
-const WORKER_HEAP_MB = 2048;
+const WORKER_HEAP_MB = COMPILER_HEAP_MB;
 
 /** Young-generation size of a grading worker (MB). asc allocates short-lived objects at a high
  *  rate: with V8's default (16 MB semi-spaces) a quarter of a worker's CPU went to scavenges. */

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { softLockupMessage } from "../../engine/runner-protocol.js";
 import { DATASTORE_ASC_CRASH, DATASTORE_POST, DATASTORE_SPIN, DATASTORE_SPIN_PGOFF2, DATASTORE_TRAP, DATASTORE_TRAP_LINE,
   LATE_HANG_SCENARIO, datastoreSlowCompile } from "../unit/fixtures.js";
 
@@ -95,11 +96,13 @@ test("a compile error exits 2 with file:line:col and asc's message", async () =>
   assert.match(r.stderr, new RegExp(`datastore\\.ts:${line}:\\d+ - error TS1109: Expression expected`));
 });
 
-test("a handler that never returns is stopped at the deadline: exit 1 and the message", async () => {
+test("a handler that never returns is a soft lockup in its step: exit 1, the message and the kernel's line", async () => {
   const p = file("datastore.ts", DATASTORE_SPIN);
-  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p, "--deadline", "300"]);
+  const r = await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--datastore", p]);
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stdout, /timeout \(step 1\): vvar_fault\(\) did not return within 300 ms: an endless loop\?/);
+  assert.ok(r.stdout.includes(`timeout (step 1): ${softLockupMessage(1)} at `), r.stdout);
+  assert.match(r.stdout, /^timeout \(step 1\): .* at \S*datastore\.ts:\d+:\d+$/m);
+  assert.match(r.stdout, /watchdog: BUG: soft lockup - CPU#0 stuck for 22s! \[\w+:1\]/);
 });
 
 test("a trap in the handler is an oops at the user's file and line: exit 1", async () => {
@@ -118,24 +121,26 @@ test("bad options and unknown stages exit 2", async () => {
 test("a handler that hangs at a later step: the steps before it are reported, text and --json", async () => {
   const s = file("late-hang.json", JSON.stringify(LATE_HANG_SCENARIO));
   const p = file("late-spin.ts", DATASTORE_SPIN_PGOFF2);
-  const message = "vvar_fault() did not return within 300 ms: an endless loop?";
-  const r = await prefault(["run", s, "--datastore", p, "--deadline", "300"], tmp);
+  const message = softLockupMessage(2);
+  const r = await prefault(["run", s, "--datastore", p], tmp);
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.split("\n");
   assert.match(lines.find(l => /^0 /.test(l)) ?? "", /^0 ok +spawn a: ret 1/);
   assert.match(lines.find(l => /^1 /.test(l)) ?? "", /^1 ok +clock_gettime a CLOCK_MONOTONIC: .*correct; faults 1/);
   assert.match(lines.find(l => /^2 /.test(l)) ?? "", /^2 HUNG +read a.*: did not return/);
   assert.match(lines.find(l => /^3 /.test(l)) ?? "", /^3 - +clock_gettime a CLOCK_MONOTONIC: \(not run\)/);
-  assert.ok(r.stdout.includes(`timeout (step 2): ${message}`), r.stdout);
+  assert.ok(r.stdout.includes(`timeout (step 2): ${message} at late-spin.ts:`), r.stdout);
   assert.match(r.stdout, /late-hang: timeout/);
 
-  const j = await prefault(["run", s, "--datastore", p, "--deadline", "300", "--json"], tmp);
+  const j = await prefault(["run", s, "--datastore", p, "--json"], tmp);
   assert.equal(j.code, 1, j.stderr);
   const res = JSON.parse(j.stdout);
   assert.equal(res.status, "timeout");
   assert.equal(res.ok, false);
-  assert.deepEqual(res.oops, { message, step: 2 });
-  assert.deepEqual(res.steps.map((x: { ran: boolean }) => x.ran), [true, true, false, false]);
+  assert.deepEqual([res.oops.message, res.oops.step, res.oops.file], [message, 2, "late-spin.ts"]);
+  // the hung step ran up to the lockup (its deltas so far: the handler was called once)
+  assert.deepEqual(res.steps.map((x: { ran: boolean }) => x.ran), [true, true, true, false]);
+  assert.equal(res.steps[2].deltas.handler_calls, 1);
   assert.equal(res.steps[1].deltas.faults, 1);
   assert.equal(res.steps[1].ok, true);
   assert.deepEqual(res.steps[2].failures, [message]);

@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import asc from "assemblyscript/asc";
+import { LEARNER_FUEL } from "../../engine/limits.js";
 import { compileDatastore, type AscModule } from "../../engine/compile.js";
 import { DATASTORE_POST } from "./fixtures.js";
 
@@ -12,7 +13,9 @@ test("a correct datastore compiles to a module with the ABI exports and only ker
   assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
   const m = new WebAssembly.Module(r.wasm as Uint8Array<ArrayBuffer>);
   const exports = WebAssembly.Module.exports(m).map(e => `${e.kind}:${e.name}`).sort();
-  assert.deepEqual(exports, ["function:vdso_install_vvar_mapping", "function:vvar_fault", "memory:memory"]);
+  // the ABI exports, the top-level code (run by the host, engine/machine.ts) and the fuel meter
+  assert.deepEqual(exports, ["function:_initialize", "function:vdso_install_vvar_mapping", "function:vvar_fault",
+                             "global:prefault_fuel", "memory:memory"]);
   for (const i of WebAssembly.Module.imports(m)) assert.equal(i.module, "kernel", `unexpected import ${i.module}.${i.name}`);
   assert.ok(r.sourceMap && JSON.parse(r.sourceMap).sources.includes("datastore.ts"));
   assert.match(r.hash, /^[0-9a-f]{64}$/);
@@ -127,3 +130,34 @@ function findSection(b: Uint8Array, id: number): number {
   }
   return -1;
 }
+
+test("the fuel meter counts loop iterations in Wasm and traps when it runs out", async () => {
+  // a handler that loops vmf.pgoff times (the stub kernel below answers vmf_pgoff with n)
+  const src = DATASTORE_POST.replace("if (vmf.flags & FAULT_FLAG_REMOTE) return VM_FAULT_SIGBUS;",
+    "let s: u64 = 0;\n  for (let i: u64 = 0; i < vmf.pgoff; i++) s += i;\n  if (s == 1) return VM_FAULT_SIGBUS;");
+  const r = await compileDatastore(A, { "datastore.ts": src });
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
+  const m = new WebAssembly.Module(r.wasm as Uint8Array<ArrayBuffer>);
+  assert.ok(!WebAssembly.Module.imports(m).some(i => i.name === "log_execution"), "the meter is inside the module, not an import");
+  // an instance whose kernel imports are stubs; only the meter is looked at
+  let n = 0;
+  const U64 = new Set(["vmf_pgoff", "vmf_address", "vma_vm_start", "vma_vm_end", "vma_vm_flags", "vdso_k_data", "page_to_pfn"]);
+  const stubs = Object.fromEntries(WebAssembly.Module.imports(m).filter(i => i.module === "kernel")
+    .map(i => [i.name, i.name === "vmf_pgoff" ? () => BigInt(n) : U64.has(i.name) ? () => 0n : () => 0]));
+  const inst = new WebAssembly.Instance(m, { kernel: stubs, env: { abort: () => { throw new Error("abort"); }, trace: () => 0, seed: () => 0 } });
+  const fuel = inst.exports.prefault_fuel as WebAssembly.Global;
+  assert.equal(fuel.value, LEARNER_FUEL);
+  (inst.exports._initialize as () => void)();
+  const handler = inst.exports.vvar_fault as (a: number, b: number, c: number) => number;
+  const used = (count: number) => { n = count; fuel.value = LEARNER_FUEL; handler(1, 2, 3); return LEARNER_FUEL - fuel.value; };
+  // the same count every time, growing by a fixed number of units per iteration (the loop
+  // header, and the entry and returns of the vmf.pgoff getter it calls)
+  assert.equal(used(1000), used(1000));
+  const perThousand = used(2000) - used(1000);
+  assert.ok(perThousand >= 1000 && perThousand % 1000 === 0, String(perThousand));
+  assert.equal(used(3000) - used(2000), perThousand);
+  fuel.value = 50;
+  n = 1000;
+  assert.throws(() => handler(1, 2, 3), WebAssembly.RuntimeError);
+  assert.ok(fuel.value < 0, "an empty tank reads negative");
+});
