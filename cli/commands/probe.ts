@@ -91,7 +91,7 @@ export async function runModel(rec: ProbeRecord, stage: string): Promise<{ ok: t
   const kernel = await kernelP;
   if (!kernel.ok) return { ok: false, code: 2, message: kernel.message };
   const todo = probeScenarios(rec).filter(x => x.scenario !== null);
-  const out = await runScenarios(kernel.module, compiled.wasm, todo.map(x => x.scenario!), { deadlineMs: 5000, sourceMap: compiled.sourceMap, learnerFile: "datastore.ts" });
+  const out = await runScenarios(kernel.module, compiled.wasm, todo.map(x => x.scenario!), { deadlineMs: 5000, sourceMap: compiled.sourceMap });
   if (!Array.isArray(out)) return { ok: false, code: 3, message: `${out.kind} error: ${out.message}` };
   const results = new Map<string, RunResult>();
   todo.forEach((x, i) => results.set(x.def.id, out[i]));
