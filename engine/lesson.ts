@@ -16,7 +16,7 @@
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import lessonSchema from "../lessons/lesson.schema.json" with { type: "json" };
-import type { EngineError, Scenario, Visibility } from "./types.js";
+import type { EngineError, FailureKind, Scenario, Visibility } from "./types.js";
 
 /** One assertion on a RunResult (or on the learner's source). All of a check's must hold. */
 export type Assertion =
@@ -41,7 +41,9 @@ export interface Check {
 /** Run the learner's vvar_fault() with [vvar] installed with these flags instead of its own. */
 export interface Variant { description: string; vm_flags: string[] }
 
-export interface Mutant { file: string; fails: string[]; why: string }
+/** A wrong answer the checks must catch: `fails` every check it fails, exactly; `because` the
+ *  reason of each (TestResult.failure.kind), as `prefault lesson check` requires. */
+export interface Mutant { file: string; fails: string[]; why: string; because?: Record<string, FailureKind> }
 
 /** The files of one lesson folder, as plain data. */
 export interface LessonSource {
@@ -183,6 +185,9 @@ export function loadLesson(src: LessonSource, validateScenario?: ScenarioValidat
     if (typeof src.mutants[m.file] !== "string") return invalid(`${at}/file`, `${m.file} is missing`);
     for (const [k, id] of m.fails.entries()) {
       if (!ids.has(id)) return invalid(`${at}/fails/${k}`, `no check with id "${id}"`);
+    }
+    for (const id of Object.keys(m.because ?? {})) {
+      if (!m.fails.includes(id)) return invalid(`${at}/because/${id}`, `"${id}" is not in fails`);
     }
   }
 

@@ -1,5 +1,7 @@
-// `npm run build`: kernel (build/kernel*.wasm), generated header and scenario validator, TypeScript (dist/), and the web
-// app when package.json has a "build:web" script. Stops at the first failing step.
+// `npm run build`: kernel (build/kernel*.wasm), the generated files (engine/generated/: ABI tables,
+// header, scenario validator), TypeScript (dist/), the web app's type check (web/tsconfig.json), the
+// class report's chart script (dist/engine/report/class-html-page.bundle.js), and the web app when
+// package.json has a "build:web" script. Stops at the first failing step.
 // `--clean` (the prepack build) first removes dist/, so a packed tarball holds no stale module.
 import { readFileSync, rmSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -9,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts ?? {};
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const steps = ["build:kernel", "gen-header", "gen-validator", "build:ts"];
+const steps = ["build:kernel", "gen-abi", "gen-header", "gen-validator", "build:ts", "check:web", "build:class-report"];
 if (scripts["build:web"]) steps.push("build:web");
 // `npm pack` runs prepack (this, with --clean) and then prepare: the second build is skipped
 if (process.env.npm_lifecycle_event === "prepare" && process.env.npm_command === "pack") {

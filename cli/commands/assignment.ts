@@ -21,21 +21,26 @@
 //       question.html, datastore.ts      the editor, the starter it opens with, the results panel
 //       tests/run.sh                     the entrypoint: grades /grade/student -> /grade/results
 //       tests/<student grader>-bundle.tgz, tests/checks/
+//     teacher/                           the teacher's (private) repository: grade-class.yml grades a
+//       .github/workflows/grade-class.yml  class in shards and merges them (cli/class-workflow.ts),
+//       .grader/<student grader>-bundle.tgz, checks/   with the bundled grader and the hidden checks
 //
 // Hidden checks go only where students cannot read them (Gradescope's source, PrairieLearn's
 // tests/): a GitHub Classroom repository is its student's. --grader NPM_SPEC makes the workflow
 // and setup.sh install that spec from a registry instead of the bundled tarballs.
 
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { basename, join, relative, resolve, sep } from "node:path";
-import { parseArgs } from "node:util";
 import { zipSync } from "fflate";
-import { PACKAGE_ROOT } from "../node-paths.js";
+import { PACKAGE_ROOT, nodeFolder } from "../node-paths.js";
+import { LESSON_ID, loadLessonFolder } from "../../engine/lesson-folder.js";
+import { parseCommandArgs } from "../args.js";
 import { readChecksSource } from "../grade-submission.js";
 import { packGrader } from "../pack.js";
 import { mergeChecksFolders, type ChecksFolder } from "../student-lesson.js";
 import { writeChecksFolder, writeFile } from "../kit-files.js";
+import { classGradingWorkflow } from "../class-workflow.js";
 
 /** The Node major the kits install and name: the current LTS. */
 export const NODE_LTS = 24;
@@ -45,22 +50,21 @@ export const ACTIONS = { checkout: "actions/checkout@v7", setupNode: "actions/se
 /** What the kit needs of a lesson, read from lessons/<id>/. */
 interface KitLesson { id: string; title: string; summary: string; readme: string; editable: string[]; starter: Record<string, string> }
 
+// the lesson through the engine's one reader, validated as grading will validate it
 function readLesson(lessonsDir: string, id: string): { ok: true; lesson: KitLesson } | { ok: false; message: string } {
-  if (!/^[0-9]{2}-[a-z0-9-]+$/.test(id)) return { ok: false, message: `not a lesson id: ${JSON.stringify(id)}` };
+  if (!LESSON_ID.test(id)) return { ok: false, message: `not a lesson id: ${JSON.stringify(id)}` };
   const dir = join(lessonsDir, id);
-  let json: { id?: string; title?: string; summary?: string; files?: { editable?: string[] } };
-  try { json = JSON.parse(readFileSync(join(dir, "lesson.json"), "utf8")); }
-  catch (e) { return { ok: false, message: `no lesson ${id} (${(e as Error).message})` }; }
-  const editable = json.files?.editable ?? [];
+  if (!existsSync(join(dir, "lesson.json"))) return { ok: false, message: `no lesson ${id} in ${lessonsDir}` };
+  const r = loadLessonFolder(id, nodeFolder(dir));
+  if (!r.ok) return { ok: false, message: `lesson ${id}: ${r.error.message}` };
+  const l = r.lesson;
   const starter: Record<string, string> = {};
-  for (const f of editable) {
+  for (const f of l.files.editable) {
     if (!/^[A-Za-z_][A-Za-z0-9_-]*\.ts$/.test(f)) return { ok: false, message: `lesson ${id}: bad editable file name ${f}` };
-    try { starter[f] = readFileSync(join(dir, "starter", f), "utf8"); }
-    catch { return { ok: false, message: `lesson ${id}: starter/${f} is missing` }; }
+    if (l.starter[f] === undefined) return { ok: false, message: `lesson ${id}: starter/${f} is missing` };
+    starter[f] = l.starter[f];
   }
-  let readme = "";
-  try { readme = readFileSync(join(dir, "README.md"), "utf8"); } catch { /* optional */ }
-  return { ok: true, lesson: { id, title: json.title ?? id, summary: json.summary ?? "", readme, editable, starter } };
+  return { ok: true, lesson: { id, title: l.title, summary: l.summary, readme: l.readme, editable: l.files.editable, starter } };
 }
 
 /** A single-quoted shell word. */
@@ -319,14 +323,12 @@ export const command = {
   summary: "write a lesson's kits: GitHub Classroom template, Gradescope autograder, PrairieLearn question",
   usage: "prefault assignment --lesson ID --out DIR [--checks DIR] [--grader NPM_SPEC] [--lessons-dir DIR]",
   async run(argv: string[]): Promise<number> {
-    let v;
-    try {
-      v = parseArgs({ args: argv, strict: true, allowPositionals: false, options: {
-        lesson: { type: "string" }, out: { type: "string", short: "o" }, checks: { type: "string" },
-        grader: { type: "string" }, "lessons-dir": { type: "string" }, help: { type: "boolean", short: "h" },
-      } }).values;
-    } catch (e) { process.stderr.write(`assignment: ${(e as Error).message}\nusage: ${command.usage}\n`); return 2; }
-    if (v.help) { process.stdout.write(`usage: ${command.usage}\n`); return 0; }
+    const p = parseCommandArgs(argv, {
+      lesson: { type: "string" }, out: { type: "string", short: "o" }, checks: { type: "string" },
+      grader: { type: "string" }, "lessons-dir": { type: "string" },
+    });
+    if (!p.ok) { process.stderr.write(`assignment: ${p.message}\nusage: ${command.usage}\n`); return 2; }
+    const v = p.values;
     if (!v.lesson || !v.out) { process.stderr.write(`assignment: --lesson and --out are required\nusage: ${command.usage}\n`); return 2; }
     if (v.grader !== undefined && v.grader.trim() === "") { process.stderr.write("assignment: --grader needs an npm spec\n"); return 2; }
     const lessonsDir = v["lessons-dir"] ?? join(PACKAGE_ROOT, "lessons");
@@ -359,10 +361,13 @@ export const command = {
       if (!m.ok) { process.stderr.write(`assignment: ${m.message}\n`); return 2; }
       hidden = m.folder;
     }
+    const teacher = join(root, "teacher");
     if (hidden.json.checks.length > 0) {
       writeChecksFolder(join(gs, "checks"), hidden);
       writeChecksFolder(join(pl, "tests", "checks"), hidden);
+      writeChecksFolder(join(teacher, "checks"), hidden);
     }
+    if (!v.grader) writeFile(join(teacher, ".grader", bundleName), readFileSync(bundled.file));
 
     const forTemplate: GraderSource = v.grader ? { spec: v.grader } : { tarball: `.grader/${basename(plain.file)}` };
     const forGradescope: GraderSource = v.grader ? { spec: v.grader } : { tarball: bundleName };
@@ -373,6 +378,8 @@ export const command = {
     writeFile(join(starter, "README.md"), studentReadme(l, forTemplate));
     writeFile(join(starter, ".github", "workflows", "classroom.yml"), classroomWorkflow(l, forTemplate));
     writeFile(join(starter, ".gitignore"), "node_modules/\n.prefault/\n");
+    writeFile(join(teacher, ".github", "workflows", "grade-class.yml"),
+      classGradingWorkflow({ lesson: l.id, graderSpec: v.grader ?? `${"$"}{{ github.workspace }}/.grader/${bundleName}` }));
     writeFile(join(gs, "setup.sh"), gradescopeSetup(forGradescope), 0o755);
     writeFile(join(gs, "run_autograder"), gradescopeRun(l), 0o755);
     writeFile(join(root, "gradescope.zip"), zipSync(zipEntries(gs), { level: 9, mtime: new Date("2000-01-01T00:00:00Z") }));
@@ -385,6 +392,7 @@ export const command = {
       `  ${rel(starter)}/  GitHub Classroom template repository (what students get; no hidden check)`,
       `  ${rel(join(root, "gradescope.zip"))}  Gradescope autograder (upload as the assignment's autograder)`,
       `  ${rel(pl)}/  PrairieLearn question (copy into your course's questions/)`,
+      `  ${rel(teacher)}/  your private repository: grades a class in shards (Actions, "Run workflow")`,
       "",
     ].join("\n"));
     return 0;

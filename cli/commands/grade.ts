@@ -11,48 +11,45 @@
 // Exit 0 when every check passed, 1 when any failed or the code did not compile (an error entry
 // with file:line:col), 2 for bad usage or a broken install.
 
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { checkOutPath, writeOutFile } from "../out-file.js";
 import { FORMATS, defaultFileName, emitReport, parseFormat, type Format } from "../../engine/report/index.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
 import { gradeIsolated } from "./grade-all.js";
+import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { lessonReportContext } from "../report-context.js";
 
 interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
                  checks?: string; lessonsDir?: string; deadlineMs?: number }
 
+const OPTIONS = {
+  lesson: { type: "string" }, format: { type: "string", short: "f" }, reveal: { type: "boolean" }, base64: { type: "boolean" },
+  out: { type: "string", short: "o" }, checks: { type: "string" }, "lessons-dir": { type: "string" },
+  "deadline-ms": { type: "string", aliases: ["deadline"] },
+} as const satisfies OptionsSpec;
+
 function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message: string } {
-  const a: Args = { files: [], format: "text", reveal: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = (): string | undefined => argv[++i];
-    if (k === "--lesson") a.lesson = val();
-    else if (k === "--format" || k === "-f") a.format = val() ?? "";
-    else if (k === "--reveal") a.reveal = true;
-    else if (k === "--base64") a.base64 = true;
-    else if (k === "--out" || k === "-o") a.out = val();
-    else if (k === "--checks") a.checks = val();
-    else if (k === "--lessons-dir") a.lessonsDir = val();
-    else if (k === "--deadline-ms") a.deadlineMs = Number(val());
-    else if (k.startsWith("-")) return { ok: false, message: `unknown option ${k}` };
-    else a.files.push(k);
-  }
+  const p = parseCommandArgs(argv, OPTIONS, Infinity);
+  if (!p.ok) return p;
+  const v = p.values;
+  const deadline = intOption("deadline-ms", v["deadline-ms"], 100);
+  if (!deadline.ok) return deadline;
+  const a: Args = { lesson: v.lesson, files: p.positionals, format: v.format ?? "text", reveal: v.reveal === true,
+                    base64: v.base64, out: v.out, checks: v.checks, lessonsDir: v["lessons-dir"], deadlineMs: deadline.value };
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (a.files.length === 0) return { ok: false, message: "give the submission: a datastore.ts, or a folder holding it" };
   if (parseFormat(a.format) === null) return { ok: false, message: `--format must be one of ${FORMATS.join(", ")}` };
-  if (a.deadlineMs !== undefined && !(a.deadlineMs >= 100)) return { ok: false, message: "--deadline-ms must be at least 100" };
   for (const f of a.files) if (!existsSync(f)) return { ok: false, message: `no such file: ${f}` };
   return { ok: true, a };
 }
 
-/** Writes the report to `out`; a folder (existing, or a path ending in "/") gets the file name
- *  the platform expects there (results.json, report.xml ...). Missing folders are made:
- *  PrairieLearn, for one, does not create /grade/results/. */
-function writeReport(out: string, format: Format, text: string): void {
+/** The file the report goes to: a folder (existing, or a path ending in "/") gets the file name
+ *  the platform expects there (results.json, report.xml ...). Missing folders are made when it
+ *  is written: PrairieLearn, for one, does not create /grade/results/. */
+function reportPath(out: string, format: Format): string {
   const isDir = out.endsWith("/") || (existsSync(out) && statSync(out).isDirectory());
-  const path = isDir ? join(out, defaultFileName(format)) : out;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  return isDir ? join(out, defaultFileName(format)) : out;
 }
 
 export const command = {
@@ -68,6 +65,10 @@ export const command = {
       process.stderr.write(`grade: unknown lesson "${a.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ")})\n`);
       return 2;
     }
+    // an --out that cannot be written is found now, not after grading
+    const outPath = a.out ? reportPath(a.out, parseFormat(a.format)!) : undefined;
+    const outProblem = outPath ? checkOutPath(outPath) : undefined;
+    if (outProblem) { process.stderr.write(`grade: --out: ${outProblem}\n`); return 2; }
     // graded in a worker (cli/commands/grade-all.ts GradePool): a compile that never ends or
     // an asc crash (asc calls process.exit) becomes an error report, not a dead grader
     let report;
@@ -79,7 +80,10 @@ export const command = {
     }
     const context = lessonReportContext(lessonsDir, a.lesson!, a.checks);
     const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64, context });
-    if (a.out) writeReport(a.out, parseFormat(a.format)!, text); else process.stdout.write(text);
+    if (outPath) {
+      const failed = writeOutFile(outPath, text);
+      if (failed) { process.stderr.write(`grade: --out: ${failed}\n`); return 2; }
+    } else process.stdout.write(text);
     return report.status === "pass" ? 0 : 1;
   },
 };

@@ -1,6 +1,6 @@
 // tests/report/emitters.test.ts: each emitter against its format's own rules.
-//   TAP: tap-parser; the JSON formats against the fields and values their platforms document.
-//   JUnit against the published XSDs: junit-xsd.test.ts.
+//   TAP: tap-parser; the JSON formats against the fields and values their platforms document
+//   (docs/toolchain.md §4). JUnit against the published XSDs: junit-xsd.test.ts.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
