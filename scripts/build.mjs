@@ -13,6 +13,11 @@ const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scr
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const steps = ["build:kernel", "gen-abi", "gen-header", "gen-validator", "build:ts", "check:web", "build:class-report"];
 if (scripts["build:web"]) steps.push("build:web");
+// `npm pack` runs prepack (this, with --clean) and then prepare: the second build is skipped
+if (process.env.npm_lifecycle_event === "prepare" && process.env.npm_command === "pack") {
+  console.log("build: already built by prepack");
+  process.exit(0);
+}
 if (process.argv.includes("--clean")) rmSync(join(root, "dist"), { recursive: true, force: true });
 for (const step of steps) {
   const r = spawnSync(npm, ["run", "--silent", step], { cwd: root, stdio: "inherit" });
