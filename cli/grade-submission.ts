@@ -73,7 +73,7 @@ export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps>
   return {
     compile,
     run: (wasm, scenarios, opts) => runScenarios(kernel, wasm, scenarios,
-      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap, learnerFile: "datastore.ts" }),
+      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap }),
   };
 }
 

@@ -15,7 +15,6 @@ export interface RunOptions {
   /** per scenario, from when the worker is ready: CPU ms of the run (at most WALL_CAP x in wall time); default 2000 */
   deadlineMs?: number;
   sourceMap?: string;
-  learnerFile?: string;
 }
 
 export type RunOne = { ok: true; result: RunResult } | { ok: false; error: EngineError };
@@ -63,7 +62,7 @@ export class NodeRunner {
       return { ok: false, error: { kind: "internal", message: `cannot start the runner worker: ${(e as Error).message}` } };
     }
     const id = this.nextId++;
-    const req: RunRequest = { type: "run", id, kernel, learner, scenario, sourceMap: opts.sourceMap, learnerFile: opts.learnerFile };
+    const req: RunRequest = { type: "run", id, kernel, learner, scenario, sourceMap: opts.sourceMap };
     return new Promise<RunOne | { hung: number }>(resolve => {
       let settled = false;
       const done = (r: RunOne | { hung: number }, kill: boolean) => {

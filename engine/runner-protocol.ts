@@ -22,8 +22,6 @@ export interface RunRequest {
   scenario: Scenario;
   /** the learner module's source map, for trap locations */
   sourceMap?: string;
-  /** the learner file traps are reported against (default datastore.ts) */
-  learnerFile?: string;
 }
 
 export type RunResponse =
@@ -36,7 +34,7 @@ export type RunResponse =
  *  `onStep`, when the machine calls it before each step, lets a host that stops a hung worker
  *  say which step hung; a machine without it is fine (the step is then reported as -1). */
 export type RunScenarioFn = (kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                             opts?: { sourceMap?: string; learnerFile?: string; onStep?: (index: number) => void })
+                             opts?: { sourceMap?: string; onStep?: (index: number) => void })
                              => RunResult | Promise<RunResult>;
 
 /** The worker side: returns the handler for one incoming message. It runs the scenario and posts
@@ -49,7 +47,7 @@ export function createRunnerHandler(runScenario: RunScenarioFn,
     const fail = (e: unknown) => post({ type: "result", id: msg.id, ok: false, error: errorOf(e) });
     try {
       const r = runScenario(msg.kernel, msg.learner, msg.scenario,
-                            { sourceMap: msg.sourceMap, learnerFile: msg.learnerFile,
+                            { sourceMap: msg.sourceMap,
                               onStep: index => post({ type: "step", id: msg.id, index }) });
       Promise.resolve(r).then(result => post({ type: "result", id: msg.id, ok: true, result }), fail);
     } catch (e) {

@@ -66,7 +66,7 @@ test("a worker is reused while nothing hangs", async () => {
 
 test("a trap in the handler is an oops at the learner's line, not a crash", async () => {
   const bad = await learner(DATASTORE_TRAP);
-  const r = await runner.run(kernel(), bad.module, FIRST_FAULT, { deadlineMs: 5000, sourceMap: bad.sourceMap, learnerFile: "datastore.ts" });
+  const r = await runner.run(kernel(), bad.module, FIRST_FAULT, { deadlineMs: 5000, sourceMap: bad.sourceMap });
   assert.ok(r.ok);
   assert.equal(r.result.status, "oops");
   assert.equal(r.result.oops?.file, "datastore.ts");

@@ -156,3 +156,13 @@ test("content hashes tell sources apart and ignore object key order", () => {
   assert.equal(filesHash({ a: "1", b: "2" }), filesHash({ b: "2", a: "1" }));
   assert.notEqual(filesHash({ a: "1" }), filesHash({ a: "2" }));
 });
+
+test("storage: keys carry STORAGE_VERSION, and a record of another version is not trusted", async () => {
+  const { STORAGE_VERSION } = await import("../../web/src/core/storage.js");
+  const s = memStore();
+  saveCode(s, "01", STARTER, 7);
+  const key = `prefault:v${STORAGE_VERSION}:code:01`;
+  assert.equal(JSON.parse(s.map.get(key)!).v, STORAGE_VERSION);
+  s.map.set(key, JSON.stringify({ v: STORAGE_VERSION + 1, files: STARTER, saved: 1 }));
+  assert.equal(loadCode(s, "01", ["datastore.ts"]), null);
+});
