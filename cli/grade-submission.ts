@@ -3,7 +3,7 @@
 // `prefault grade-all` all come through here.
 //
 //   lessons/NN-slug/ ──readLessonSource──► LessonSource ──engine/lesson.ts──► Lesson
-//   submission dir / files ──────────────────────────────► engine/grade-submission.ts ──► Report
+//   submission dir / files ──cli/submission-reader.ts─────► engine/grade-submission.ts ──► Report
 //                     compile: engine/compile.ts + assemblyscript/asc
 //                     run:     cli/node-runner.ts (worker threads, deadline) + build/kernel.wasm
 
@@ -21,6 +21,9 @@ import { addInstructorChecks, type ChecksSource } from "../engine/report/instruc
 import { runScenarios } from "./node-runner.js";
 import { DEFAULT_LESSONS_DIR, loadKernel, nodeFolder } from "./node-paths.js";
 import { LESSON_ID, loadLessonFolder, readLessonFolder } from "../engine/lesson-folder.js";
+import { SCENARIO_DEADLINE_MS } from "../engine/limits.js";
+import { readSubmissionFiles, type FsPath } from "./submission-reader.js";
+import { checkFiles } from "../engine/submission.js";
 
 export { PACKAGE_ROOT, DEFAULT_LESSONS_DIR } from "./node-paths.js";
 
@@ -50,7 +53,7 @@ export function loadLessonDir(dir: string): LoadResult | { ok: false; error: Eng
 // ---- compiling and running in Node ----------------------------------------------------------
 
 export interface NodeDepsOptions {
-  /** per-scenario deadline for a handler that never returns (ms); default 2000 */
+  /** per-scenario backstop deadline (CPU ms of the runner thread); default SCENARIO_DEADLINE_MS */
   deadlineMs?: number;
   /** compile with this instead of asc in this thread (which is then not loaded), e.g. a
    *  NodeCompiler's worker (cli/node-compiler.ts) */
@@ -73,30 +76,8 @@ export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps>
   return {
     compile,
     run: (wasm, scenarios, opts) => runScenarios(kernel, wasm, scenarios,
-      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap }),
+      { deadlineMs: o.deadlineMs ?? SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap }),
   };
-}
-
-/** Reads a submission's editable files: each path given (by base name; a single file for a
- *  one-file lesson counts as that file), or, for a directory, the lesson's editable file names
- *  inside it. Returns the files or a usage message. */
-export function readSubmission(lesson: Lesson, paths: string[]): { ok: true; files: Record<string, string> } | { ok: false; message: string } {
-  const files: Record<string, string> = {};
-  for (const p of paths) {
-    if (existsSync(p) && statSync(p).isDirectory()) {
-      for (const f of lesson.files.editable) {
-        const text = readText(join(p, f));
-        if (text !== undefined) files[f] = text;
-      }
-      continue;
-    }
-    const text = readText(p);
-    if (text === undefined) return { ok: false, message: `cannot read ${p}` };
-    // one file for a one-file lesson is that file, whatever it is called (my-datastore.ts)
-    const name = paths.length === 1 && lesson.files.editable.length === 1 ? lesson.files.editable[0] : basename(p);
-    files[name] = text;
-  }
-  return { ok: true, files };
 }
 
 // ---- the interface `prefault grade-all` uses --------------------------------------------------
@@ -157,9 +138,17 @@ export async function loadGrader(o: GraderOptions): Promise<{ ok: true; grader: 
   return { ok: true, grader: { lesson: l.lesson, deps, maxScore: l.lesson.checks.reduce((s, c) => s + c.points, 0) } };
 }
 
-/** Grades the submission in folder `dir` (the lesson's editable files by name). Never throws. */
-export async function gradeFolder(g: Grader, dir: string): Promise<Report> {
-  const sub = readSubmission(g.lesson, [dir]);
-  if (!sub.ok) return gradeLesson(g.lesson, { ok: false, error: { kind: "invalid", path: dir, message: sub.message } });
+/** Grades the submission at `paths` (files or folders, read by cli/submission-reader.ts: the
+ *  rules of engine/submission.ts). Never throws. */
+export async function gradePaths(g: Grader, paths: FsPath[]): Promise<Report> {
+  const sub = readSubmissionFiles(g.lesson.files.editable, paths);
+  if (!sub.ok) return gradeLesson(g.lesson, { ok: false, error: sub.error });
   return gradeSubmission(g.lesson, sub.files, g.deps);
+}
+
+/** Grades in-memory files (the same byte cap as files on disk). Never throws. */
+export async function gradeFiles(g: Grader, files: Record<string, string>): Promise<Report> {
+  const refused = checkFiles(files);
+  if (refused) return gradeLesson(g.lesson, { ok: false, error: refused });
+  return gradeSubmission(g.lesson, files, g.deps);
 }

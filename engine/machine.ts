@@ -20,6 +20,7 @@
 // forged handle, BUG(), a NULL page) ends the scenario: status "oops", the message and the
 // learner's file:line in `oops`, an "Oops:" line in dmesg, and the remaining steps `ran: false`.
 
+import { MAX_TASKS, PTRS_PER_VVAR, TRACE_MAX } from "./kernel-bounds.js";
 import type { Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName, Step,
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
@@ -27,6 +28,8 @@ import { resolveConfig, resolveCosts } from "./defaults.js";
 import { CLOCK_IDS, COUNTER_NAMES, ERRNO_NAMES, MCL_BITS, PAGE_KINDS, SIGNAL_NAMES, TRACE_DETAILS, TRACE_KINDS,
          TRACE_RECORD as TR, VIA_IDS, KERNEL_LIMITS, ZERO_PFN } from "./generated/abi.js";
 import { describeTrap, locateTrap } from "./trap.js";
+import { FUEL_EXPORT, fuelLeft } from "./fuel.js";
+import { softLockupLine, softLockupMessage } from "./runner-protocol.js";
 
 /** The kernel instance's exports used here (kernel-as/index.ts). */
 interface KernelExports {
@@ -144,7 +147,8 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   k.boot(+config.GENERIC_GETTIMEOFDAY, +config.TIME_NS, +config.VDSO_GETRANDOM, +config.ARCH_HAS_VDSO_ARCH_DATA,
          config.arch_data_pages, costs.fault_exception_ns, costs.vdso_call_ns, costs.syscall_ns);
 
-  const run = new Run(k, scenario, opts);
+  let learnerExports: WebAssembly.Exports | undefined;
+  const run = new Run(k, scenario, opts, () => learnerExports ? fuelLeft(learnerExports) : undefined);
   // the learner: only the kernel.* functions of the allowlist, and stubs for the AS runtime
   let learnerMemory: WebAssembly.Memory | undefined;
   const kernelImports: Record<string, unknown> = {};
@@ -163,9 +167,16 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
     });
   } catch (e) {
     if (e instanceof WebAssembly.LinkError) throw e;
-    return run.oopsBeforeSteps(e);        // the learner's start function trapped
+    return run.oopsBeforeSteps(e);
   }
+  learnerExports = li.exports;
   learnerMemory = li.exports.memory as WebAssembly.Memory | undefined;
+  if (fuelLeft(li.exports) === undefined) {
+    throw new WebAssembly.LinkError(`the learner module has no ${FUEL_EXPORT} meter: it was not compiled by Prefault (engine/compile.ts)`);
+  }
+  // the learner's top-level code (asc --exportStart), run here so that its fuel can be read
+  try { (li.exports._initialize as (() => void) | undefined)?.(); }
+  catch (e) { return run.oopsBeforeSteps(e); }
   const slot = k.table.grow(2);
   k.table.set(slot, li.exports.vvar_fault as () => unknown);
   k.table.set(slot + 1, li.exports.vdso_install_vvar_mapping as () => unknown);
@@ -199,13 +210,17 @@ class Run {
   private oops?: Oops;
   private hostDmesg: string[] = [];
 
-  constructor(private k: KernelExports, private scenario: Scenario, private opts: RunOpts) {}
+  private lockup = false;
+
+  /** `fuel()`: the learner instance's fuel left (engine/fuel.ts), negative once it ran out. */
+  constructor(private k: KernelExports, private scenario: Scenario, private opts: RunOpts,
+              private fuel: () => number | undefined) {}
 
   // every step in order; stops at the first oops
   all(kernelAbort: () => string | undefined): RunResult {
     const steps = this.scenario.steps;
     for (let i = 0; i < steps.length; i++) {
-      if (this.oops) { this.steps.push(notRun(i, steps[i])); continue; }
+      if (this.oops) { this.steps.push(notRun(i, steps[i], this.lockup)); continue; }
       this.opts.onStep?.(i);
       this.k.set_step(i);
       const before = this.totals();
@@ -216,7 +231,7 @@ class Run {
       } catch (e) {
         this.oops = this.oopsOf(e, i, kernelAbort());
         r = { ret: undefined, errno: null, signal: null };
-        failures = [`oops: ${this.oops.message}`];
+        failures = [this.lockup ? this.oops.message : `oops: ${this.oops.message}`];
       }
       const deltas = diff(before, this.totals());
       failures.push(...checkExpect(steps[i].expect, r, deltas));
@@ -226,10 +241,10 @@ class Run {
     return this.result();
   }
 
-  // the learner's start function trapped: no step ran
+  // the learner's top-level code trapped or ran out of fuel: no step ran
   oopsBeforeSteps(e: unknown): RunResult {
     this.oops = this.oopsOf(e, -1, undefined);
-    this.steps = this.scenario.steps.map((s, i) => notRun(i, s));
+    this.steps = this.scenario.steps.map((s, i) => notRun(i, s, this.lockup));
     return this.result();
   }
 
@@ -321,7 +336,7 @@ class Run {
   // system-wide counters now
   private totals(): Counters {
     const t = zero();
-    const n = this.k.nr_tasks();
+    const n = Math.min(this.k.nr_tasks(), MAX_TASKS);
     for (let pid = 1; pid <= n; pid++) {
       COUNTER_NAMES.forEach((name, idx) => { t[name] += this.k.task_counter(pid, idx); });
     }
@@ -331,6 +346,16 @@ class Run {
   // a trap during step `step` as an Oops (and the host's dmesg line when the kernel wrote none)
   private oopsOf(e: unknown, step: number, kernelAbort: string | undefined): Oops {
     const k = this.k;
+    if ((this.fuel() ?? 0) < 0) {
+      // the learner's code used up the scenario's fuel: the handler (or the top-level code) never
+      // returned. The kernel's word for a CPU stuck in kernel code is a soft lockup.
+      this.lockup = true;
+      const task = step >= 0 ? this.scenario.steps[step]?.task : undefined;
+      const pid = task === undefined ? 1 : this.pid(task) || 1;
+      this.hostDmesg.push(this.stamp(softLockupLine(task === undefined || step < 0 ? "swapper/0" : task, pid)));
+      const where = locateTrap(e, this.opts.sourceMap);
+      return { message: softLockupMessage(step), step, ...(where ? { file: where.file, line: where.line, column: where.column } : {}) };
+    }
     if (k.oops_pending()) {
       const bytes = new Uint8Array(k.memory.buffer, k.oops_msg_start(), k.oops_msg_end() - k.oops_msg_start());
       const message = new TextDecoder().decode(bytes);
@@ -362,7 +387,7 @@ class Run {
   private result(): RunResult {
     const tasks: Record<string, TaskState> = {};
     for (const [name, pid] of this.pids) tasks[name] = this.taskState(pid);
-    const status = this.oops ? "oops" : "ok";
+    const status = this.lockup ? "timeout" : this.oops ? "oops" : "ok";
     const r: RunResult = {
       scenario: this.scenario.name,
       status,
@@ -384,7 +409,8 @@ class Run {
     const nsId = k.task_ns(pid);
     const ns = [...this.nsIds].find(([, id]) => id === nsId)?.[0] ?? "root";
     const vvar = [];
-    const n = k.task_vvar_pages(pid);
+    // bounded by the kernel's constant, whatever length the learner's install gave [vvar]
+    const n = Math.min(k.task_vvar_pages(pid), PTRS_PER_VVAR);
     for (let pgoff = 0; pgoff < n; pgoff++) {
       const kind = k.task_pte_kind(pid, pgoff);
       vvar.push({ pgoff, present: kind >= 0, page: kind >= 0 ? (PAGE_KINDS[kind] ?? "other") : null });
@@ -412,7 +438,7 @@ class Run {
 
   private trace(): TraceEvent[] {
     const k = this.k;
-    const n = k.trace_count();
+    const n = Math.min(k.trace_count(), TRACE_MAX);
     const view = new DataView(k.memory.buffer, k.trace_ptr(), n * TR.size);
     const names = new Map<number, string>();
     for (const [name, pid] of this.pids) names.set(pid, name);
@@ -432,7 +458,7 @@ class Run {
       if (page >= 0) ev.page = PAGE_KINDS[page] ?? "other";
       const lat = Number(view.getBigUint64(o + TR.latency_ns, true));
       if (ev.kind === "vdso_call" || ev.kind === "fault" || ev.kind === "syscall_fallback") ev.latency_ns = lat;
-      const d = TRACE_DETAILS[view.getUint32(o + TR.detail, true)] || this.argDetail(ev.kind, lat, names);
+      const d = [this.argDetail(ev.kind, lat, names), TRACE_DETAILS[view.getUint32(o + TR.detail, true)]].filter(Boolean).join(": ");
       if (d) ev.detail = d;
       out.push(ev);
     }
@@ -444,8 +470,9 @@ function mclNames(flags: number): string {
   return Object.entries(MCL_BITS).filter(([, bit]) => flags & bit).map(([name]) => name).join("|");
 }
 
-function notRun(index: number, s: Step): StepResult {
-  return { index, op: s.op, task: s.task, ran: false, deltas: zero(), ok: false, failures: ["not run: an earlier step oopsed"] };
+function notRun(index: number, s: Step, lockup: boolean): StepResult {
+  return { index, op: s.op, task: s.task, ran: false, deltas: zero(), ok: false,
+           failures: [lockup ? "not run: an earlier step did not return" : "not run: an earlier step oopsed"] };
 }
 
 function diff(a: Counters, b: Counters): Counters {

@@ -8,7 +8,7 @@
 //   (t_ns u64, step u32, pid u32, kind u32 TR_*, pgoff i32, page i32 PK_*, detail u32 TD_*,
 //   latency_ns u64). The host reads them through engine/generated/abi.ts (scripts/gen-abi.mjs).
 
-import { ktime_get_ns } from "./timekeeping";
+import { ktime_get_ns } from "./clock";
 
 // @ts-ignore: decorator
 @inline export const TRACE_MAX: u32 = 4096;
@@ -100,6 +100,22 @@ import { ktime_get_ns } from "./timekeeping";
 @inline export const TD_GET_PAGE_FREE: u32 = 15; // get_page on a free page
 // @ts-ignore: decorator
 @inline export const TD_PFNMAP_MIXEDMAP: u32 = 16; // VM_PFNMAP/VM_MIXEDMAP misuse
+// @ts-ignore: decorator
+@inline export const TD_FORK_DONTCOPY: u32 = 17; // [vvar] not copied (VM_DONTCOPY)
+// @ts-ignore: decorator
+@inline export const TD_FORK_WIPEONFORK: u32 = 18; // [vvar] copied without its PTEs (VM_WIPEONFORK)
+// @ts-ignore: decorator
+@inline export const TD_FORK_NO_PTE_COPY: u32 = 19; // [vvar] PTEs not copied (vma_needs_copy)
+// @ts-ignore: decorator
+@inline export const TD_FAULT_OOM: u32 = 20; // VM_FAULT_OOM (retried)
+// @ts-ignore: decorator
+@inline export const TD_HWPOISON: u32 = 21; // VM_FAULT_HWPOISON (BUS_MCEERR_AR)
+// @ts-ignore: decorator
+@inline export const TD_RETRY_LOOP: u32 = 22; // retry loop
+// @ts-ignore: decorator
+@inline export const TD_UNEXPECTED_FAULT_CODE: u32 = 23; // unexpected vm_fault_t
+// @ts-ignore: decorator
+@inline export const TD_COW: u32 = 24; // copy-on-write
 
 const ring: usize = memory.data(<i32>(<usize>TRACE_MAX * TRACE_REC), 16);
 let count: u32 = 0;

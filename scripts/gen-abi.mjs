@@ -94,8 +94,8 @@ export function render(root) {
   const mcl = unique(family(decls, /^(MCL_[A-Z0-9_]+)$/));
   const via = unique(family(decls, /^VIA_([A-Z0-9_]+)$/));
   const limits = family(decls, /^MAX_([A-Z0-9_]+)$/);
-  const zeroPfn = decls.get("ZERO_PFN");
-  if (!zeroPfn) throw new Error("kernel-as declares no ZERO_PFN");
+  const single = name => { const d = decls.get(name); if (!d) throw new Error(`kernel-as declares no ${name}`); return literal(name, d); };
+  const zeroPfn = single("ZERO_PFN"), ptrsPerVvar = single("PTRS_PER_VVAR"), traceMax = single("TRACE_MAX");
   const imports = [...readFileSync(join(root, "learner", "kernel.ts"), "utf8").matchAll(/@external\("kernel",\s*"([A-Za-z0-9_]+)"\)/g)].map(m => m[1]);
   if (imports.length === 0) throw new Error("learner/kernel.ts declares no @external(\"kernel\", ...) import");
 
@@ -132,7 +132,11 @@ export function render(root) {
     "/** MAX_*: the kernel's fixed table sizes (pages, tasks, mms, VMAs, time namespaces). */",
     `export const KERNEL_LIMITS = { ${lower(limits)} } as const;`,
     "/** The pfn of ZERO_PAGE(0): shared, never refcounted. */",
-    `export const ZERO_PFN = ${literal("ZERO_PFN", zeroPfn)};`,
+    `export const ZERO_PFN = ${zeroPfn};`,
+    "/** PTRS_PER_VVAR: the PTEs of the one [vvar] page table. */",
+    `export const PTRS_PER_VVAR = ${ptrsPerVvar};`,
+    "/** TRACE_MAX: the trace records the kernel keeps. */",
+    `export const TRACE_MAX = ${traceMax};`,
     "/** The kernel functions a datastore may import (module \"kernel\"), as learner/kernel.ts declares them. */",
     `export const KERNEL_IMPORTS: readonly string[] = [${imports.map(js).join(", ")}];`,
     "",

@@ -1,7 +1,7 @@
 // cli/commands/grade-all.ts: `prefault grade-all`, a whole class in one command, and the
 // grading pool it (and `prefault grade`, through gradeIsolated) grades in.
 //
-//   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json]
+//   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json|class.html]
 //                      [--shard K/N] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]
 //                      [--submission-deadline-ms MS]
 //   (--deadline-ms is per scenario, as for `prefault grade`)
@@ -13,7 +13,7 @@
 //   main thread ── GradePool ──┬─ worker 1: lesson loaded, asc warm ─ runner worker (deadline)
 //                              └─ worker N: ...
 //
-// Each worker grades with cli/grade-submission.ts (gradeFolder / gradeSubmission), so a student
+// Each worker grades with cli/grade-submission.ts (gradePaths / gradeFiles), so a student
 // gets the same report alone or in a batch. A worker that does not answer within the deadline
 // (a compile that never ends), exits (asc calls process.exit when it crashes) or runs out of
 // memory is terminated, the submission gets an error report, and a fresh worker takes its place.
@@ -25,7 +25,7 @@
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { existsSync, lstatSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EngineError, Report } from "../../engine/types.js";
 import type { Lesson } from "../../engine/lesson.js";
@@ -33,13 +33,20 @@ import { gradeLesson } from "../../engine/grade.js";
 import { gradeSubmission } from "../../engine/grade-submission.js";
 import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../../engine/report/batch.js";
 import { emitCsv } from "../../engine/report/csv.js";
+import { classHtml } from "../class-report.js";
 import { fmtPoints } from "../../engine/report/util.js";
-import { DEFAULT_LESSONS_DIR, gradeFolder, listLessonIds, loadGrader, readSubmission, type GraderOptions } from "../grade-submission.js";
+import { DEFAULT_LESSONS_DIR, gradeFiles, gradePaths, listLessonIds, loadGrader, type GraderOptions } from "../grade-submission.js";
+import type { FsPath } from "../submission-reader.js";
+import { listClassFolder } from "../class-folder.js";
+import { checkOutPath, writeOutFile } from "../out-file.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
- *  paths `prefault grade` was given (files or folders, read as cli/grade-submission.ts reads them). */
-export type Submission = { dir: string } | { files: Record<string, string> } | { paths: string[] };
+ *  paths `prefault grade` was given (files or folders). Read by cli/submission-reader.ts; paths
+ *  may be bytes (a class folder entry whose name is not UTF-8). */
+export type Submission = { dir: FsPath } | { files: Record<string, string> } | { paths: FsPath[] }
+  /** an entry refused before grading (a class folder's symbolic link): an error report */
+  | { refused: EngineError };
 
 type Request = { id: number; sub: Submission };
 type Answer =
@@ -241,42 +248,6 @@ export async function gradeAll(subs: { student: string; sub: Submission }[], o: 
 
 // ---- worker side ----------------------------------------------------------------------------
 
-/** Largest source file graded (bytes). asc's time grows with the source; a lesson needs ~5 KB. */
-export const MAX_SOURCE_BYTES = 256 * 1024;
-
-function tooLarge(name: string, bytes: number): EngineError {
-  return { kind: "invalid", path: name, message: `${name} is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES}` };
-}
-
-// a class folder's editable files must be plain files: a symbolic link could make the grader
-// read (and echo in diagnostics) a file of the grading machine, such as the hidden checks
-function refuseFolder(lesson: Lesson, dir: string): EngineError | undefined {
-  for (const f of lesson.files.editable) {
-    let st;
-    try { st = lstatSync(join(dir, f)); } catch { continue; }   // missing: the grader says so
-    if (st.isSymbolicLink()) return { kind: "invalid", path: f, message: `${f} is a symbolic link; hand in the file itself` };
-    if (!st.isFile()) return { kind: "invalid", path: f, message: `${f} is not a file` };
-    if (st.size > MAX_SOURCE_BYTES) return tooLarge(f, st.size);
-  }
-  return undefined;
-}
-
-function refusePaths(paths: string[]): EngineError | undefined {
-  for (const p of paths) {
-    let st;
-    try { st = statSync(p); } catch { continue; }
-    if (st.isFile() && st.size > MAX_SOURCE_BYTES) return tooLarge(p, st.size);
-  }
-  return undefined;
-}
-
-function refuseFiles(files: Record<string, string>): EngineError | undefined {
-  for (const [name, text] of Object.entries(files)) {
-    if (typeof text === "string" && text.length > MAX_SOURCE_BYTES) return tooLarge(name, text.length);
-  }
-  return undefined;
-}
-
 async function serve(): Promise<void> {
   const port = parentPort!;
   const d = workerData as { lesson: string; checksDir: string | null; lessonsDir: string | null; deadlineMs: number | null; warm: boolean };
@@ -294,16 +265,10 @@ async function serve(): Promise<void> {
     current = req.id;
     let report: Report;
     try {
-      const refused = "dir" in req.sub ? refuseFolder(g.grader.lesson, req.sub.dir)
-        : "paths" in req.sub ? refusePaths(req.sub.paths) : refuseFiles(req.sub.files);
-      if (refused) report = gradeLesson(g.grader.lesson, { ok: false, error: refused });
-      else if ("dir" in req.sub) report = await gradeFolder(g.grader, req.sub.dir);
-      else if ("files" in req.sub) report = await gradeSubmission(g.grader.lesson, req.sub.files, g.grader.deps);
-      else {
-        const sub = readSubmission(g.grader.lesson, req.sub.paths);
-        report = sub.ok ? await gradeSubmission(g.grader.lesson, sub.files, g.grader.deps)
-          : gradeLesson(g.grader.lesson, { ok: false, error: { kind: "invalid", path: req.sub.paths.join(" "), message: sub.message } });
-      }
+      const sub = req.sub;
+      report = "refused" in sub ? gradeLesson(g.grader.lesson, { ok: false, error: sub.refused })
+        : "files" in sub ? await gradeFiles(g.grader, sub.files)
+        : await gradePaths(g.grader, "dir" in sub ? [sub.dir] : sub.paths);
     } catch (e) {
       report = gradeLesson(g.grader.lesson, { ok: false, error: { kind: "internal", message: `grader error: ${(e as Error)?.message ?? e}` } });
     }
@@ -352,7 +317,7 @@ function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; mess
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (!a.dir) return { ok: false, message: "SUBMISSIONS_DIR is required" };
   if (a.shard !== undefined && parseShard(a.shard) === null) return { ok: false, message: `--shard must be K/N with 1 <= K <= N (got ${a.shard})` };
-  if (a.out !== undefined && !/\.(csv|json)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv or .json" };
+  if (a.out !== undefined && !/\.(csv|json|html)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv, .json or .html" };
   return { ok: true, args: a };
 }
 
@@ -372,7 +337,7 @@ function progressBar(): { update(done: number, total: number): void; end(): void
 export const command = {
   name: "grade-all",
   summary: "grade every submission folder of a class, in parallel (CSV or JSON per student)",
-  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json] [--shard K/N] [--checks DIR] [--deadline-ms MS (per scenario)] [--compile-deadline-ms MS] [--submission-deadline-ms MS]",
+  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json|class.html] [--shard K/N] [--checks DIR] [--deadline-ms MS (per scenario)] [--compile-deadline-ms MS] [--submission-deadline-ms MS]",
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade-all: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -382,23 +347,20 @@ export const command = {
       process.stderr.write(`grade-all: unknown lesson "${a.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ")})\n`);
       return 2;
     }
+    const outProblem = a.out ? checkOutPath(a.out) : undefined;
+    if (outProblem) { process.stderr.write(`grade-all: --out: ${outProblem}\n`); return 2; }
     const root = resolve(a.dir!);
-    let names: string[];
-    try {
-      names = readdirSync(root, { withFileTypes: true })
-        .filter(e => e.isDirectory() && !e.name.startsWith(".")).map(e => e.name);
-    } catch (e) {
-      process.stderr.write(`grade-all: cannot read ${root}: ${(e as Error).message}\n`);
-      return 2;
-    }
+    const listed = listClassFolder(root);
+    if (!listed.ok) { process.stderr.write(`grade-all: ${listed.message}\n`); return 2; }
     const shard = a.shard ? parseShard(a.shard)! : null;
-    const mine = shard ? shardOf(names, shard.k, shard.n) : shardOf(names, 1, 1);
-    const subs = mine.map(student => ({ student, dir: join(root, student) }));
+    const byName = new Map(listed.entries.map(e => [e.student, e.sub]));
+    const mine = shard ? shardOf([...byName.keys()], shard.k, shard.n) : shardOf([...byName.keys()], 1, 1);
+    const subs = mine.map(student => ({ student, sub: byName.get(student)! }));
     const bar = progressBar();
     bar.update(0, subs.length);
     let reports: Report[];
     try {
-      reports = await gradeAll(subs.map(s => ({ student: s.student, sub: { dir: s.dir } })), {
+      reports = await gradeAll(subs, {
         lesson: a.lesson!, checksDir: a.checks, lessonsDir: a.lessonsDir, jobs: a.jobs,
         deadlineMs: a.deadlineMs, submissionDeadlineMs: a.submissionDeadlineMs, compileDeadlineMs: a.compileDeadlineMs,
       }, (d, t) => bar.update(d, t));
@@ -409,8 +371,16 @@ export const command = {
     }
     bar.end();
     const batch = makeBatch(a.lesson!, a.shard ?? null, subs.map((s, i) => [s.student, reports[i]]));
-    const text = a.out && /\.json$/i.test(a.out) ? emitBatchJson(batch) : emitCsv(batch.rows);
-    if (a.out) writeFileSync(a.out, text); else process.stdout.write(text);
+    let text: string;
+    if (a.out && /\.html$/i.test(a.out)) {
+      const h = classHtml(batch);
+      if (!h.ok) { process.stderr.write(`grade-all: ${h.message}\n`); return 3; }
+      text = h.html;
+    } else text = a.out && /\.json$/i.test(a.out) ? emitBatchJson(batch) : emitCsv(batch.rows);
+    if (a.out) {
+      const failed = writeOutFile(a.out, text);
+      if (failed) { process.stderr.write(`grade-all: --out: ${failed}\n`); return 2; }
+    } else process.stdout.write(text);
     const errors = batch.rows.filter(r => r.status === "error").length;
     const passed = batch.rows.filter(r => r.status === "pass").length;
     const mean = batch.rows.length ? batch.rows.reduce((s, r) => s + r.score, 0) / batch.rows.length : 0;

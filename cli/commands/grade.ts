@@ -11,12 +11,14 @@
 // Exit 0 when every check passed, 1 when any failed or the code did not compile (an error entry
 // with file:line:col), 2 for bad usage or a broken install.
 
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { checkOutPath, writeOutFile } from "../out-file.js";
 import { FORMATS, defaultFileName, emitReport, parseFormat, type Format } from "../../engine/report/index.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
 import { gradeIsolated } from "./grade-all.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
+import { lessonReportContext } from "../report-context.js";
 
 interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
                  checks?: string; lessonsDir?: string; deadlineMs?: number }
@@ -42,14 +44,12 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
   return { ok: true, a };
 }
 
-/** Writes the report to `out`; a folder (existing, or a path ending in "/") gets the file name
- *  the platform expects there (results.json, report.xml ...). Missing folders are made:
- *  PrairieLearn, for one, does not create /grade/results/. */
-function writeReport(out: string, format: Format, text: string): void {
+/** The file the report goes to: a folder (existing, or a path ending in "/") gets the file name
+ *  the platform expects there (results.json, report.xml ...). Missing folders are made when it
+ *  is written: PrairieLearn, for one, does not create /grade/results/. */
+function reportPath(out: string, format: Format): string {
   const isDir = out.endsWith("/") || (existsSync(out) && statSync(out).isDirectory());
-  const path = isDir ? join(out, defaultFileName(format)) : out;
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  return isDir ? join(out, defaultFileName(format)) : out;
 }
 
 export const command = {
@@ -65,6 +65,10 @@ export const command = {
       process.stderr.write(`grade: unknown lesson "${a.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ")})\n`);
       return 2;
     }
+    // an --out that cannot be written is found now, not after grading
+    const outPath = a.out ? reportPath(a.out, parseFormat(a.format)!) : undefined;
+    const outProblem = outPath ? checkOutPath(outPath) : undefined;
+    if (outProblem) { process.stderr.write(`grade: --out: ${outProblem}\n`); return 2; }
     // graded in a worker (cli/commands/grade-all.ts GradePool): a compile that never ends or
     // an asc crash (asc calls process.exit) becomes an error report, not a dead grader
     let report;
@@ -74,8 +78,12 @@ export const command = {
       process.stderr.write(`grade: ${(e as Error).message}\n`);
       return 2;
     }
-    const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64 });
-    if (a.out) writeReport(a.out, parseFormat(a.format)!, text); else process.stdout.write(text);
+    const context = lessonReportContext(lessonsDir, a.lesson!, a.checks);
+    const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64, context });
+    if (outPath) {
+      const failed = writeOutFile(outPath, text);
+      if (failed) { process.stderr.write(`grade: --out: ${failed}\n`); return 2; }
+    } else process.stdout.write(text);
     return report.status === "pass" ? 0 : 1;
   },
 };

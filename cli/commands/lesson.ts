@@ -66,7 +66,10 @@ export const command = {
         if (!l.ok) { lines.push(`FAIL ${l.error.message}`); ok = false; }
         else {
           lines.push(`ok lesson.json and ${Object.keys(l.lesson.scenarios).length} scenarios are valid`);
-          if (deps) {
+          if (deps && Object.keys(l.lesson.solution).length === 0) {
+            lines.push("FAIL no solution/ folder: a student copy of the lesson (prefault pack --student) cannot be proved");
+            ok = false;
+          } else if (deps) {
             const r = await checkLesson(l.lesson, deps);
             lines.push(...r.lines);
             ok = r.ok;

@@ -7,6 +7,7 @@
 // file:line:col and asc's message; a compiler crash or a compile past --compile-deadline, naming
 // the file; an unknown stage; no kernel build); 3 for an internal error.
 
+import { escapeControls } from "../../engine/report/escape.js";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { formatDiagnostic } from "../../engine/compile.js";
@@ -14,22 +15,25 @@ import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
+import { readCostsFile } from "../costs-file.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
+import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
-  "  --deadline <ms>      stop a handler that has not returned after this much CPU time (default 2000)\n" +
+  "  --costs <file>       simulated costs from a costs file (`prefault probe --save-costs`), over the scenario's own\n" +
+  `  --deadline <ms>      stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first)\n` +
   `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
-interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
+interface Args { scenario: string; stage?: string; datastore?: string; costs?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
 
 const OPTIONS = {
-  stage: { type: "string" }, datastore: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
+  stage: { type: "string" }, datastore: { type: "string" }, costs: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
   deadline: { type: "string", aliases: ["deadline-ms"] }, "compile-deadline": { type: "string", aliases: ["compile-deadline-ms"] },
 } as const satisfies OptionsSpec;
 
@@ -44,7 +48,7 @@ function parseArgs(argv: string[]): Args | string {
   const scenario = p.positionals[0];
   if (scenario === undefined) return "no scenario file given";
   if (v.stage !== undefined && v.datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage: v.stage, datastore: v.datastore, json: v.json === true, deadlineMs: deadline.value ?? 2000,
+  return { scenario, stage: v.stage, datastore: v.datastore, costs: v.costs, json: v.json === true, deadlineMs: deadline.value ?? SCENARIO_DEADLINE_MS,
            compileDeadlineMs: compile.value ?? DEFAULT_COMPILE_DEADLINE_MS, cache: v["no-cache"] !== true };
 }
 
@@ -83,12 +87,19 @@ export const command = {
   summary: "run a scenario against a datastore and print what happened, step by step",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
-    const err = (msg: string, code: number) => { process.stderr.write(`prefault run: ${msg}\n`); return code; };
+    // learner text (abort messages, string literals in compiler messages) reaches a terminal:
+    // its control characters are escaped (engine/report/escape.ts)
+    const err = (msg: string, code: number) => { process.stderr.write(`prefault run: ${escapeControls(msg)}\n`); return code; };
     const args = parseArgs(argv);
     if (typeof args === "string") return err(`${args}\n\nusage: ${USAGE}`, 2);
 
     const sc = readScenario(args.scenario);
     if (!sc.ok) return err(sc.message, 2);
+    if (args.costs !== undefined) {
+      const c = readCostsFile(args.costs);
+      if (!c.ok) return err(c.message, 2);
+      sc.scenario.costs = { ...sc.scenario.costs, ...c.costs };
+    }
 
     let mainPath: string, label: string;
     if (args.datastore !== undefined) {
@@ -125,7 +136,7 @@ export const command = {
     }
     for (const d of compiled.diagnostics) {
       if (d.severity === "warning" && Object.hasOwn(learner.files, d.file)) {
-        process.stderr.write(formatDiagnostic({ ...d, file: shown(d.file) }) + "\n");
+        process.stderr.write(escapeControls(formatDiagnostic({ ...d, file: shown(d.file) })) + "\n");
       }
     }
     const kernel = await kernelP;
@@ -144,7 +155,7 @@ export const command = {
       process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     } else {
       process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
-      process.stdout.write(formatRunResult(result, sc.scenario).join("\n") + "\n");
+      process.stdout.write(formatRunResult(result, sc.scenario).map(l => escapeControls(l)).join("\n") + "\n");
     }
     return result.ok ? 0 : 1;
   },

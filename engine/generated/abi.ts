@@ -5,7 +5,7 @@
 import type { Counters, PageKind, TraceEvent } from "../types.js";
 
 /** PK_* by number: the kind of page a PTE maps. */
-export const PAGE_KINDS: readonly PageKind[] = ["time", "timens", "zero", "rng", "arch", "zero_page", "other"];
+export const PAGE_KINDS: readonly PageKind[] = ["time", "timens", "zero", "rng", "arch", "zero_page", "other", "anon"];
 /** TC_* by number: the counters of task_counter(pid, idx). */
 export const COUNTER_NAMES: readonly (keyof Counters)[] = ["faults", "minflt", "handler_calls", "gup_faults", "sigbus", "warns", "bugs", "syscall_fallbacks"];
 /** TR_* by number: a trace record's kind. */
@@ -29,11 +29,19 @@ export const TRACE_DETAILS: readonly string[] = [
   "failed",
   "get_page on a free page",
   "VM_PFNMAP/VM_MIXEDMAP misuse",
+  "[vvar] not copied (VM_DONTCOPY)",
+  "[vvar] copied without its PTEs (VM_WIPEONFORK)",
+  "[vvar] PTEs not copied (vma_needs_copy)",
+  "VM_FAULT_OOM (retried)",
+  "VM_FAULT_HWPOISON (BUS_MCEERR_AR)",
+  "retry loop",
+  "unexpected vm_fault_t",
+  "copy-on-write",
 ];
 /** TRACE_REC and TRACE_OFF_*: a trace record's size and each field's byte offset. */
 export const TRACE_RECORD = { size: 40, "t_ns": 0, "step": 8, "pid": 12, "kind": 16, "pgoff": 20, "page": 24, "detail": 28, "latency_ns": 32 } as const;
 /** E* by number (positive; the kernel returns -E*). */
-export const ERRNO_NAMES: Readonly<Record<number, string>> = { 1: "EPERM", 3: "ESRCH", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 87: "EUSERS", 133: "EHWPOISON" };
+export const ERRNO_NAMES: Readonly<Record<number, string>> = { 1: "EPERM", 3: "ESRCH", 4: "EINTR", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 87: "EUSERS", 133: "EHWPOISON" };
 /** SIG* by number. */
 export const SIGNAL_NAMES: Readonly<Record<number, string>> = { 7: "SIGBUS", 11: "SIGSEGV" };
 /** CLOCK_* ids of clock_gettime(). */
@@ -46,5 +54,9 @@ export const VIA_IDS: Readonly<Record<string, number>> = { "proc_mem": 0, "proce
 export const KERNEL_LIMITS = { "timens": 16, "tasks": 64, "pfn": 96, "mms": 128, "vmas": 128 } as const;
 /** The pfn of ZERO_PAGE(0): shared, never refcounted. */
 export const ZERO_PFN = 1;
+/** PTRS_PER_VVAR: the PTEs of the one [vvar] page table. */
+export const PTRS_PER_VVAR = 16;
+/** TRACE_MAX: the trace records the kernel keeps. */
+export const TRACE_MAX = 4096;
 /** The kernel functions a datastore may import (module "kernel"), as learner/kernel.ts declares them. */
 export const KERNEL_IMPORTS: readonly string[] = ["vmf_pgoff", "vmf_address", "vmf_flags", "vmf_vma", "vmf_get_page", "vmf_set_page", "vma_vm_mm", "vma_vm_start", "vma_vm_end", "vma_vm_flags", "task_mm", "kernel_config", "vdso_nr_pages", "vdso_data_pages", "vdso_k_data", "vdso_vvar_mapping", "find_timens_vvar_page", "vmf_insert_page", "vmf_insert_pfn", "vmf_insert_mixed", "get_page", "put_page", "page_to_pfn", "pfn_to_page", "virt_to_page", "zero_page", "install_special_mapping", "printk"];

@@ -5,16 +5,24 @@
 //   bob,5.5,12,fail,remote-eio; oops,
 //
 // Fields that a spreadsheet would run as a formula (= + - @ at the start) get a leading ', as
-// OWASP advises for CSV injection: student folder names and error text come from students.
+// OWASP advises for CSV injection: student folder names and error text come from students. A
+// field that itself starts with ' gets one too, so reading the CSV back (merge-reports) removes
+// exactly the quote emitCsv added and a merged CSV is byte for byte an unsharded one. Control
+// characters and bidi overrides are written as visible escapes (report/escape.ts).
 
 import type { BatchRow } from "./batch.js";
 import { fmtPoints } from "./util.js";
+import { escapeControls } from "./escape.js";
 
 export const CSV_HEADER = ["student", "score", "max_score", "status", "failed_checks", "errors"];
 
-/** One CSV field: formula-neutralised, quoted when it holds a comma, quote or line break. */
+const GUARDED = /^[=+\-@\t\r']/;
+
+/** One CSV field: control characters escaped, formula-neutralised, quoted when it holds a
+ *  comma, quote or line break. */
 export function csvField(s: string): string {
-  let v = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const e = escapeControls(s, true);
+  let v = GUARDED.test(e) ? `'${e}` : e;
   if (/[",\r\n]/.test(v)) v = `"${v.replace(/"/g, '""')}"`;
   return v;
 }
@@ -59,7 +67,7 @@ export function rowsFromCsv(text: string): { ok: true; rows: BatchRow[] } | { ok
   if (recs.length === 0 || recs[0].join(",") !== CSV_HEADER.join(",")) {
     return { ok: false, message: `not a prefault class CSV (the header must be ${CSV_HEADER.join(",")})` };
   }
-  const unq = (s: string) => (/^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s);
+  const unq = (s: string) => (/^'/.test(s) && GUARDED.test(s.slice(1)) ? s.slice(1) : s);
   const rows: BatchRow[] = [];
   for (let i = 1; i < recs.length; i++) {
     const f = recs[i];

@@ -1,0 +1,135 @@
+// cli/submission-reader.ts: a submission's files read from disk by the rules of
+// engine/submission.ts (regular files only, no symbolic link followed, a bounded read, UTF-8,
+// zip archives unpacked). `prefault grade FILE|DIR`, `prefault grade-all` (each student folder)
+// and so the kit's run_autograder all read through readSubmissionFiles().
+//
+// A read never blocks and never reads more than the cap: lstat first, then open with
+// O_NOFOLLOW | O_NONBLOCK (a FIFO swapped in after the lstat cannot hang the open), fstat on the
+// open descriptor (what is read is what was checked), and at most cap + 1 bytes read.
+//
+// Paths may be Buffers/Uint8Arrays: a class folder's entries are read by their bytes, so a
+// name that is not UTF-8 is still found (engine/student-name.ts names it in reports).
+
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from "node:fs";
+import { basename } from "node:path";
+import type { EngineError } from "../engine/types.js";
+import {
+  MAX_SOURCE_BYTES, MAX_ZIP_BYTES, decodeSource, filesFromZip, isZip, refuseKind, refuseSize, refuseUnreadable, type FileKind,
+} from "../engine/submission.js";
+import { studentName } from "../engine/student-name.js";
+
+export type FsPath = string | Uint8Array;
+
+/** The path as text for a message (bytes that are not UTF-8 escaped as student names are). */
+export function shownPath(p: FsPath): string {
+  return typeof p === "string" ? p : studentName(p);
+}
+
+/** A path node:fs takes (a Uint8Array arrives from a worker message without Buffer's type). */
+export function fsPath(p: FsPath): string | Buffer {
+  return typeof p === "string" || Buffer.isBuffer(p) ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength);
+}
+
+/** `dir`/`name` for string or byte paths. */
+export function joinPath(dir: FsPath, name: FsPath): FsPath {
+  if (typeof dir === "string" && typeof name === "string") return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
+  const enc = (x: FsPath) => (typeof x === "string" ? Buffer.from(x) : Buffer.from(x.buffer, x.byteOffset, x.byteLength));
+  const d = enc(dir);
+  return Buffer.concat([d, d[d.length - 1] === 0x2f ? Buffer.alloc(0) : Buffer.from("/"), enc(name)]);
+}
+
+/** What lstat/fstat says `st` is. */
+export function fileKind(st: Stats): FileKind {
+  return st.isFile() ? "file" : st.isSymbolicLink() ? "symlink" : st.isDirectory() ? "directory" : st.isFIFO() ? "fifo"
+    : st.isSocket() ? "socket" : st.isCharacterDevice() ? "char-device" : st.isBlockDevice() ? "block-device" : "other";
+}
+
+function code(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? String((e as Error)?.message ?? e);
+}
+
+/** The bytes of regular file `path` (named `name` in messages), at most `cap` of them, or the
+ *  refusal. ENOENT is returned as {missing: true}. Never follows a symbolic link, never blocks. */
+export function readRegularFile(path: FsPath, name: string, cap: number):
+    { ok: true; bytes: Uint8Array } | { ok: false; error: EngineError; missing?: boolean } {
+  let st: Stats;
+  try { st = lstatSync(fsPath(path)); } catch (e) {
+    return { ok: false, error: refuseUnreadable(name, code(e)), missing: code(e) === "ENOENT" };
+  }
+  if (!st.isFile()) return { ok: false, error: refuseKind(name, fileKind(st)) };
+  if (st.size > cap) return { ok: false, error: refuseSize(name, st.size) };
+  let fd: number;
+  try { fd = openSync(fsPath(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK); }
+  catch (e) { return { ok: false, error: code(e) === "ELOOP" ? refuseKind(name, "symlink") : refuseUnreadable(name, code(e)) }; }
+  try {
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) return { ok: false, error: refuseKind(name, fileKind(fst)) };
+    const buf = Buffer.alloc(Math.min(cap, Math.max(0, fst.size)) + 1);
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) return { ok: false, error: refuseSize(name, n) };  // grew past the cap while read
+      const got = readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return { ok: true, bytes: new Uint8Array(buf.buffer, buf.byteOffset, n) };
+  } catch (e) {
+    return { ok: false, error: refuseUnreadable(name, code(e)) };
+  } finally { closeSync(fd); }
+}
+
+type Files = { ok: true; files: Record<string, string> } | { ok: false; error: EngineError };
+
+// one source file's contribution: a zip's editable files, or the file as `as`
+function readSource(path: FsPath, name: string, as: string, editable: readonly string[]): Files & { missing?: boolean } {
+  const r = readRegularFile(path, name, Math.max(MAX_SOURCE_BYTES, MAX_ZIP_BYTES));
+  if (!r.ok) return r;
+  if (isZip(r.bytes)) return filesFromZip(name, r.bytes, editable);
+  const d = decodeSource(name, r.bytes);
+  return d.ok ? { ok: true, files: { [as]: d.text } } : d;
+}
+
+// the editable files in folder `dir`; with none there, a folder's one zip archive is unpacked
+function readFolder(dir: FsPath, editable: readonly string[], into: Record<string, string>): EngineError | undefined {
+  let any = false;
+  for (const f of editable) {
+    const r = readSource(joinPath(dir, f), f, f, editable);
+    if (!r.ok) { if (r.missing) continue; return r.error; }
+    any = true;
+    for (const [k, v] of Object.entries(r.files)) into[k] ??= v;
+  }
+  if (any) return undefined;
+  let zips: Buffer[];
+  try {
+    zips = readdirSync(fsPath(dir), { encoding: "buffer" }).filter(n => n.toString("latin1").toLowerCase().endsWith(".zip"));
+  } catch (e) { return refuseUnreadable(shownPath(dir), code(e)); }
+  if (zips.length !== 1) return undefined;   // none or ambiguous: the grader reports the missing files
+  const r = readSource(joinPath(dir, zips[0]), studentName(zips[0]), "", editable);
+  if (!r.ok) return r.error;
+  Object.assign(into, r.files);
+  return undefined;
+}
+
+/** The submission's editable files: each path given, or, for a folder, the lesson's editable
+ *  file names inside it (a folder named on the command line may be a link; nothing in it is
+ *  followed). A single file for a one-file lesson counts as that file whatever it is called
+ *  (my-datastore.ts). A zip archive is unpacked. Missing files are left out: the grader reports
+ *  them. Returns the files, or the one refusal that stops grading. */
+export function readSubmissionFiles(editable: readonly string[], paths: FsPath[]): Files {
+  const files: Record<string, string> = {};
+  for (const p of paths) {
+    let isDir = false;
+    try { isDir = (typeof p === "string" ? statSync(p) : lstatSync(fsPath(p))).isDirectory(); } catch { /* read below says */ }
+    if (isDir) {
+      const err = readFolder(p, editable, files);
+      if (err) return { ok: false, error: err };
+      continue;
+    }
+    const shown = shownPath(p);
+    const as = paths.length === 1 && editable.length === 1 ? editable[0] : basename(shown);
+    const r = readSource(p, shown, as, editable);
+    if (!r.ok) return { ok: false, error: r.error };
+    Object.assign(files, r.files);
+  }
+  return { ok: true, files };
+}
