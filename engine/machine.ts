@@ -1,7 +1,7 @@
 // engine/machine.ts: link the kernel model and a learner's datastore, run one scenario.
 //
 //   runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario,
-//               opts?: { sourceMap?: string; learnerFile?: string; onStep?: (index) => void }): RunResult
+//               opts?: { sourceMap?: string; onStep?: (index) => void; afterRun?: (kernel) => void }): RunResult
 //
 // Synchronous and platform-neutral (no fs, no DOM, no worker API): the runner worker calls it
 // (engine/runner-protocol.ts) and puts a deadline around it. Every call makes a fresh kernel
@@ -116,8 +116,6 @@ function zero(): Counters {
 export interface RunOpts {
   /** the learner module's source map (compileDatastore), to locate raw traps in its files */
   sourceMap?: string;
-  /** accepted for the runner protocol; file names come from the source map and env.abort */
-  learnerFile?: string;
   /** called before each step starts (index), so a host that stops a hung worker can name it */
   onStep?: (index: number) => void;
   /** called once the run is over, with the kernel's page accounting (tests: pageProblems()) */

@@ -78,7 +78,8 @@ test("gen-abi: a TD_* constant inserted in the middle moves every later word wit
   });
   try {
     const text = await renderAbi(dir);
-    const details = JSON.parse(/TRACE_DETAILS: readonly string\[\] = (\[[^\]]*\]);/.exec(text)![1].replace(/,\s*\]/, "]"));
+    const block = /TRACE_DETAILS: readonly string\[\] = \[\n([\s\S]*?)\n\];/.exec(text)![1];
+    const details = block.split("\n").map(l => JSON.parse(l.trim().replace(/,$/, "")) as string);
     assert.equal(details.length, ABI.TRACE_DETAILS.length + 1);
     assert.equal(details[2], "a new thing");
     assert.equal(details[3], ABI.TRACE_DETAILS[2]);

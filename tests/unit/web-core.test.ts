@@ -229,3 +229,13 @@ test("Markdown is escaped: a lesson cannot inject markup or script links", () =>
   assert.ok(!/<script|<img/.test(raw), raw);
   assert.deepEqual(hintLevels("# Hints\n\n## Where\nlook at pgoff\n\n## How\nuse get_page").map(h => h.title), ["Where", "How"]);
 });
+
+test("storage: keys carry STORAGE_VERSION, and a record of another version is not trusted", async () => {
+  const { STORAGE_VERSION } = await import("../../web/src/core/storage.js");
+  const s = memStore();
+  saveCode(s, "01", STARTER, 7);
+  const key = `prefault:v${STORAGE_VERSION}:code:01`;
+  assert.equal(JSON.parse(s.map.get(key)!).v, STORAGE_VERSION);
+  s.map.set(key, JSON.stringify({ v: STORAGE_VERSION + 1, files: STARTER, saved: 1 }));
+  assert.equal(loadCode(s, "01", ["datastore.ts"]), null);
+});

@@ -10,8 +10,10 @@
 //
 // Pure logic over an injected KeyValueStore (window.localStorage in the app, a Map in tests).
 
+/** The format version: in every key's prefix and every stored record's `v`. A record with another
+ *  `v` is not trusted (dropped); a new format gets a new number and a migration on read. */
 export const STORAGE_VERSION = 1;
-const PREFIX = "prefault:v1:";
+const PREFIX = `prefault:v${STORAGE_VERSION}:`;
 
 export interface KeyValueStore {
   getItem(key: string): string | null;
@@ -19,7 +21,7 @@ export interface KeyValueStore {
   removeItem(key: string): void;
 }
 
-export interface SavedCode { v: 1; files: Record<string, string>; saved: number }
+export interface SavedCode { v: typeof STORAGE_VERSION; files: Record<string, string>; saved: number }
 
 export interface LessonProgress {
   /** best score so far and the maximum */
@@ -33,7 +35,7 @@ export interface LessonProgress {
   hints: number;
 }
 
-export interface Progress { v: 1; current: string | null; lessons: Record<string, LessonProgress> }
+export interface Progress { v: typeof STORAGE_VERSION; current: string | null; lessons: Record<string, LessonProgress> }
 
 function isFiles(x: unknown): x is Record<string, string> {
   return !!x && typeof x === "object" && !Array.isArray(x) &&
@@ -53,7 +55,7 @@ function readJson(store: KeyValueStore, key: string): unknown {
 export function parseSavedCode(x: unknown): SavedCode | null {
   if (!x || typeof x !== "object") return null;
   const o = x as Record<string, unknown>;
-  if (o.v === 1 && isFiles(o.files) && typeof o.saved === "number") return { v: 1, files: o.files, saved: o.saved };
+  if (o.v === STORAGE_VERSION && isFiles(o.files) && typeof o.saved === "number") return { v: STORAGE_VERSION, files: o.files, saved: o.saved };
   return null;
 }
 
@@ -63,7 +65,7 @@ export function loadCode(store: KeyValueStore, lesson: string, editable: string[
   if (!saved) {
     const legacy = safeGet(store, "prefault:code:" + lesson);          // v0: a bare string
     if (legacy !== null && editable.length > 0) {
-      saved = { v: 1, files: { [editable[0]]: legacy }, saved: 0 };
+      saved = { v: STORAGE_VERSION, files: { [editable[0]]: legacy }, saved: 0 };
       saveCode(store, lesson, saved.files, 0);
       safeRemove(store, "prefault:code:" + lesson);
     }
@@ -76,12 +78,12 @@ export function loadCode(store: KeyValueStore, lesson: string, editable: string[
 
 /** Saves the files; returns false when the store refused (quota, private mode). */
 export function saveCode(store: KeyValueStore, lesson: string, files: Record<string, string>, now: number): boolean {
-  return safeSet(store, PREFIX + "code:" + lesson, JSON.stringify({ v: 1, files, saved: now }));
+  return safeSet(store, PREFIX + "code:" + lesson, JSON.stringify({ v: STORAGE_VERSION, files, saved: now }));
 }
 
 /** Keeps files as the undo point of a reset. */
 export function saveUndo(store: KeyValueStore, lesson: string, files: Record<string, string>, now: number): boolean {
-  return safeSet(store, PREFIX + "undo:" + lesson, JSON.stringify({ v: 1, files, saved: now }));
+  return safeSet(store, PREFIX + "undo:" + lesson, JSON.stringify({ v: STORAGE_VERSION, files, saved: now }));
 }
 
 /** The undo point of the last reset, or null. */
@@ -109,7 +111,7 @@ function parseLessonProgress(x: unknown): LessonProgress | null {
 /** Progress over all lessons; entries that fail validation are dropped one by one. */
 export function loadProgress(store: KeyValueStore): Progress {
   const x = readJson(store, PREFIX + "progress");
-  const out: Progress = { v: 1, current: null, lessons: {} };
+  const out: Progress = { v: STORAGE_VERSION, current: null, lessons: {} };
   if (!x || typeof x !== "object") return out;
   const o = x as Record<string, unknown>;
   if (typeof o.current === "string") out.current = o.current;
