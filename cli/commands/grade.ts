@@ -19,7 +19,7 @@ import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
 import { gradeIsolated } from "./grade-all.js";
 
 interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
-                 checks?: string; lessonsDir?: string; deadlineMs?: number }
+                 checks?: string; lessonsDir?: string; deadlineMs?: number; compileDeadlineMs?: number }
 
 function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message: string } {
   const a: Args = { files: [], format: "text", reveal: false };
@@ -34,6 +34,7 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
     else if (k === "--checks") a.checks = val();
     else if (k === "--lessons-dir") a.lessonsDir = val();
     else if (k === "--deadline-ms") a.deadlineMs = Number(val());
+    else if (k === "--compile-deadline-ms") a.compileDeadlineMs = Number(val());
     else if (k.startsWith("-")) return { ok: false, message: `unknown option ${k}` };
     else a.files.push(k);
   }
@@ -41,6 +42,9 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
   if (a.files.length === 0) return { ok: false, message: "give the submission: a datastore.ts, or a folder holding it" };
   if (parseFormat(a.format) === null) return { ok: false, message: `--format must be one of ${FORMATS.join(", ")}` };
   if (a.deadlineMs !== undefined && !(a.deadlineMs >= 100)) return { ok: false, message: "--deadline-ms must be at least 100" };
+  if (a.compileDeadlineMs !== undefined && !(Number.isFinite(a.compileDeadlineMs) && a.compileDeadlineMs >= 100)) {
+    return { ok: false, message: "--compile-deadline-ms must be at least 100" };
+  }
   for (const f of a.files) if (!existsSync(f)) return { ok: false, message: `no such file: ${f}` };
   return { ok: true, a };
 }
@@ -56,7 +60,7 @@ function reportPath(out: string, format: Format): string {
 export const command = {
   name: "grade",
   summary: "compile a submission and grade it against a lesson's checks",
-  usage: `prefault grade --lesson ID FILE|DIR... [--format ${FORMATS.join("|")}] [--out FILE] [--reveal] [--base64] [--checks DIR] [--deadline-ms MS]`,
+  usage: `prefault grade --lesson ID FILE|DIR... [--format ${FORMATS.join("|")}] [--out FILE] [--reveal] [--base64] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]`,
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -74,7 +78,8 @@ export const command = {
     // an asc crash (asc calls process.exit) becomes an error report, not a dead grader
     let report;
     try {
-      report = await gradeIsolated({ lesson: a.lesson!, checksDir: a.checks, lessonsDir, deadlineMs: a.deadlineMs }, { paths: a.files });
+      report = await gradeIsolated({ lesson: a.lesson!, checksDir: a.checks, lessonsDir, deadlineMs: a.deadlineMs,
+        compileDeadlineMs: a.compileDeadlineMs }, { paths: a.files });
     } catch (e) {
       process.stderr.write(`grade: ${(e as Error).message}\n`);
       return 2;
