@@ -129,4 +129,4 @@ async function runs(page: Page, cold: Load, warm: Load,
 
 const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 
-main().catch(e => { console.error(e); process.exit(1); });
+main().catch(e => { console.error(e instanceof Error ? e.stack ?? e.message : e); process.exit(1); });

@@ -8,8 +8,7 @@
 //                     run:     cli/node-runner.ts (worker threads, deadline) + build/kernel.wasm
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join, resolve } from "node:path";
 import type { EngineError, Report } from "../engine/types.js";
 import type { Lesson, LessonSource, LoadResult } from "../engine/lesson.js";
 import { loadLesson } from "../engine/lesson.js";
@@ -20,28 +19,19 @@ import { validateScenario } from "../engine/validate.js";
 import { compileDatastore, type AscModule } from "../engine/compile.js";
 import { addInstructorChecks, type ChecksSource } from "../engine/report/instructor-checks.js";
 import { runScenarios } from "./node-runner.js";
+import { DEFAULT_LESSONS_DIR, loadKernel, nodeFolder } from "./node-paths.js";
+import { LESSON_ID, loadLessonFolder, readLessonFolder } from "../engine/lesson-folder.js";
+import { SCENARIO_DEADLINE_MS } from "../engine/limits.js";
 import { readSubmissionFiles, type FsPath } from "./submission-reader.js";
 import { checkFiles } from "../engine/submission.js";
-import { loadKernel } from "./node-paths.js";
 
-/** The package root (…/prefault), found from this file in dist/cli/ or cli/. */
-export const PACKAGE_ROOT = (() => {
-  let d = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(d, "package.json")) && existsSync(join(d, "lessons"))) return d;
-    d = dirname(d);
-  }
-  return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-})();
-
-export const DEFAULT_LESSONS_DIR = join(PACKAGE_ROOT, "lessons");
-const LESSON_DIR_NAME = /^\d{2}-[a-z0-9-]+$/;
+export { PACKAGE_ROOT, DEFAULT_LESSONS_DIR } from "./node-paths.js";
 
 /** The lesson folder names under `lessonsDir`, in course order (the NN- prefix). */
 export function listLessonIds(lessonsDir: string = DEFAULT_LESSONS_DIR): string[] {
   if (!existsSync(lessonsDir)) return [];
   return readdirSync(lessonsDir)
-    .filter(n => LESSON_DIR_NAME.test(n) && statSync(join(lessonsDir, n)).isDirectory()
+    .filter(n => LESSON_ID.test(n) && statSync(join(lessonsDir, n)).isDirectory()
       && existsSync(join(lessonsDir, n, "lesson.json")))
     .sort();
 }
@@ -50,57 +40,20 @@ function readText(path: string): string | undefined {
   try { return readFileSync(path, "utf8"); } catch { return undefined; }
 }
 
-function readTsFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!existsSync(dir)) return out;
-  for (const n of readdirSync(dir).sort()) if (n.endsWith(".ts")) out[n] = readFileSync(join(dir, n), "utf8");
-  return out;
-}
-
-/** Reads a lesson folder into plain data. A JSON syntax error is returned as {kind:"invalid"}
- *  with the file's path. */
+/** Reads the lesson folder `dir` into plain data (engine/lesson-folder.ts readLessonFolder). */
 export function readLessonSource(dir: string): { ok: true; source: LessonSource } | { ok: false; error: EngineError } {
-  const id = basename(resolve(dir));
-  const parse = (file: string): { ok: true; value: unknown } | { ok: false; error: EngineError } => {
-    const text = readText(join(dir, file));
-    if (text === undefined) return { ok: false, error: { kind: "invalid", path: file, message: `${file}: cannot read` } };
-    try { return { ok: true, value: JSON.parse(text) }; }
-    catch (e) { return { ok: false, error: { kind: "invalid", path: file, message: `${file}: ${(e as Error).message}` } }; }
-  };
-  const json = parse("lesson.json");
-  if (!json.ok) return json;
-  const scenarios: Record<string, unknown> = {};
-  const sdir = join(dir, "scenarios");
-  if (existsSync(sdir)) {
-    for (const n of readdirSync(sdir).sort()) {
-      if (!n.endsWith(".json")) continue;
-      const s = parse(join("scenarios", n));
-      if (!s.ok) return s;
-      scenarios[n.slice(0, -".json".length)] = s.value;
-    }
-  }
-  const mutants: Record<string, string> = {};
-  for (const [n, text] of Object.entries(readTsFiles(join(dir, "mutants")))) mutants[`mutants/${n}`] = text;
-  return {
-    ok: true,
-    source: {
-      id, json: json.value, readme: readText(join(dir, "README.md")) ?? "", hints: readText(join(dir, "hints.md")) ?? "",
-      starter: readTsFiles(join(dir, "starter")), solution: readTsFiles(join(dir, "solution")), scenarios, mutants,
-    },
-  };
+  return readLessonFolder(basename(resolve(dir)), nodeFolder(dir));
 }
 
-/** Loads and validates the lesson in folder `dir`. */
+/** Loads and validates the lesson in folder `dir` (engine/lesson-folder.ts loadLessonFolder). */
 export function loadLessonDir(dir: string): LoadResult | { ok: false; error: EngineError } {
-  const src = readLessonSource(dir);
-  if (!src.ok) return src;
-  return loadLesson(src.source, validateScenario);
+  return loadLessonFolder(basename(resolve(dir)), nodeFolder(dir));
 }
 
 // ---- compiling and running in Node ----------------------------------------------------------
 
 export interface NodeDepsOptions {
-  /** per-scenario deadline for a handler that never returns (ms); default 2000 */
+  /** per-scenario backstop deadline (CPU ms of the runner thread); default SCENARIO_DEADLINE_MS */
   deadlineMs?: number;
   /** compile with this instead of asc in this thread (which is then not loaded), e.g. a
    *  NodeCompiler's worker (cli/node-compiler.ts) */
@@ -123,7 +76,7 @@ export async function nodeGradeDeps(o: NodeDepsOptions = {}): Promise<GradeDeps>
   return {
     compile,
     run: (wasm, scenarios, opts) => runScenarios(kernel, wasm, scenarios,
-      { deadlineMs: o.deadlineMs ?? 2000, sourceMap: opts.sourceMap, learnerFile: "datastore.ts" }),
+      { deadlineMs: o.deadlineMs ?? SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap }),
   };
 }
 

@@ -73,9 +73,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (name === "--version" || name === "-V") {
-    const { readFileSync } = await import("node:fs");
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    process.stdout.write(pkg.version + "\n");
+    const { packageJson } = await import("./node-paths.js");
+    process.stdout.write((packageJson().version ?? "unknown") + "\n");
     return 0;
   }
   let cmd: Command | undefined;

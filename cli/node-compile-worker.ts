@@ -6,6 +6,7 @@ import { parentPort } from "node:worker_threads";
 import { compileDatastore, type AscModule } from "../engine/compile.js";
 import { ascVersion, diskCompileStore } from "./node-compile-cache.js";
 import type { CompileAnswer, CompileRequest } from "./node-compiler.js";
+import { workerThreadId } from "./thread-clock.js";
 
 const port = parentPort;
 if (!port) throw new Error("node-compile-worker: not started as a worker");
@@ -16,4 +17,4 @@ port.on("message", async (m: CompileRequest) => {
   const result = await compileDatastore(source, m.files, m.cacheDir ? { store: diskCompileStore(m.cacheDir) } : {});
   port.postMessage({ id: m.id, result } satisfies CompileAnswer, result.ok ? [result.wasm.buffer as ArrayBuffer] : []);
 });
-port.postMessage({ ready: true } satisfies CompileAnswer);
+port.postMessage({ ready: true, tid: workerThreadId() } satisfies CompileAnswer);

@@ -11,21 +11,19 @@
 
 import type { Worker } from "node:worker_threads";
 import { cpuDeadline, WarmWorker } from "./warm-worker.js";
+import { threadCpuClock } from "./thread-clock.js";
+import { COMPILE_DEADLINE_MS, COMPILER_HEAP_MB, WALL_CAP } from "../engine/limits.js";
 import { storedCompile } from "../engine/compile.js";
 import type { CompileResult } from "../engine/types.js";
 import { ascVersion, COMPILE_CACHE_DIR, diskCompileStore } from "./node-compile-cache.js";
 
-/** Default time one compile may take, from when the worker has loaded asc: CPU ms (at most
- *  WALL_CAP x in wall time). */
-export const DEFAULT_COMPILE_DEADLINE_MS = 20_000;
-/** A compile that never ends is stopped after at most this many deadlines of wall time. */
-const WALL_CAP = 5;
-/** Heap limit of the compiler worker (MB); asc needs ~400 MB, a hostile compile far more. */
-const WORKER_HEAP_MB = 2048;
+/** Default time one compile may take, from when the worker has loaded asc: CPU ms of the
+ *  compiler's thread (at most WALL_CAP x in wall time). engine/limits.ts. */
+export const DEFAULT_COMPILE_DEADLINE_MS = COMPILE_DEADLINE_MS;
 const WORKER_URL = new URL("./node-compile-worker.js", import.meta.url);
 
 export interface CompileRequest { id: number; files: Record<string, string>; cacheDir: string | null }
-export type CompileAnswer = { ready: true } | { id: number; result: CompileResult };
+export type CompileAnswer = { ready: true; tid?: number } | { id: number; result: CompileResult };
 
 export interface IsolatedCompileOptions {
   /** CPU ms a compile may take once the worker is ready; default DEFAULT_COMPILE_DEADLINE_MS */
@@ -45,10 +43,11 @@ export type IsolatedCompileResult = CompileResult & { stopped?: "crashed" | "tim
 export class NodeCompiler {
   private nextId = 1;
   private stderr = "";
+  private tid: number | undefined;
   // whatever asc prints stays off the user's terminal; its crash report is kept (capped) for the message
   private pool = new WarmWorker<CompileAnswer>(WORKER_URL,
-    { stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } },
-    m => "ready" in m,
+    { stdout: true, stderr: true, resourceLimits: { maxOldGenerationSizeMb: COMPILER_HEAP_MB } },
+    m => { if (!("ready" in m)) return false; this.tid = m.tid; return true; },
     w => {
       w.stdout.resume();
       w.stderr.on("data", (chunk: Buffer) => { if (this.stderr.length < 16_384) this.stderr += chunk.toString(); });
@@ -97,9 +96,10 @@ export class NodeCompiler {
         w.stderr.once("end", report);
         setTimeout(report, 500).unref();
       };
-      // The deadline is CPU time (cli/warm-worker.ts cpuDeadline), as for the scenario runner.
+      // The deadline is the compiler thread's CPU time (cli/thread-clock.ts), as for the runner.
       const cancel = cpuDeadline(ms, WALL_CAP, () => done({ ok: false, stopped: "timeout", error: { kind: "timeout", ms,
-        message: `compiling ${file} took longer than ${ms} ms and was stopped (nested generics can make the compiler run for minutes)` } }, true));
+        message: `compiling ${file} took longer than ${ms} ms and was stopped (nested generics can make the compiler run for minutes)` } }, true),
+        threadCpuClock(w, this.tid));
       w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
       w.ref();
       w.postMessage({ id, files, cacheDir } satisfies CompileRequest);

@@ -1,9 +1,11 @@
-// cli/node-paths.ts: where the installed package's own files are (not the cwd's).
-// Callers: cli/commands/run.ts, the benchmarks, the CLI tests.
-import { existsSync, readFileSync } from "node:fs";
+// cli/node-paths.ts: where the installed package's own files are (not the cwd's), and the
+// Node file-system side of the engine's lesson-folder reader. The one way the CLI finds the
+// package root. Callers: every CLI command, the benchmarks, the CLI tests.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { FolderReader } from "../engine/lesson-folder.js";
 
 /** The package root: the nearest folder above this file holding package.json (dist/cli/ -> ../..). */
 export const PACKAGE_ROOT: string = (() => {
@@ -14,6 +16,26 @@ export const PACKAGE_ROOT: string = (() => {
   }
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 })();
+
+/** The package's package.json, parsed ({} when it cannot be read). */
+export function packageJson(): { name?: string; version?: string } {
+  try { return JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { name?: string; version?: string }; }
+  catch { return {}; }
+}
+
+/** The package's lessons/ folder (the course). */
+export const DEFAULT_LESSONS_DIR: string = join(PACKAGE_ROOT, "lessons");
+
+/** A FolderReader (engine/lesson-folder.ts) over folder `dir` on disk. */
+export function nodeFolder(dir: string): FolderReader {
+  return {
+    read(path) { try { return readFileSync(join(dir, path), "utf8"); } catch { return undefined; } },
+    list(sub) {
+      const d = join(dir, sub);
+      try { return statSync(d).isDirectory() ? readdirSync(d) : []; } catch { return []; }
+    },
+  };
+}
 
 /** build/kernel.wasm (release) or build/kernel.debug.wasm of the package. */
 export function kernelPath(debug = false): string {

@@ -1,116 +1,48 @@
-// cli/node-runner.ts: run scenarios in a disposable worker under a deadline (Node).
-//
-// One worker is kept warm and reused while nothing hangs. A scenario that does not answer within
-// the deadline (CPU time, see run()) gets a "timeout" RunResult, its worker is terminated, and a
-// fresh worker runs the rest, after re-running the steps before the hung one so that their
-// results are reported (runner-protocol.ts timeoutResult). A worker that dies (crash, out of memory) gives an "oops" RunResult the same way.
-// Callers: cli/commands/run.ts, the grader, the benchmarks.
+// cli/node-runner.ts: the Node transport of the engine's runner (engine/runner.ts): runner
+// workers are worker_threads (cli/node-runner-worker.ts), the deadline clock is the worker
+// thread's own CPU time (cli/thread-clock.ts). The policy (fuel, soft lockup, backstop, a fresh
+// instance per scenario, recovering the steps before a hang) is the engine's, the same as in
+// the browser. Callers: cli/commands/run.ts, the grader (cli/grade-submission.ts), the benchmarks.
 
-import type { Worker } from "node:worker_threads";
-import { cpuDeadline, WarmWorker } from "./warm-worker.js";
+import { Worker, type WorkerOptions } from "node:worker_threads";
 import type { EngineError, RunResult, Scenario } from "../engine/types.js";
-import { crashResult, timeoutResult, type RunRequest, type RunResponse } from "../engine/runner-protocol.js";
+import { ScenarioRunner, type RunnerTransport, type RunnerWorker, type RunOptions } from "../engine/runner.js";
+import { parseWorkerMessage } from "../engine/runner-protocol.js";
+import { threadCpuClock } from "./thread-clock.js";
 
-export interface RunOptions {
-  /** per scenario, from when the worker is ready: CPU ms of the run (at most WALL_CAP x in wall time); default 2000 */
-  deadlineMs?: number;
-  sourceMap?: string;
-  learnerFile?: string;
-}
-
-export type RunOne = { ok: true; result: RunResult } | { ok: false; error: EngineError };
-export type RunMany = { ok: true; results: RunResult[] } | { ok: false; error: EngineError };
+export type { RunOne, RunMany, RunOptions } from "../engine/runner.js";
 
 const WORKER_URL = new URL("./node-runner-worker.js", import.meta.url);
-/** A hung scenario is stopped after at most this many deadlines of wall time. */
-const WALL_CAP = 5;
 
-/** A runner owning at most one live worker. `spawned` counts workers started (for tests). */
-export class NodeRunner {
-  private pool = new WarmWorker<RunResponse>(WORKER_URL, {}, m => m.type === "ready");
-  private nextId = 1;
-  get spawned(): number { return this.pool.spawned; }
+/** Runner workers as worker threads of `url` (default cli/node-runner-worker.ts; tests pass
+ *  others); the clock is the thread's CPU time. */
+export function nodeRunnerTransport(url: URL | string = WORKER_URL, options: WorkerOptions = {}): RunnerTransport {
+  return { clock: "CPU time", spawn: events => spawnNodeWorker(url, options, events) };
+}
 
-  /** Runs one scenario. Resolves (never rejects) with the RunResult, which is a "timeout" or
-   *  "oops" result when the worker hung or died, or with an EngineError from the worker. */
-  async run(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-            opts: RunOptions = {}): Promise<RunOne> {
-    const first = await this.attempt(kernel, learner, scenario, opts);
-    if (!("hung" in first)) return first;
-    return { ok: true, result: await this.recover(kernel, learner, scenario, opts, first.hung) };
-  }
-
-  // A scenario hung at step k: the results of steps 0..k-1 died with the worker. The model is
-  // deterministic, so a fresh worker runs the scenario cut after step k-1 (same deadline) and
-  // those results go into the timeout result; anything unexpected keeps the plain one.
-  private async recover(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                        opts: RunOptions, step: number): Promise<RunResult> {
-    const ms = opts.deadlineMs ?? 2000;
-    if (step <= 0 || step >= scenario.steps.length) return timeoutResult(scenario, ms, step);
-    const prefix = await this.attempt(kernel, learner, { ...scenario, steps: scenario.steps.slice(0, step) }, opts);
-    const ran = "hung" in prefix || !prefix.ok ? undefined : prefix.result;
-    return timeoutResult(scenario, ms, step, ran);
-  }
-
-  // one run in the live worker: the RunOne, or the step that was running when it hung
-  private async attempt(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                        opts: RunOptions): Promise<RunOne | { hung: number }> {
-    const ms = opts.deadlineMs ?? 2000;
-    let w: Worker;
-    try {
-      w = await this.pool.start();
-    } catch (e) {
-      return { ok: false, error: { kind: "internal", message: `cannot start the runner worker: ${(e as Error).message}` } };
-    }
-    const id = this.nextId++;
-    const req: RunRequest = { type: "run", id, kernel, learner, scenario, sourceMap: opts.sourceMap, learnerFile: opts.learnerFile };
-    return new Promise<RunOne | { hung: number }>(resolve => {
-      let settled = false;
-      const done = (r: RunOne | { hung: number }, kill: boolean) => {
-        if (settled) return;
-        settled = true;
-        cancel();
-        w.off("message", onMessage); w.off("error", onError); w.off("exit", onExit);
-        if (kill) this.pool.discard(w); else w.unref();
-        resolve(r);
-      };
-      let step = -1;
-      const onMessage = (m: RunResponse) => {
-        if (m.type === "step" && m.id === id) { step = m.index; return; }
-        if (m.type !== "result" || m.id !== id) return;
-        done(m.ok ? { ok: true, result: m.result } : { ok: false, error: m.error }, false);
-      };
-      const onError = (e: Error) => done({ ok: true, result: crashResult(scenario, e.message) }, true);
-      const onExit = (code: number) => done({ ok: true, result: crashResult(scenario, `worker exited with code ${code}`) }, true);
-      // The deadline is CPU time (cli/warm-worker.ts cpuDeadline). Decide in the check phase,
-      // after the poll phase has delivered the worker's queued "step" messages: a main thread
-      // that was busy (asc loading) would otherwise report the hung step as unknown.
-      const cancel = cpuDeadline(ms, WALL_CAP, () => setImmediate(() => done({ hung: step }, true)));
-      w.on("message", onMessage); w.on("error", onError); w.on("exit", onExit);
-      w.ref();
-      w.postMessage(req);
+function spawnNodeWorker(url: URL | string, options: WorkerOptions,
+                         events: { message(m: unknown): void; exit(why: string): void }): RunnerWorker {
+    const w = new Worker(url, options);
+    let clock: () => Promise<number> | number = threadCpuClock(w, undefined);
+    w.on("message", (m: unknown) => {
+      const p = parseWorkerMessage(m);
+      if (typeof p !== "string" && p.type === "ready") { clock = threadCpuClock(w, p.tid); w.unref(); }
+      events.message(m);
     });
-  }
+    w.on("error", e => events.exit(e.message));
+    w.on("exit", code => events.exit(`worker exited with code ${code}`));
+    // referenced until ready, then only while it runs something: an idle one does not keep the CLI alive
+    return {
+      post: req => w.postMessage(req),
+      terminate: () => { void w.terminate().catch(() => undefined); },
+      clockMs: () => clock(),
+      busy: yes => { if (yes) w.ref(); else w.unref(); },
+    };
+}
 
-  /** Runs `scenarios` in order; the first EngineError (a link error, an internal error) stops
-   *  the batch and is returned instead of the results. */
-  async runAll(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenarios: Scenario[],
-               opts: RunOptions = {}): Promise<RunMany> {
-    const results: RunResult[] = [];
-    for (const s of scenarios) {
-      const r = await this.run(kernel, learner, s, opts);
-      if (!r.ok) return r;
-      results.push(r.result);
-    }
-    return { ok: true, results };
-  }
-
-  /** Starts the worker now (it loads the kernel glue) so a later run() finds it ready; errors
-   *  are left for that run() to report. */
-  warm(): void { this.pool.warm(); }
-
-  /** Terminates the worker, if any. The runner can still be used: the next run starts one. */
-  close(): Promise<void> { return this.pool.close(); }
+/** The engine's runner over worker threads. `spawned` counts workers started (for tests). */
+export class NodeRunner extends ScenarioRunner {
+  constructor() { super(nodeRunnerTransport()); }
 }
 
 let shared: NodeRunner | undefined;

@@ -2,10 +2,10 @@
 //
 // WarmWorker: at most one live worker thread, started on first use and kept warm between
 // requests; a request that went wrong discards it and the next one starts a fresh worker.
-// cpuDeadline: a deadline in CPU time of this process (the worker works, the caller's thread
-// waits) once `ms` of wall time have passed, so that a busy machine does not turn a slow but
-// finite job into a timeout; `wallCap` x ms of wall time bounds the wait however starved it is.
-// Callers: cli/node-runner.ts, cli/node-compiler.ts.
+// cpuDeadline: a deadline in CPU time of the worker thread doing the job (cli/thread-clock.ts),
+// so that a busy machine does not turn a slow but finite job into a timeout; `wallCap` x ms of
+// wall time bounds the wait however starved it is. Callers: cli/node-compiler.ts (the scenario
+// runner's deadline is the engine's, engine/runner.ts).
 
 import { Worker, type WorkerOptions } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
@@ -55,16 +55,22 @@ export class WarmWorker<Msg> {
   }
 }
 
-/** Calls `onExpire` once `ms` of this process's CPU time (or `wallCap` x ms of wall time) have
- *  passed; returns the function that cancels it. */
-export function cpuDeadline(ms: number, wallCap: number, onExpire: () => void): () => void {
-  const cpu0 = process.cpuUsage(), wall0 = performance.now();
-  const check = () => {
-    const c = process.cpuUsage(cpu0);
-    const cpuMs = (c.user + c.system) / 1000, wallMs = performance.now() - wall0;
+/** Calls `onExpire` once `ms` of `clock` (ms of CPU time, e.g. threadCpuClock()) or `wallCap` x
+ *  ms of wall time have passed; returns the function that cancels it. */
+export function cpuDeadline(ms: number, wallCap: number, onExpire: () => void,
+                            clock: () => number | Promise<number>): () => void {
+  let cancelled = false, timer: ReturnType<typeof setTimeout> | undefined;
+  const wall0 = performance.now();
+  const start = Promise.resolve(clock()).catch(() => 0);
+  const check = async () => {
+    const cpu0 = await start;
+    let cpuMs: number;
+    try { cpuMs = (await clock()) - cpu0; } catch { cpuMs = ms; }
+    if (cancelled) return;
+    const wallMs = performance.now() - wall0;
     if (cpuMs >= ms || wallMs >= ms * wallCap) onExpire();
-    else timer = setTimeout(check, Math.max(5, ms - cpuMs));
+    else timer = setTimeout(() => void check(), Math.max(5, ms - cpuMs));
   };
-  let timer = setTimeout(check, ms);
-  return () => clearTimeout(timer);
+  timer = setTimeout(() => void check(), ms);
+  return () => { cancelled = true; clearTimeout(timer); };
 }

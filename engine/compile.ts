@@ -13,6 +13,9 @@
 import type { CompileResult, Diagnostic, EngineError } from "./types.js";
 import { KERNEL_HEADER_TS } from "./generated/kernel-header.js";
 import { DATASTORE_FILE, ENTRY_FILE, ENTRY_TS, KERNEL_FILE, learnerExportDiagnostic, lineColumn } from "./compile-entry.js";
+import { contentHash } from "./hash.js";
+import { FuelTransform } from "./fuel.js";
+import { LEARNER_FUEL, LEARNER_MAX_MEMORY_PAGES } from "./limits.js";
 
 /** The part of "assemblyscript/asc" this file uses. */
 export interface AscModule {
@@ -24,6 +27,8 @@ export interface AscModule {
     stdout?: { write(chunk: unknown): unknown };
     stderr?: { write(chunk: unknown): unknown };
     reportDiagnostic?(d: AscDiagnostic): void;
+    /** transform classes (asc instantiates them and sets their `binaryen`) */
+    transforms?: unknown[];
   }): Promise<{ error: Error | null }>;
 }
 
@@ -51,7 +56,7 @@ export interface CompileOptions {
   debug?: boolean;
   /** emit a source map (for engine/trap.ts). Default true. */
   sourceMap?: boolean;
-  /** --maximumMemory, in 64 KiB pages: a memory blow-up traps here. Default 16. */
+  /** --maximumMemory, in 64 KiB pages: a memory blow-up traps here. Default LEARNER_MAX_MEMORY_PAGES. */
   maximumMemoryPages?: number;
   /** a persistent cache behind the in-memory one (not part of the key) */
   store?: CompileStore;
@@ -63,7 +68,7 @@ const RESERVED = [KERNEL_FILE, ENTRY_FILE].map(f => f.toLowerCase());
 const CACHE_LIMIT = 32;
 /** Part of every cache key: bump it when this file changes what a compile returns (flags,
  *  diagnostic mapping), so persistent stores do not serve results of the old code. */
-const RESULT_FORMAT = 1;
+const RESULT_FORMAT = 2;          // 2: the fuel meter (engine/fuel.ts)
 
 // cache key -> compile in flight or done; insertion order doubles as LRU order
 const cache = new Map<string, Promise<CompileResult>>();
@@ -76,7 +81,7 @@ export async function compileDatastore(asc: AscSource, files: Record<string, str
                                        opts: CompileOptions = {}): Promise<CompileResult> {
   const bad = checkLearnerFiles(files);
   if (bad) return { ok: false, error: bad };
-  const { o, key } = await compileKey(asc.version ?? "", files, opts);
+  const { o, key } = compileKey(asc.version ?? "", files, opts);
   let p = cache.get(key);
   if (p) {
     cache.delete(key); cache.set(key, p);           // most recently used
@@ -91,12 +96,12 @@ export async function compileDatastore(asc: AscSource, files: Record<string, str
 }
 
 // the resolved options and the cache key of a compile of `files` with asc `version`
-async function compileKey(version: string, files: Record<string, string>, opts: CompileOptions) {
+function compileKey(version: string, files: Record<string, string>, opts: CompileOptions) {
   const o = { debug: opts.debug ?? true, sourceMap: opts.sourceMap ?? true,
-              maximumMemoryPages: opts.maximumMemoryPages ?? 16 };
+              maximumMemoryPages: opts.maximumMemoryPages ?? LEARNER_MAX_MEMORY_PAGES };
   const names = Object.keys(files).sort();
-  const key = await hashText(JSON.stringify([RESULT_FORMAT, version, o, KERNEL_HEADER_TS, ENTRY_TS,
-                                             names.map(n => [n, files[n]])]));
+  const key = contentHash(JSON.stringify([RESULT_FORMAT, version, o, LEARNER_FUEL, KERNEL_HEADER_TS, ENTRY_TS,
+                                          names.map(n => [n, files[n]])]));
   return { o, key };
 }
 
@@ -108,7 +113,7 @@ export async function storedCompile(version: string, files: Record<string, strin
                                     opts: CompileOptions = {}): Promise<CompileResult | undefined> {
   const bad = checkLearnerFiles(files);
   if (bad) return { ok: false, error: bad };
-  const { key } = await compileKey(version, files, opts);
+  const { key } = compileKey(version, files, opts);
   const p = cache.get(key);
   if (p) { const r = await p; return r.ok || r.error.kind === "compile" ? copyResult(r) : undefined; }
   if (!opts.store) return undefined;
@@ -166,7 +171,7 @@ async function runAsc(asc: AscModule, files: Record<string, string>,
   const outs: Record<string, Uint8Array | string> = {};
   const raw: AscDiagnostic[] = [];
   let stderr = "";
-  const argv = [ENTRY_FILE, "--outFile", OUT_FILE, "--noColors", "--runtime", "stub", "-O0",
+  const argv = [ENTRY_FILE, "--outFile", OUT_FILE, "--noColors", "--runtime", "stub", "-O0", "--exportStart", "_initialize",
                 "--maximumMemory", String(o.maximumMemoryPages)];
   if (o.debug) argv.push("--debug");
   if (o.sourceMap) argv.push("--sourceMap");
@@ -179,6 +184,7 @@ async function runAsc(asc: AscModule, files: Record<string, string>,
       stdout: { write: () => undefined },
       stderr: { write: (s: unknown) => { stderr += String(s); } },
       reportDiagnostic: d => { raw.push(d); },
+      transforms: [FuelTransform],
     }));
   } catch (e) {
     return { ok: false, error: { kind: "internal", message: `asc failed: ${(e as Error)?.message ?? String(e)}` } };
@@ -242,10 +248,4 @@ function copyResult(r: CompileResult): CompileResult {
 
 function structuredCloneError(e: EngineError): EngineError {
   return e.kind === "compile" ? { ...e, diagnostics: e.diagnostics.map(d => ({ ...d })) } : { ...e };
-}
-
-/** Hex SHA-256 of `text` (Web Crypto, present in Node 20 and browsers). */
-export async function hashText(text: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, "0")).join("");
 }

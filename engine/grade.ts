@@ -5,8 +5,10 @@
 //   runs[scenario@variant] ──┬──► run missing / engine error ─► check "error"
 //                            ├──► oops or timeout            ─► check "fail" (the oops, where it happened)
 //                            └──► assertions                 ─► "pass" | "fail" (explain + evidence)
+// Every check that does not pass says why in `failure` (kind and one line), for reports and for
+// `lesson check`'s exact proofs.
 
-import type { Diagnostic, EngineError, Report, RunResult, TestResult } from "./types.js";
+import type { Diagnostic, EngineError, FailureKind, Report, RunResult, TestResult } from "./types.js";
 import type { Assertion, Check, Lesson } from "./lesson.js";
 import { runKey } from "./lesson.js";
 
@@ -24,7 +26,7 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
     const msg = errorSummary(input.error);
     return {
       lesson: lesson.id, score: 0, max_score: max, status: "error",
-      tests: lesson.checks.map(c => result(c, "error", msg)),
+      tests: lesson.checks.map(c => result(c, "error", msg, { kind: input.error.kind === "compile" ? "compile" : "error", message: msg })),
       errors: reportErrors(input.error),
     };
   }
@@ -32,7 +34,8 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
   for (const c of lesson.checks) {
     const blocker = (c.requires ?? []).map(id => tests.find(t => t.id === id)).find(t => t !== undefined && t.status !== "pass");
     tests.push(blocker
-      ? result(c, blocker.status, `Not graded until "${blocker.name}" passes.`)
+      ? result(c, blocker.status, `Not graded until "${blocker.name}" passes.`,
+               { kind: "blocked", message: `requires ${blocker.id}, which did not pass (${blocker.failure?.kind ?? blocker.status})` })
       : gradeCheck(c, input.runs[runKey(c.scenario, c.variant)], input.sources));
   }
   const score = sum(tests.map(t => t.score));
@@ -44,29 +47,44 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
 }
 
 function gradeCheck(c: Check, run: RunResult | EngineError | undefined, sources: Record<string, string>): TestResult {
-  if (run === undefined) return result(c, "error", `scenario ${runKey(c.scenario, c.variant)} did not run`);
-  if ("kind" in run) return result(c, "error", errorSummary(run));
+  if (run === undefined) {
+    const msg = `scenario ${runKey(c.scenario, c.variant)} did not run`;
+    return result(c, "error", msg, { kind: "error", message: msg });
+  }
+  if ("kind" in run) return result(c, "error", errorSummary(run), { kind: "error", message: errorSummary(run) });
   // an oops or a timeout is the whole story: the check's explanation would be about something else
+  const o = run.oops;
+  const where = o?.file ? ` at ${o.file}${o.line ? `:${o.line}:${o.column ?? 0}` : ""}` : "";
+  const inStep = o === undefined || o.step < 0 ? "before the first step" : `in step ${o.step}`;
   if (run.status === "timeout") {
-    return result(c, "fail", `${run.oops?.message ?? "vvar_fault() did not return: an endless loop?"} (scenario ${c.scenario})`);
+    const what = `${o?.message ?? "vvar_fault() did not return: an endless loop?"}${where}`;
+    return result(c, "fail", `${what} (${inStep} of scenario ${c.scenario})`, { kind: "timeout", message: `${inStep}: ${what}` });
   }
   if (run.status === "oops") {
-    const o = run.oops;
-    const where = o?.file ? ` at ${o.file}${o.line ? `:${o.line}:${o.column ?? 0}` : ""}` : "";
-    return result(c, "fail", `The kernel oopsed in step ${o?.step ?? "?"} of scenario ${c.scenario}: ${o?.message ?? "unknown"}${where}`);
+    const what = `${o?.message ?? "unknown"}${where}`;
+    return result(c, "fail", `The kernel oopsed ${inStep} of scenario ${c.scenario}: ${what}`, { kind: "oops", message: `${inStep}: ${what}` });
   }
   for (const a of c.assert) {
     const why = evaluate(a, run, sources);
-    if (why !== null) return result(c, "fail", `${c.explain}\n(${why})`);
+    if (why !== null) return result(c, "fail", `${c.explain}\n(${why})`, { kind: "assertion", message: why });
   }
   return result(c, "pass", "");
 }
 
-function result(c: Check, status: TestResult["status"], message: string): TestResult {
-  return {
+function result(c: Check, status: TestResult["status"], message: string,
+                failure?: { kind: FailureKind; message: string }): TestResult {
+  const r: TestResult = {
     id: c.id, name: c.name, status, score: status === "pass" ? c.points : 0, max_score: c.points,
     message, visibility: c.visibility, scenario: c.scenario,
   };
+  if (status !== "pass" && failure) r.failure = { kind: failure.kind, message: oneLine(failure.message) };
+  return r;
+}
+
+// the first line of `s`, at most 500 characters
+function oneLine(s: string): string {
+  const line = s.split("\n", 1)[0];
+  return line.length > 500 ? line.slice(0, 497) + "..." : line;
 }
 
 /** null when assertion `a` holds on `run`, else the evidence of why not (one line).

@@ -1,11 +1,9 @@
 // engine/kernel-bounds.ts: the kernel model's table sizes, as the host bounds its loops over
 // counts the kernel reports (a count a learner's install or a kernel bug could make huge never
-// drives a host loop past the table it counts). They mirror kernel-as constants;
-// tests/hardening/kernel-ranges.test.ts checks each against its kernel-as source.
+// drives a host loop past the table it counts). Generated from kernel-as's constants
+// (engine/generated/abi.ts, scripts/gen-abi.mjs), so they cannot drift from the kernel.
+import { KERNEL_LIMITS } from "./generated/abi.js";
 
-/** kernel-as/mm_types.ts PTRS_PER_VVAR: PTEs of the one [vvar] page table. */
-export const PTRS_PER_VVAR = 16;
+export { PTRS_PER_VVAR, TRACE_MAX } from "./generated/abi.js";
 /** kernel-as/mm_types.ts MAX_TASKS. */
-export const MAX_TASKS = 64;
-/** kernel-as/trace.ts TRACE_MAX: trace records kept. */
-export const TRACE_MAX = 4096;
+export const MAX_TASKS: number = KERNEL_LIMITS.tasks;

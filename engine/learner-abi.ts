@@ -8,14 +8,11 @@
 // anything else (a memory or table import, Date.now, console.log ...) with a message that names
 // it. Callers: engine/machine.ts (runScenario), and anyone who wants to check a module early.
 
-/** The kernel functions a datastore may import (module "kernel"), as in learner/kernel.ts. */
-export const KERNEL_IMPORTS: readonly string[] = [
-  "vmf_pgoff", "vmf_address", "vmf_flags", "vmf_vma", "vmf_get_page", "vmf_set_page",
-  "vma_vm_mm", "vma_vm_start", "vma_vm_end", "vma_vm_flags", "task_mm", "kernel_config",
-  "vdso_nr_pages", "vdso_data_pages", "vdso_k_data", "vdso_vvar_mapping", "find_timens_vvar_page",
-  "vmf_insert_page", "vmf_insert_pfn", "vmf_insert_mixed", "get_page", "put_page", "page_to_pfn",
-  "pfn_to_page", "virt_to_page", "zero_page", "install_special_mapping", "printk",
-];
+import { KERNEL_IMPORTS } from "./generated/abi.js";
+
+/** The kernel functions a datastore may import (module "kernel"): learner/kernel.ts's
+ *  `@external("kernel", ...)` declarations, generated into engine/generated/abi.ts. */
+export { KERNEL_IMPORTS };
 
 /** AssemblyScript runtime imports the host provides (module "env"): abort (assert, throw,
  *  bounds checks) reports an oops with the learner's file:line; trace and seed are stubs. */

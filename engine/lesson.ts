@@ -16,7 +16,7 @@
 import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import lessonSchema from "../lessons/lesson.schema.json" with { type: "json" };
-import type { EngineError, Scenario, Visibility } from "./types.js";
+import type { EngineError, FailureKind, Scenario, Visibility } from "./types.js";
 
 /** One assertion on a RunResult (or on the learner's source). All of a check's must hold. */
 export type Assertion =
@@ -41,7 +41,9 @@ export interface Check {
 /** Run the learner's vvar_fault() with [vvar] installed with these flags instead of its own. */
 export interface Variant { description: string; vm_flags: string[] }
 
-export interface Mutant { file: string; fails: string[]; why: string }
+/** A wrong answer the checks must catch: `fails` every check it fails, exactly; `because` the
+ *  reason of each (TestResult.failure.kind), as `prefault lesson check` requires. */
+export interface Mutant { file: string; fails: string[]; why: string; because?: Record<string, FailureKind> }
 
 /** The files of one lesson folder, as plain data. */
 export interface LessonSource {
@@ -144,9 +146,11 @@ export function loadLesson(src: LessonSource, validateScenario?: ScenarioValidat
     }
   }
 
+  // a lesson without any solution/ file is a student copy (cli/pack.ts): it grades, it cannot be proved
+  const hasSolution = Object.keys(src.solution).length > 0;
   for (const f of j.files.editable) {
     if (typeof src.starter[f] !== "string") return invalid(`starter/${f}`, "missing (listed in files.editable)");
-    if (typeof src.solution[f] !== "string") return invalid(`solution/${f}`, "missing (listed in files.editable)");
+    if (hasSolution && typeof src.solution[f] !== "string") return invalid(`solution/${f}`, "missing (listed in files.editable)");
   }
   const variants = j.variants ?? {};
   const ids = new Set<string>();
@@ -181,6 +185,9 @@ export function loadLesson(src: LessonSource, validateScenario?: ScenarioValidat
     if (typeof src.mutants[m.file] !== "string") return invalid(`${at}/file`, `${m.file} is missing`);
     for (const [k, id] of m.fails.entries()) {
       if (!ids.has(id)) return invalid(`${at}/fails/${k}`, `no check with id "${id}"`);
+    }
+    for (const id of Object.keys(m.because ?? {})) {
+      if (!m.fails.includes(id)) return invalid(`${at}/because/${id}`, `"${id}" is not in fails`);
     }
   }
 

@@ -21,11 +21,15 @@
 // learner's file:line in `oops`, an "Oops:" line in dmesg, and the remaining steps `ran: false`.
 
 import { MAX_TASKS, PTRS_PER_VVAR, TRACE_MAX } from "./kernel-bounds.js";
-import type { Counters, ErrnoName, Expect, Oops, PageKind, RunResult, Scenario, SignalName, Step,
+import type { Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName, Step,
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
 import { resolveConfig, resolveCosts } from "./defaults.js";
+import { CLOCK_IDS, COUNTER_NAMES, ERRNO_NAMES, MCL_BITS, PAGE_KINDS, SIGNAL_NAMES, TRACE_DETAILS, TRACE_KINDS,
+         TRACE_RECORD as TR, VIA_IDS, KERNEL_LIMITS, ZERO_PFN } from "./generated/abi.js";
 import { describeTrap, locateTrap } from "./trap.js";
+import { FUEL_EXPORT, fuelLeft } from "./fuel.js";
+import { softLockupLine, softLockupMessage } from "./runner-protocol.js";
 
 /** The kernel instance's exports used here (kernel-as/index.ts). */
 interface KernelExports {
@@ -63,37 +67,18 @@ interface KernelExports {
   dmesg_ptr(): number; dmesg_len(): number;
   trace_ptr(): number; trace_count(): number; trace_dropped(): number;
   oops_pending(): number; oops_msg_start(): number; oops_msg_end(): number;
+  page_refcount(pfn: number): number; page_mapcount(pfn: number): number;
 }
 
-/** PK_* (kernel-as/mm_types.ts) by number. */
-export const PAGE_KINDS: PageKind[] = ["time", "timens", "zero", "rng", "arch", "zero_page", "other"];
+/** What a finished run lets a test inspect of the kernel's pages (RunOpts.afterRun). */
+export interface KernelPages {
+  page_refcount(pfn: number): number;
+  page_mapcount(pfn: number): number;
+}
 
-/** Counter order of kernel-as task_counter(). */
-const COUNTER_NAMES: (keyof Counters)[] =
-  ["faults", "minflt", "handler_calls", "gup_faults", "sigbus", "warns", "bugs", "syscall_fallbacks"];
-
-const ERRNO_NAMES: Record<number, string> = {
-  1: "EPERM", 3: "ESRCH", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT",
-  16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 87: "EUSERS", 133: "EHWPOISON",
-};
-const SIGNAL_NAMES: Record<number, SignalName> = { 7: "SIGBUS", 11: "SIGSEGV" };
-
-const CLOCK_IDS: Record<string, number> = {
-  CLOCK_REALTIME: 0, CLOCK_MONOTONIC: 1, CLOCK_PROCESS_CPUTIME_ID: 2, CLOCK_THREAD_CPUTIME_ID: 3,
-  CLOCK_MONOTONIC_RAW: 4, CLOCK_REALTIME_COARSE: 5, CLOCK_MONOTONIC_COARSE: 6, CLOCK_BOOTTIME: 7,
-  CLOCK_REALTIME_ALARM: 8, CLOCK_BOOTTIME_ALARM: 9, CLOCK_TAI: 11,
-};
-const MCL_BITS: Record<string, number> = { MCL_CURRENT: 1, MCL_FUTURE: 2, MCL_ONFAULT: 4 };
-const VIA_IDS: Record<string, number> = { proc_mem: 0, process_vm_readv: 1, ptrace_peekdata: 2 };
-
-const TRACE_KINDS: TraceEvent["kind"][] = ["vdso_call", "fault", "gup_fault", "map", "zap", "sigbus", "warn", "bug",
-  "mlockall", "populate", "setns", "fork", "exec", "remote", "oops", "syscall_fallback"];
-/** kernel-as/trace.ts TD_* by number. */
-const TRACE_DETAILS: string[] = ["", "vvar_page accessed remotely", "ZERO_PAGE returned through vmf->page",
-  "vmf->page has refcount 0", "Bad page state", "page_ref underflow",
-  "vmf_insert_pfn of a struct-page pfn into a VM_MIXEDMAP VMA", "vm_insert_page without VM_MIXEDMAP",
-  "NULL vmf->page", "refault loop", "bad handle", "SIGSEGV", "populate skipped (VM_IO|VM_PFNMAP)",
-  "populate stopped", "failed", "get_page on a free page", "VM_PFNMAP/VM_MIXEDMAP misuse"];
+// The tables shared with the kernel (PAGE_KINDS, COUNTER_NAMES, TRACE_*, ERRNO_NAMES, ...) are
+// generated from kernel-as's constants: engine/generated/abi.ts (scripts/gen-abi.mjs).
+export { PAGE_KINDS } from "./generated/abi.js";
 
 /** smaps VmFlags mnemonics by bit (fs/proc/task_mmu.c show_smap_vma_flags). */
 const VM_FLAG_MNEMONICS: [number, string][] = [
@@ -124,7 +109,7 @@ function asString(mem: WebAssembly.Memory | undefined, ptr: number): string | un
 }
 
 function zero(): Counters {
-  return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+  return Object.fromEntries(COUNTER_NAMES.map(name => [name, 0])) as unknown as Counters;
 }
 
 /** Options of runScenario(). */
@@ -135,6 +120,8 @@ export interface RunOpts {
   learnerFile?: string;
   /** called before each step starts (index), so a host that stops a hung worker can name it */
   onStep?: (index: number) => void;
+  /** called once the run is over, with the kernel's page accounting (tests: pageProblems()) */
+  afterRun?: (kernel: KernelPages) => void;
 }
 
 /** Runs `scenario` with a fresh kernel (from `kernel`) and a fresh instance of the learner's
@@ -162,7 +149,8 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   k.boot(+config.GENERIC_GETTIMEOFDAY, +config.TIME_NS, +config.VDSO_GETRANDOM, +config.ARCH_HAS_VDSO_ARCH_DATA,
          config.arch_data_pages, costs.fault_exception_ns, costs.vdso_call_ns, costs.syscall_ns);
 
-  const run = new Run(k, scenario, opts);
+  let learnerExports: WebAssembly.Exports | undefined;
+  const run = new Run(k, scenario, opts, () => learnerExports ? fuelLeft(learnerExports) : undefined);
   // the learner: only the kernel.* functions of the allowlist, and stubs for the AS runtime
   let learnerMemory: WebAssembly.Memory | undefined;
   const kernelImports: Record<string, unknown> = {};
@@ -181,14 +169,38 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
     });
   } catch (e) {
     if (e instanceof WebAssembly.LinkError) throw e;
-    return run.oopsBeforeSteps(e);        // the learner's start function trapped
+    return run.oopsBeforeSteps(e);
   }
+  learnerExports = li.exports;
   learnerMemory = li.exports.memory as WebAssembly.Memory | undefined;
+  if (fuelLeft(li.exports) === undefined) {
+    throw new WebAssembly.LinkError(`the learner module has no ${FUEL_EXPORT} meter: it was not compiled by Prefault (engine/compile.ts)`);
+  }
+  // the learner's top-level code (asc --exportStart), run here so that its fuel can be read
+  try { (li.exports._initialize as (() => void) | undefined)?.(); }
+  catch (e) { return run.oopsBeforeSteps(e); }
   const slot = k.table.grow(2);
   k.table.set(slot, li.exports.vvar_fault as () => unknown);
   k.table.set(slot + 1, li.exports.vdso_install_vvar_mapping as () => unknown);
   k.set_learner_slots(slot, slot + 1);
-  return run.all(() => kernelAbort);
+  const result = run.all(() => kernelAbort);
+  opts.afterRun?.(k);
+  return result;
+}
+
+/** The page-accounting invariant after a run, as xv6's usertests check for leaked pages: every
+ *  page the kernel allocated holds its own reference plus one per PTE that maps it, a page
+ *  never allocated holds none, and the shared zero page is never refcounted. Returns one line
+ *  per page that breaks it (empty when none does). Pure. */
+export function pageProblems(k: KernelPages): string[] {
+  const out: string[] = [];
+  for (let pfn = 1; pfn < KERNEL_LIMITS.pfn; pfn++) {
+    const ref = k.page_refcount(pfn), map = k.page_mapcount(pfn);
+    if (pfn === ZERO_PFN) { if (ref !== 1) out.push(`pfn ${pfn} (ZERO_PAGE): refcount ${ref}, want 1`); continue; }
+    const want = ref === 0 && map === 0 ? 0 : map + 1;
+    if (map < 0 || ref !== want) out.push(`pfn ${pfn}: refcount ${ref} with ${map} mapping${map === 1 ? "" : "s"}, want ${map + 1}`);
+  }
+  return out;
 }
 
 // one scenario run: name tables, step dispatch, results
@@ -200,13 +212,17 @@ class Run {
   private oops?: Oops;
   private hostDmesg: string[] = [];
 
-  constructor(private k: KernelExports, private scenario: Scenario, private opts: RunOpts) {}
+  private lockup = false;
+
+  /** `fuel()`: the learner instance's fuel left (engine/fuel.ts), negative once it ran out. */
+  constructor(private k: KernelExports, private scenario: Scenario, private opts: RunOpts,
+              private fuel: () => number | undefined) {}
 
   // every step in order; stops at the first oops
   all(kernelAbort: () => string | undefined): RunResult {
     const steps = this.scenario.steps;
     for (let i = 0; i < steps.length; i++) {
-      if (this.oops) { this.steps.push(notRun(i, steps[i])); continue; }
+      if (this.oops) { this.steps.push(notRun(i, steps[i], this.lockup)); continue; }
       this.opts.onStep?.(i);
       this.k.set_step(i);
       const before = this.totals();
@@ -217,7 +233,7 @@ class Run {
       } catch (e) {
         this.oops = this.oopsOf(e, i, kernelAbort());
         r = { ret: undefined, errno: null, signal: null };
-        failures = [`oops: ${this.oops.message}`];
+        failures = [this.lockup ? this.oops.message : `oops: ${this.oops.message}`];
       }
       const deltas = diff(before, this.totals());
       failures.push(...checkExpect(steps[i].expect, r, deltas));
@@ -227,10 +243,10 @@ class Run {
     return this.result();
   }
 
-  // the learner's start function trapped: no step ran
+  // the learner's top-level code trapped or ran out of fuel: no step ran
   oopsBeforeSteps(e: unknown): RunResult {
     this.oops = this.oopsOf(e, -1, undefined);
-    this.steps = this.scenario.steps.map((s, i) => notRun(i, s));
+    this.steps = this.scenario.steps.map((s, i) => notRun(i, s, this.lockup));
     return this.result();
   }
 
@@ -305,7 +321,7 @@ class Run {
     const o: Partial<StepResult> = {
       ret: k.res_ret(),
       errno: e === 0 ? null : ((ERRNO_NAMES[e] ?? `E${e}`) as ErrnoName),
-      signal: sig === 0 ? null : (SIGNAL_NAMES[sig] ?? "SIGSEGV"),
+      signal: sig === 0 ? null : ((SIGNAL_NAMES[sig] ?? "SIGSEGV") as SignalName),
     };
     if (k.res_has_value()) o.value = "0x" + BigInt.asUintN(64, k.res_value()).toString(16);
     const pk = k.res_page();
@@ -332,6 +348,16 @@ class Run {
   // a trap during step `step` as an Oops (and the host's dmesg line when the kernel wrote none)
   private oopsOf(e: unknown, step: number, kernelAbort: string | undefined): Oops {
     const k = this.k;
+    if ((this.fuel() ?? 0) < 0) {
+      // the learner's code used up the scenario's fuel: the handler (or the top-level code) never
+      // returned. The kernel's word for a CPU stuck in kernel code is a soft lockup.
+      this.lockup = true;
+      const task = step >= 0 ? this.scenario.steps[step]?.task : undefined;
+      const pid = task === undefined ? 1 : this.pid(task) || 1;
+      this.hostDmesg.push(this.stamp(softLockupLine(task === undefined || step < 0 ? "swapper/0" : task, pid)));
+      const where = locateTrap(e, this.opts.sourceMap);
+      return { message: softLockupMessage(step), step, ...(where ? { file: where.file, line: where.line, column: where.column } : {}) };
+    }
     if (k.oops_pending()) {
       const bytes = new Uint8Array(k.memory.buffer, k.oops_msg_start(), k.oops_msg_end() - k.oops_msg_start());
       const message = new TextDecoder().decode(bytes);
@@ -363,7 +389,7 @@ class Run {
   private result(): RunResult {
     const tasks: Record<string, TaskState> = {};
     for (const [name, pid] of this.pids) tasks[name] = this.taskState(pid);
-    const status = this.oops ? "oops" : "ok";
+    const status = this.lockup ? "timeout" : this.oops ? "oops" : "ok";
     const r: RunResult = {
       scenario: this.scenario.name,
       status,
@@ -415,25 +441,26 @@ class Run {
   private trace(): TraceEvent[] {
     const k = this.k;
     const n = Math.min(k.trace_count(), TRACE_MAX);
-    const view = new DataView(k.memory.buffer, k.trace_ptr(), n * 40);
+    const view = new DataView(k.memory.buffer, k.trace_ptr(), n * TR.size);
     const names = new Map<number, string>();
     for (const [name, pid] of this.pids) names.set(pid, name);
     const out: TraceEvent[] = [];
     for (let i = 0; i < n; i++) {
-      const o = i * 40;
+      const o = i * TR.size;
+      const pid = view.getUint32(o + TR.pid, true);
       const ev: TraceEvent = {
-        t_ns: Number(view.getBigUint64(o, true)),
-        step: view.getUint32(o + 8, true),
-        task: names.get(view.getUint32(o + 12, true)) ?? `pid${view.getUint32(o + 12, true)}`,
-        kind: TRACE_KINDS[view.getUint32(o + 16, true)] ?? "oops",
+        t_ns: Number(view.getBigUint64(o + TR.t_ns, true)),
+        step: view.getUint32(o + TR.step, true),
+        task: names.get(pid) ?? `pid${pid}`,
+        kind: TRACE_KINDS[view.getUint32(o + TR.kind, true)] ?? "oops",
       };
-      const pgoff = view.getInt32(o + 20, true);
+      const pgoff = view.getInt32(o + TR.pgoff, true);
       if (pgoff >= 0) ev.pgoff = pgoff;
-      const page = view.getInt32(o + 24, true);
+      const page = view.getInt32(o + TR.page, true);
       if (page >= 0) ev.page = PAGE_KINDS[page] ?? "other";
-      const lat = Number(view.getBigUint64(o + 32, true));
+      const lat = Number(view.getBigUint64(o + TR.latency_ns, true));
       if (ev.kind === "vdso_call" || ev.kind === "fault" || ev.kind === "syscall_fallback") ev.latency_ns = lat;
-      const d = TRACE_DETAILS[view.getUint32(o + 28, true)] || this.argDetail(ev.kind, lat, names);
+      const d = [this.argDetail(ev.kind, lat, names), TRACE_DETAILS[view.getUint32(o + TR.detail, true)]].filter(Boolean).join(": ");
       if (d) ev.detail = d;
       out.push(ev);
     }
@@ -445,8 +472,9 @@ function mclNames(flags: number): string {
   return Object.entries(MCL_BITS).filter(([, bit]) => flags & bit).map(([name]) => name).join("|");
 }
 
-function notRun(index: number, s: Step): StepResult {
-  return { index, op: s.op, task: s.task, ran: false, deltas: zero(), ok: false, failures: ["not run: an earlier step oopsed"] };
+function notRun(index: number, s: Step, lockup: boolean): StepResult {
+  return { index, op: s.op, task: s.task, ran: false, deltas: zero(), ok: false,
+           failures: [lockup ? "not run: an earlier step did not return" : "not run: an earlier step oopsed"] };
 }
 
 function diff(a: Counters, b: Counters): Counters {

@@ -1,18 +1,22 @@
-// engine/runner-protocol.ts: the messages between a host and its disposable runner worker.
+// engine/runner-protocol.ts: the messages between the engine's runner (engine/runner.ts) and a
+// runner worker, and the RunResults a host makes when a worker could not answer.
 //
-//   host (CLI: cli/node-runner.ts, web: web/...)            runner worker
-//   ───────────────────────────────────────────            ─────────────────────────────
-//   { type:"run", id, kernel, learner, scenario } ───────►  runScenario(...)  (engine/machine.ts)
-//                                        ◄─────── { type:"result", id, ok:true, result }
-//                                        ◄─────── { type:"result", id, ok:false, error }
-//   no answer within the deadline: the host terminates the worker, records
-//   timeoutResult(scenario, ms, step) and starts a fresh worker for the next scenario (a host
-//   may first run the steps before the hung one there, and pass that result to timeoutResult).
+//   host (engine/runner.ts over a transport)                 runner worker
+//   ─────────────────────────────────────────                ─────────────────────────────
+//                                          ◄─────── { type:"ready", tid? }      once, when it can run
+//   { type:"run", id, kernel, learner, scenario, sourceMap? } ─►  runScenario() (engine/machine.ts)
+//                                          ◄─────── { type:"step", id, index }  before each step
+//                                          ◄─────── { type:"result", id, result }
+//                                          ◄─────── { type:"error", id, error }  (a link error, ...)
 //
-// Platform-neutral: no worker API is named here. A worker wires createRunnerHandler() to its own
-// onmessage/postMessage; the modules travel as WebAssembly.Module (structured-clonable).
+// Every message is one tagged union with a `type` field and is validated on receipt
+// (parseWorkerMessage, parseRunRequest): a malformed message is an internal error, never trusted.
+// Platform-neutral: no worker API is named here. The Node worker (cli/node-runner-worker.ts) and
+// the browser's (web/src/workers/runner.worker.ts, through Comlink) both wire createRunnerHandler()
+// to their own channel; the modules travel as WebAssembly.Module (structured-clonable).
 
 import type { Counters, EngineError, RunResult, Scenario } from "./types.js";
+import { LEARNER_FUEL, SOFT_LOCKUP_SECONDS } from "./limits.js";
 
 export interface RunRequest {
   type: "run";
@@ -22,36 +26,92 @@ export interface RunRequest {
   scenario: Scenario;
   /** the learner module's source map, for trap locations */
   sourceMap?: string;
-  /** the learner file traps are reported against (default datastore.ts) */
-  learnerFile?: string;
 }
 
-export type RunResponse =
-  | { type: "ready" }                                   // posted once, when the worker can run
-  | { type: "step"; id: number; index: number }         // step `index` of request `id` starts
-  | { type: "result"; id: number; ok: true; result: RunResult }
-  | { type: "result"; id: number; ok: false; error: EngineError };
+/** What a runner worker posts. `tid`: the OS thread id of a Node worker (its CPU clock). */
+export type WorkerMessage =
+  | { type: "ready"; tid?: number }
+  | { type: "step"; id: number; index: number }
+  | { type: "result"; id: number; result: RunResult }
+  | { type: "error"; id: number; error: EngineError };
 
-/** engine/machine.ts runScenario(), injected so this file does not load the kernel glue.
- *  `onStep`, when the machine calls it before each step, lets a host that stops a hung worker
- *  say which step hung; a machine without it is fine (the step is then reported as -1). */
+/** @deprecated name of WorkerMessage */
+export type RunResponse = WorkerMessage;
+
+/** engine/machine.ts runScenario(), injected so this file does not load the kernel glue. */
 export type RunScenarioFn = (kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                             opts?: { sourceMap?: string; learnerFile?: string; onStep?: (index: number) => void })
+                             opts?: { sourceMap?: string; onStep?: (index: number) => void })
                              => RunResult | Promise<RunResult>;
 
-/** The worker side: returns the handler for one incoming message. It runs the scenario and posts
- *  exactly one response per request; an exception from runScenario becomes an error response
- *  (kind "link" for a WebAssembly.LinkError, else "internal"). */
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+const ENGINE_ERROR_KINDS = new Set(["compile", "link", "invalid", "timeout", "internal"]);
+const RUN_STATUSES = new Set(["ok", "oops", "timeout"]);
+
+/** `m` as a WorkerMessage, or a string saying what is wrong with it. Checks the envelope and the
+ *  shape a host relies on (a RunResult's status, steps and tasks), not every field. Pure. */
+export function parseWorkerMessage(m: unknown): WorkerMessage | string {
+  if (!isObj(m)) return "not an object";
+  switch (m.type) {
+    case "ready":
+      if (m.tid !== undefined && !isId(m.tid)) return "ready: tid is not a thread id";
+      return m.tid === undefined ? { type: "ready" } : { type: "ready", tid: m.tid };
+    case "step":
+      if (!isId(m.id) || !isId(m.index)) return "step: id and index must be non-negative integers";
+      return { type: "step", id: m.id, index: m.index };
+    case "result": {
+      if (!isId(m.id)) return "result: no id";
+      const r = m.result;
+      if (!isObj(r) || typeof r.scenario !== "string" || !RUN_STATUSES.has(r.status as string) || typeof r.ok !== "boolean"
+          || !Array.isArray(r.steps) || !isObj(r.tasks) || !Array.isArray(r.dmesg) || !Array.isArray(r.trace)) {
+        return "result: not a RunResult";
+      }
+      if (!r.steps.every((s, i) => isObj(s) && s.index === i && typeof s.ran === "boolean" && typeof s.ok === "boolean" && isObj(s.deltas))) {
+        return "result: malformed steps";
+      }
+      return { type: "result", id: m.id, result: r as unknown as RunResult };
+    }
+    case "error": {
+      if (!isId(m.id)) return "error: no id";
+      const e = m.error;
+      if (!isObj(e) || !ENGINE_ERROR_KINDS.has(e.kind as string) || typeof e.message !== "string") return "error: not an EngineError";
+      return { type: "error", id: m.id, error: e as unknown as EngineError };
+    }
+    default:
+      return `unknown message type ${JSON.stringify(m.type)}`;
+  }
+}
+
+/** `m` as a RunRequest, or a string saying what is wrong with it (checked by the worker). */
+export function parseRunRequest(m: unknown): RunRequest | string {
+  if (!isObj(m) || m.type !== "run") return "not a run request";
+  if (!isId(m.id)) return "run: no id";
+  if (!(m.kernel instanceof WebAssembly.Module) || !(m.learner instanceof WebAssembly.Module)) return "run: kernel and learner must be WebAssembly.Module";
+  const s = m.scenario;
+  if (!isObj(s) || typeof s.name !== "string" || !Array.isArray(s.steps)) return "run: not a scenario";
+  if (m.sourceMap !== undefined && typeof m.sourceMap !== "string") return "run: sourceMap must be a string";
+  return { type: "run", id: m.id, kernel: m.kernel, learner: m.learner, scenario: s as unknown as Scenario,
+           ...(m.sourceMap !== undefined ? { sourceMap: m.sourceMap as string } : {}) };
+}
+
+/** The worker side: returns the handler for one incoming message. It validates the request,
+ *  runs the scenario and posts "step" messages and exactly one "result" or "error" per request;
+ *  an exception from runScenario becomes an "error" (kind "link" for a WebAssembly.LinkError,
+ *  else "internal"). A message that is not a valid request gets an "error" when it has an id. */
 export function createRunnerHandler(runScenario: RunScenarioFn,
-                                    post: (msg: RunResponse) => void): (msg: RunRequest) => void {
-  return (msg: RunRequest) => {
-    if (!msg || msg.type !== "run") return;
-    const fail = (e: unknown) => post({ type: "result", id: msg.id, ok: false, error: errorOf(e) });
+                                    post: (msg: WorkerMessage) => void): (msg: unknown) => void {
+  return (raw: unknown) => {
+    const msg = parseRunRequest(raw);
+    if (typeof msg === "string") {
+      const id = isObj(raw) && isId(raw.id) ? raw.id : undefined;
+      if (id !== undefined) post({ type: "error", id, error: { kind: "internal", message: `runner worker: ${msg}` } });
+      return;
+    }
+    const fail = (e: unknown) => post({ type: "error", id: msg.id, error: errorOf(e) });
     try {
       const r = runScenario(msg.kernel, msg.learner, msg.scenario,
-                            { sourceMap: msg.sourceMap, learnerFile: msg.learnerFile,
-                              onStep: index => post({ type: "step", id: msg.id, index }) });
-      Promise.resolve(r).then(result => post({ type: "result", id: msg.id, ok: true, result }), fail);
+                            { sourceMap: msg.sourceMap, onStep: index => post({ type: "step", id: msg.id, index }) });
+      Promise.resolve(r).then(result => post({ type: "result", id: msg.id, result }), fail);
     } catch (e) {
       fail(e);
     }
@@ -65,28 +125,43 @@ export function errorOf(e: unknown): EngineError {
   return { kind: "internal", message };
 }
 
-/** The learner-facing message for a handler that did not return in time. */
-export function timeoutMessage(ms: number): string {
-  return `vvar_fault() did not return within ${ms} ms: an endless loop?`;
+/** The learner-facing message of a soft lockup: the learner's code used up the scenario's fuel
+ *  (engine/fuel.ts) in step `step` (-1: in its top-level code, before the first step). */
+export function softLockupMessage(step: number): string {
+  const where = step < 0 ? "the datastore's top-level code did not finish" : "vvar_fault() did not return";
+  return `soft lockup: ${where} (it ran ${LEARNER_FUEL.toLocaleString("en-US")} loop iterations and calls, ` +
+    `the budget of one scenario): an endless loop?`;
+}
+
+/** The kernel's soft-lockup line for task `comm` (kernel/watchdog.c watchdog_timer_fn). */
+export function softLockupLine(comm: string, pid: number): string {
+  return `watchdog: BUG: soft lockup - CPU#0 stuck for ${SOFT_LOCKUP_SECONDS}s! [${comm}:${pid}]`;
+}
+
+/** The message of a scenario stopped by the runner's backstop deadline (engine/runner.ts):
+ *  `clock` says what was counted ("CPU time" or "wall time"). */
+export function timeoutMessage(ms: number, clock = "CPU time"): string {
+  return `vvar_fault() did not return within ${ms} ms of ${clock}: an endless loop?`;
 }
 
 export function zeroCounters(): Counters {
   return { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
 }
 
-/** The RunResult of a scenario whose worker was stopped after `ms` ms: status "timeout", the
- *  message in `oops` and in dmesg, and on the hung step's failures. `step` is the step that was
- *  running (from the worker's "step" messages), or -1 when the host cannot tell. Without
- *  `before`, no step counts as run (their outcomes died with the worker). `before` is the result
- *  of running the same scenario cut to steps 0..step-1 (in a fresh worker; the model is
- *  deterministic): when it ran all of them without an oops, their results, the tasks, the log and
- *  the trace are taken from it, step `step` is the timeout and the rest are not run. Used by
- *  every host's runner. */
-export function timeoutResult(scenario: Scenario, ms: number, step = -1, before?: RunResult): RunResult {
-  const message = timeoutMessage(ms);
+/** The RunResult of a scenario whose worker was stopped by the backstop deadline: status
+ *  "timeout", `message` in `oops`, in dmesg (after the kernel's soft-lockup line) and on the hung
+ *  step's failures. `step` is the step that was running (from the worker's "step" messages), or
+ *  -1 when the host cannot tell. `before` is the result of the same scenario cut to steps
+ *  0..step-1, run in a fresh worker (the model is deterministic): when it ran all of them without
+ *  an oops, their results (with their deltas), the tasks, the log and the trace are kept, step
+ *  `step` is the timeout and the rest are not run. Without it no step counts as run. */
+export function timeoutResult(scenario: Scenario, message: string, step = -1, before?: RunResult): RunResult {
   const usable = before !== undefined && step > 0 && before.status === "ok" && before.steps.length === step
     && before.steps.every((s, i) => s.ran && s.index === i);
   const prefix = usable ? before.steps : [];
+  const task = step >= 0 ? scenario.steps[step]?.task : undefined;
+  const pid = (task !== undefined && usable ? before.tasks[task]?.pid : undefined) ?? 1;
+  const lockup = softLockupLine(task ?? "swapper/0", pid);
   return {
     scenario: scenario.name,
     status: "timeout",
@@ -94,10 +169,10 @@ export function timeoutResult(scenario: Scenario, ms: number, step = -1, before?
     steps: [...prefix, ...scenario.steps.slice(prefix.length).map((s, j) => {
       const index = prefix.length + j;
       return { index, op: s.op, task: s.task, ran: false, deltas: zeroCounters(), ok: false,
-               failures: index === step ? [message] : [] };
+               failures: index === step ? [message] : [`not run: step ${step >= 0 ? step : "?"} did not return`] };
     })],
     tasks: usable ? before.tasks : {},
-    dmesg: usable ? [...before.dmesg, message] : [message],
+    dmesg: usable ? [...before.dmesg, lockup, message] : [lockup, message],
     trace: usable ? before.trace : [],
     trace_dropped: usable ? before.trace_dropped : 0,
     oops: { message, step },
@@ -105,8 +180,8 @@ export function timeoutResult(scenario: Scenario, ms: number, step = -1, before?
 }
 
 /** The RunResult of a scenario whose worker died (crashed, ran out of memory) without answering. */
-export function crashResult(scenario: Scenario, why: string): RunResult {
-  const r = timeoutResult(scenario, 0);
+export function crashResult(scenario: Scenario, why: string, step = -1): RunResult {
   const message = `the runner stopped while running this scenario: ${why}`;
-  return { ...r, status: "oops", dmesg: [message], oops: { message, step: -1 } };
+  const r = timeoutResult(scenario, message, step);
+  return { ...r, status: "oops", dmesg: [message], oops: { message, step } };
 }

@@ -1,20 +1,25 @@
 // engine/trap.ts: where in the learner's source a Wasm trap happened.
 //
-// A trap (RuntimeError: unreachable, divide by zero, out of bounds ...) carries a V8 stack like
+// A trap (RuntimeError: unreachable, divide by zero, out of bounds ...) carries a stack whose
+// Wasm frames each engine writes its own way (the Web API's convention is
+// "name@url:wasm-function[index]:0xoffset", https://webassembly.github.io/spec/web-api/):
 //
-//   RuntimeError: divide by zero
-//       at datastore/vvar_fault (wasm://wasm/b03ceb1a:wasm-function[3]:0x1bb)
-//       at prefault_entry/vvar_fault (wasm://wasm/b03ceb1a:wasm-function[5]:0x1e0)
-//       at kernel-as/memory/handle_mm_fault (wasm://wasm/77aa0c12:wasm-function[40]:0x2f31)
+//   V8 (Node, Chromium)   at datastore/vvar_fault (wasm://wasm/b03ceb1a:wasm-function[3]:0x1bb)
+//   SpiderMonkey (Firefox)  datastore/vvar_fault@http://h/w.js line 1 > WebAssembly.Module:wasm-function[3]:0x1bb
+//   JavaScriptCore (Safari) <?>.wasm-function[datastore/vvar_fault]@[wasm code]      (before 2025)
+//                           datastore/vvar_fault@<?>:wasm-function[3]                (since)
 //
-// The hex offset is a byte offset into the module, which is also the "generated column" (on
+// JavaScriptCore gives no byte offset: there the location is the learner's file without a line
+// (line 0). The hex offset is a byte offset into the module, which is also the "generated column" (on
 // generated line 1) of a Wasm source map. Frames of the kernel's module must not be mapped
 // through the learner's map: the learner's module is the one whose frames carry names of the
 // learner's files ("datastore/...", "prefault_entry/..."), as asc --debug names them.
 
 export interface TrapLocation { file: string; line: number; column: number }
 
-interface Frame { name: string; url: string; offset: number }
+/** One Wasm frame: the function's name ("" when the module has no names), the module's url (""
+ *  when the engine does not say), the byte offset (undefined on JavaScriptCore). */
+export interface Frame { name: string; url: string; offset?: number }
 
 // files of a learner compile that are not the learner's own
 const ENGINE_SOURCES = new Set(["kernel.ts", "prefault_entry.ts"]);
@@ -33,10 +38,16 @@ export function locateTrap(err: unknown, sourceMap?: string): TrapLocation | und
   const frames = parseWasmFrames(stack);
   const stems = new Set(map.sources.filter(s => !s.startsWith("~lib/")).map(s => s.replace(/\.ts$/, "")));
   // the learner module: the url of the first frame named after one of the map's own files
-  const mine = frames.find(f => stems.has(f.name.split("/")[0]));
+  const mine = frames.find(f => stems.has(stemOf(f.name)));
   const candidates = mine ? frames.filter(f => f.url === mine.url) : frames;
   const segments = decodeMappings(map.mappings);
   for (const f of candidates) {
+    if (f.offset === undefined) {
+      // no offset (JavaScriptCore): the learner's file, from the frame's name, without a line
+      const file = map.sources.find(src => src.replace(/\.ts$/, "") === stemOf(f.name));
+      if (file !== undefined && !file.startsWith("~lib/") && !ENGINE_SOURCES.has(file)) return { file, line: 0, column: 0 };
+      continue;
+    }
     const seg = lookup(segments, f.offset);
     if (!seg) continue;
     const file = map.sources[seg.source];
@@ -64,12 +75,30 @@ export function describeTrap(err: unknown): string | undefined {
 
 interface SourceMapV3 { version: number; sources: string[]; mappings: string }
 
-/** The Wasm frames of a V8 stack, innermost first. */
+// the file stem a frame's function name starts with: "datastore" of "datastore/vvar_fault" (a
+// "module." prefix some engines add is dropped)
+function stemOf(name: string): string {
+  const head = name.split("/")[0];
+  return head.slice(head.lastIndexOf(".") + 1);
+}
+
+const V8_FRAME = /^\s*at (?:(\S+) \()?(.+?):wasm-function\[\d+\]:0x([0-9a-fA-F]+)\)?\s*$/;
+const SPIDERMONKEY_FRAME = /^\s*(.*?)@(.*?):wasm-function\[\d+\]:0x([0-9a-fA-F]+)\s*$/;
+const JSC_FRAME_OLD = /^\s*(?:[^@]*?\.)?wasm-function\[([^\]]+)\]@\[wasm code\]\s*$/;
+const JSC_FRAME = /^\s*(.*?)@(.*?):wasm-function\[\d+\]\s*$/;
+
+/** The Wasm frames of a V8, SpiderMonkey or JavaScriptCore stack, innermost first. */
 export function parseWasmFrames(stack: string): Frame[] {
   const out: Frame[] = [];
-  const re = /at (?:(\S+) \()?(wasm:\/\/wasm\/[^:\s)]+):wasm-function\[\d+\]:0x([0-9a-fA-F]+)\)?/g;
-  for (let m = re.exec(stack); m; m = re.exec(stack)) {
-    out.push({ name: m[1] ?? "", url: m[2], offset: parseInt(m[3], 16) });
+  for (const line of stack.split("\n")) {
+    let m = V8_FRAME.exec(line);
+    if (m) { out.push({ name: m[1] ?? "", url: m[2], offset: parseInt(m[3], 16) }); continue; }
+    m = SPIDERMONKEY_FRAME.exec(line);
+    if (m) { out.push({ name: m[1], url: m[2], offset: parseInt(m[3], 16) }); continue; }
+    m = JSC_FRAME_OLD.exec(line);
+    if (m) { out.push({ name: /^\d+$/.test(m[1]) ? "" : m[1], url: "" }); continue; }
+    m = JSC_FRAME.exec(line);
+    if (m) out.push({ name: m[1], url: "" });
   }
   return out;
 }

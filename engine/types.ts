@@ -36,8 +36,8 @@ export type ClockName =
 export type McFlag = "MCL_CURRENT" | "MCL_FUTURE" | "MCL_ONFAULT";
 export type RemoteVia = "proc_mem" | "process_vm_readv" | "ptrace_peekdata";
 /** What a [vvar] page holds: the datastore slot or namespace page it maps. */
-export type PageKind = "time" | "timens" | "zero" | "rng" | "arch" | "zero_page" | "other";
-export type ErrnoName = "EPERM" | "ENOMEM" | "EAGAIN" | "EFAULT" | "EINVAL" | "EIO" | "EUSERS" | "EACCES" | "ESRCH" | "EBUSY";
+export type PageKind = "time" | "timens" | "zero" | "rng" | "arch" | "zero_page" | "other" | "anon";
+export type ErrnoName = "EPERM" | "ENOMEM" | "EAGAIN" | "EFAULT" | "EINVAL" | "EIO" | "EUSERS" | "EACCES" | "ESRCH" | "EBUSY" | "EHWPOISON" | "EEXIST";
 export type SignalName = "SIGBUS" | "SIGSEGV";
 
 /** Counter deltas an expectation may check. Deltas are system-wide, over the step. */
@@ -194,6 +194,17 @@ export type EngineError =
 
 export type Visibility = "visible" | "hidden";
 
+/** Why a check did not pass (TestResult.failure):
+ *   assertion  the run completed and one of the check's assertions did not hold
+ *   oops       the learner's code trapped, or the kernel oopsed because of it (BUG, a forged handle)
+ *   timeout    the handler never returned (a soft lockup: it ran out of fuel), or the runner's
+ *              backstop stopped it
+ *   compile    the submission did not compile
+ *   error      the check could not be graded for another reason (a missing file, a link error,
+ *              an internal error, a run that is missing)
+ *   blocked    not graded because a check it requires did not pass (`message` names it) */
+export type FailureKind = "assertion" | "oops" | "timeout" | "compile" | "error" | "blocked";
+
 export interface TestResult {
   id: string;
   name: string;
@@ -204,6 +215,9 @@ export interface TestResult {
   message: string;
   visibility: Visibility;
   scenario?: string;
+  /** why the check did not pass: absent on "pass". `message` is one line (the evidence of a
+   *  failed assertion, the oops or lockup with where it happened, the first compile error). */
+  failure?: { kind: FailureKind; message: string };
 }
 
 /** One grading of one submission. No wall-clock values: the same input gives byte-identical output. */

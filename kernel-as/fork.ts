@@ -6,7 +6,7 @@
 // zaps them. With CLONE_VM (vfork) the mm is shared and the namespace is not switched.
 
 import { alloc_task, current, set_current } from "./sched";
-import { dup_mmap, mm_alloc, arch_setup_vvar } from "./mmap";
+import { dup_mmap, mm_alloc, arch_setup_vvar, dup_mmap_vvar_detail } from "./mmap";
 import { timens_on_fork, init_time_ns } from "./time_namespace";
 import { ENOMEM } from "./errno";
 import { trace_event, TR_FORK, TD_NONE } from "./trace";
@@ -45,7 +45,7 @@ export function copy_process(clone_vm: bool): i32 {
       t.mm = mm;
     }
   }
-  trace_event(parent.pid, TR_FORK, -1, -1, TD_NONE, <u64>t.pid);
+  trace_event(parent.pid, TR_FORK, -1, -1, clone_vm ? TD_NONE : dup_mmap_vvar_detail, <u64>t.pid);
   // copy_namespaces(): CLONE_VM skips timens_on_fork()
   if (!clone_vm) timens_on_fork(t);
   return <i32>t.pid;

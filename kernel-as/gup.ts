@@ -11,14 +11,16 @@
 
 import { vm_area_struct, mm_struct, VM_IO, VM_PFNMAP, VM_READ, VM_WRITE, VM_EXEC, VM_SHARED, VM_MAYREAD,
          VM_MAYWRITE, VM_LOCKED, VM_LOCKONFAULT, PAGE_SIZE, PAGE_SHIFT, FAULT_FLAG_WRITE, FAULT_FLAG_REMOTE,
-         FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_KILLABLE, VM_FAULT_ERROR, VM_FAULT_RETRY } from "./mm_types";
+         FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_KILLABLE, VM_FAULT_ERROR, VM_FAULT_RETRY, VM_FAULT_OOM, VM_FAULT_SIGBUS,
+         VM_FAULT_SIGSEGV, VM_FAULT_HWPOISON, VM_FAULT_HWPOISON_LARGE } from "./mm_types";
 import { current } from "./sched";
 import { find_vma } from "./mmap";
 import { handle_mm_fault, follow_page_pte, FOLLOW_NONE } from "./memory";
-import { vm_fault_to_errno, EFAULT, ENOMEM, EINVAL, EEXIST } from "./errno";
-import { die } from "./bug";
+import { EFAULT, ENOMEM, EINVAL, EEXIST, EHWPOISON } from "./errno";
+import { die, BUG } from "./bug";
+import { printk } from "./printk";
 import { trace_event, TR_GUP_FAULT, TR_POPULATE, TD_NONE, TD_FAILED, TD_REFAULT_LOOP, TD_POPULATE_SKIPPED,
-         TD_POPULATE_STOPPED } from "./trace";
+         TD_POPULATE_STOPPED, TD_RETRY_LOOP, TD_UNEXPECTED_FAULT_CODE } from "./trace";
 
 // FOLL_* (include/linux/mm_types.h, mm/internal.h)
 // @ts-ignore: decorator
@@ -27,6 +29,8 @@ import { trace_event, TR_GUP_FAULT, TR_POPULATE, TD_NONE, TD_FAILED, TD_REFAULT_
 @inline export const FOLL_GET: u32 = 1 << 1;
 // @ts-ignore: decorator
 @inline export const FOLL_FORCE: u32 = 1 << 3;
+// @ts-ignore: decorator
+@inline export const FOLL_HWPOISON: u32 = 1 << 6;
 // @ts-ignore: decorator
 @inline export const FOLL_ANON: u32 = 1 << 7;
 // @ts-ignore: decorator
@@ -39,6 +43,17 @@ import { trace_event, TR_GUP_FAULT, TR_POPULATE, TD_NONE, TD_FAILED, TD_REFAULT_
 @inline export const FOLL_UNLOCKABLE: u32 = 1 << 21;
 // @ts-ignore: decorator
 @inline export const FOLL_MADV_POPULATE: u32 = 1 << 22;
+
+/** vm_fault_to_errno() (include/linux/mm.h): -errno for a failed fault (vm_fault_t bits),
+ *  checked in this order: OOM -ENOMEM; HWPOISON -EHWPOISON with FOLL_HWPOISON in foll_flags,
+ *  else -EFAULT; SIGBUS/SIGSEGV -EFAULT. 0 for anything else, VM_FAULT_FALLBACK included:
+ *  faultin_page() (gup.ts) treats that 0 as a kernel bug. */
+export function vm_fault_to_errno(ret: u32, foll_flags: u32): i32 {
+  if (ret & VM_FAULT_OOM) return -ENOMEM;
+  if (ret & (VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) return (foll_flags & FOLL_HWPOISON) ? -EHWPOISON : -EFAULT;
+  if (ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) return -EFAULT;
+  return 0;
+}
 
 /** A fault that keeps returning without mapping anything would loop for ever in the kernel
  *  (VM_FAULT_NOPAGE with no PTE). The model stops after this many tries and reports it. */
@@ -64,8 +79,14 @@ export function check_vma_flags(vma: vm_area_struct, gup_flags: u32): i32 {
   return 0;
 }
 
+/** The vm_fault_t of the last fault faultin_page() took (for the refault-loop report). */
+let gup_last_fault: u32 = 0;
+
 /** faultin_page(): handle_mm_fault() for GUP (FOLL_WRITE -> FAULT_FLAG_WRITE, FOLL_REMOTE ->
- *  FAULT_FLAG_REMOTE, no user regs). Counts a GUP fault for current. Returns 0 or -errno. */
+ *  FAULT_FLAG_REMOTE, no user regs). Counts a GUP fault for current. Returns 0 (retry the
+ *  lookup) or -errno from vm_fault_to_errno(). An error code that maps to no errno
+ *  (VM_FAULT_FALLBACK) is a BUG(), as in Linux. VM_FAULT_RETRY is -EBUSY in Linux, which
+ *  __get_user_pages() turns into "look the page up again"; here it is 0, the same thing. */
 export function faultin_page(vma: vm_area_struct, address: u64, gup_flags: u32): i32 {
   let fault_flags: u32 = FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
   if (gup_flags & FOLL_WRITE) fault_flags |= FAULT_FLAG_WRITE;
@@ -73,10 +94,15 @@ export function faultin_page(vma: vm_area_struct, address: u64, gup_flags: u32):
   current.c.gup_faults++;
   const pgoff = <i32>((address - vma.vm_start) >> PAGE_SHIFT);
   const ret = handle_mm_fault(vma, address, fault_flags);
+  gup_last_fault = ret;
   trace_event(current.pid, TR_GUP_FAULT, pgoff, -1, (ret & VM_FAULT_ERROR) ? TD_FAILED : TD_NONE, 0);
-  if (ret & VM_FAULT_ERROR) return vm_fault_to_errno(ret);
-  // VM_FAULT_RETRY: GUP retakes mmap_lock and tries again (the caller's refault limit stops a
-  // handler that always asks for a retry)
+  if (ret & VM_FAULT_ERROR) {
+    const err = vm_fault_to_errno(ret, gup_flags);
+    if (err != 0) return err;
+    BUG("mm/gup.c:1221", "faultin_page",
+        "vvar_fault() returned VM_FAULT_FALLBACK, an error vm_fault_to_errno() has no errno for (only huge-page faults may return it)",
+        TD_UNEXPECTED_FAULT_CODE);
+  }
   return 0;
 }
 
@@ -102,16 +128,22 @@ export function __get_user_pages(mm: mm_struct, start: u64, nr_pages: u64, gup_f
       }
     }
     let tries: u32 = 0;
-    let got = follow_page_pte(vma, addr);
+    let got = follow_page_pte(vma, addr, (gup_flags & FOLL_WRITE) != 0);
     while (got == FOLLOW_NONE) {
       if (++tries > REFAULT_LIMIT) {
+        if (gup_last_fault & VM_FAULT_RETRY) {
+          printk("the model stops here; Linux would retry the fault for ever (VM_FAULT_RETRY without dropping mmap_lock)");
+          die("retry loop", "__get_user_pages",
+              "vvar_fault() keeps returning VM_FAULT_RETRY: get_user_pages would retry the page for ever", TD_RETRY_LOOP);
+        }
+        printk("the model stops here; Linux would look the page up and fault it again for ever");
         die("refault loop", "__get_user_pages",
             "vvar_fault() keeps returning VM_FAULT_NOPAGE without mapping the page: get_user_pages would retry for ever",
             TD_REFAULT_LOOP);
       }
       ret = faultin_page(vma, addr, gup_flags);
       if (ret != 0) break;
-      got = follow_page_pte(vma, addr);
+      got = follow_page_pte(vma, addr, (gup_flags & FOLL_WRITE) != 0);
     }
     if (ret != 0) break;
     if (got == -EEXIST) {
@@ -174,10 +206,11 @@ export function __mm_populate(start: u64, len: u64, ignore_errors: bool): i32 {
   return <i32>ret;
 }
 
-/** faultin_page_range(): MADV_POPULATE_(READ|WRITE) of [start, end). Returns pages done or
- *  -errno (-ENOMEM no VMA, -EINVAL a VMA GUP refuses, -EFAULT a fault failed). */
+/** faultin_page_range(): MADV_POPULATE_(READ|WRITE) of [start, end), with FOLL_HWPOISON.
+ *  Returns pages done or -errno (-ENOMEM no VMA or out of memory, -EINVAL a VMA GUP refuses,
+ *  -EHWPOISON a poisoned page, -EFAULT a fault failed with SIGBUS/SIGSEGV). */
 export function faultin_page_range(mm: mm_struct, start: u64, end: u64, write: bool): i64 {
-  let gup_flags = FOLL_TOUCH | FOLL_UNLOCKABLE | FOLL_MADV_POPULATE;
+  let gup_flags = FOLL_TOUCH | FOLL_HWPOISON | FOLL_UNLOCKABLE | FOLL_MADV_POPULATE;
   if (write) gup_flags |= FOLL_WRITE;
   return __get_user_pages(mm, start, (end - start) >> PAGE_SHIFT, gup_flags);
 }

@@ -9,17 +9,19 @@
 export * from "./learner_abi";
 export * from "./syscalls";
 
-import { set_config, set_costs, VDSO_NR_PAGES } from "./config";
+import { set_config, set_costs } from "./config";
 import { mem_init, pfn_page, page_ref_count } from "./page_alloc";
 import { vdso_setup_data_pages, vdso_data_pages_pfn } from "./datastore_pages";
-import { update_vsyscall, ktime_get_ns } from "./timekeeping";
+import { update_vsyscall } from "./timekeeping";
+import { ktime_get_ns } from "./clock";
 import { printk, log_buf_ptr, log_buf_len, printk_flush_suppressed } from "./printk";
 import { find_task_by_vpid, task_count } from "./sched";
 import { set_learner_slots as __set_learner_slots } from "./mmap";
 import { pte_offset_map, pte_present, pte_page_kind } from "./memory";
 import { trace_set_step, trace_ptr as __trace_ptr, trace_count as __trace_count, trace_dropped as __trace_dropped } from "./trace";
 import { oops_is_pending, oops_message_start, oops_message_end } from "./bug";
-import { VVAR_BASE, PAGE_SHIFT } from "./mm_types";
+import { VVAR_BASE, PAGE_SHIFT, TC_FAULTS, TC_MINFLT, TC_HANDLER_CALLS, TC_GUP_FAULTS, TC_SIGBUS, TC_WARNS, TC_BUGS,
+         TC_SYSCALL_FALLBACKS } from "./mm_types";
 import * as R from "./step_result";
 
 /** Boots the kernel for one scenario: configuration, costs, mem_map, the data store, the time
@@ -39,7 +41,6 @@ export function boot(gtod: bool, timens: bool, getrandom: bool, arch: bool, arch
 export function set_learner_slots(fault: u32, install: u32): void { __set_learner_slots(fault, install); }
 export function set_step(step: u32): void { trace_set_step(step); }
 export function now_ns(): f64 { return <f64>ktime_get_ns(); }
-export function nr_pages(): u32 { return VDSO_NR_PAGES; }
 
 // ---- the last step's result --------------------------------------------------------------------
 export function res_ret(): f64 { return <f64>R.res_ret; }
@@ -61,12 +62,22 @@ export function nr_tasks(): u32 { return task_count(); }
 export function task_alive(pid: u32): bool { const t = find_task_by_vpid(pid); return t !== null && t.alive != 0; }
 export function task_ns(pid: u32): u32 { const t = find_task_by_vpid(pid); return t === null ? 0 : t.time_ns.id; }
 
-/** Counter idx of task pid, in the field order of task_counters: 0 faults, 1 minflt,
- *  2 handler_calls, 3 gup_faults, 4 sigbus, 5 warns, 6 bugs, 7 syscall_fallbacks. */
+/** Counter TC_* idx of task pid (0 for an unknown task or counter). */
 export function task_counter(pid: u32, idx: u32): f64 {
   const t = find_task_by_vpid(pid);
-  if (t === null || idx > 7) return 0;
-  return <f64>load<u64>(changetype<usize>(t.c) + <usize>idx * 8);
+  if (t === null) return 0;
+  const c = t.c;
+  switch (idx) {
+    case TC_FAULTS: return <f64>c.faults;
+    case TC_MINFLT: return <f64>c.minflt;
+    case TC_HANDLER_CALLS: return <f64>c.handler_calls;
+    case TC_GUP_FAULTS: return <f64>c.gup_faults;
+    case TC_SIGBUS: return <f64>c.sigbus;
+    case TC_WARNS: return <f64>c.warns;
+    case TC_BUGS: return <f64>c.bugs;
+    case TC_SYSCALL_FALLBACKS: return <f64>c.syscall_fallbacks;
+    default: return 0;
+  }
 }
 
 /** [vvar] VmFlags of pid (0 without [vvar]). */

@@ -14,23 +14,15 @@ import { vm_area_struct, mm_struct, H_PAGE, H_CURRENT, H_VVAR_MAPPING, MAX_PFN, 
 import { current } from "./sched";
 import { vmf, in_fault, vmf_insert_page as __vmf_insert_page, vmf_insert_pfn as __vmf_insert_pfn,
          vmf_insert_mixed as __vmf_insert_mixed } from "./memory";
-import { mm_from_handle, vma_from_handle, mm_handle, vma_handle, _install_special_mapping } from "./mmap";
+import { mm_from_handle, vma_from_handle, mm_handle, vma_handle, _install_special_mapping, in_install,
+         install_mm } from "./mmap";
 import { page_get, page_put, page_ref_count, pfn_valid, ZERO_PFN } from "./page_alloc";
 import { find_timens_vvar_page as __find_timens_vvar_page } from "./time_namespace";
 import { kernel_config_enabled, VDSO_NR_PAGES } from "./config";
 import { vdso_data_pages_pfn, vdso_k_data_kaddr, PAGE_OFFSET } from "./datastore_pages";
 import { die, WARN } from "./bug";
-import { pr_begin, pr_end, pr_str, pr_u64 } from "./printk";
+import { pr_begin, pr_end, pr_str, pr_u64, printk as printk_line } from "./printk";
 import { TD_BAD_HANDLE, TD_GET_PAGE_FREE } from "./trace";
-
-/** True while the kernel runs the learner's vdso_install_vvar_mapping() for install_mm. */
-export let in_install: bool = false;
-export let install_mm: mm_struct | null = null;
-
-export function set_install_context(mm: mm_struct | null): void {
-  in_install = mm !== null;
-  install_mm = mm;
-}
 
 // ---- handle checks (each either returns the object or oopses) --------------------------------
 
@@ -117,7 +109,10 @@ export function find_timens_vvar_page(vma: u32): u32 {
 function check_insert_vma(func: string, h: u32): vm_area_struct {
   check_fault_context(func);
   const vma = check_vma(func, h);
-  if (vma.vm_mm !== vmf.vma.vm_mm) bad(func, "VMA of another mm (its mmap_lock is not held)", h);
+  if (vma.vm_mm !== vmf.vma.vm_mm) {
+    printk_line("the model stops here; Linux would write into the page table of that other mm without holding its mmap_lock");
+    bad(func, "VMA of another mm (its mmap_lock is not held)", h);
+  }
   return vma;
 }
 

@@ -79,7 +79,9 @@ function __mlock_posix_error_return(retval: i32): i32 {
 }
 
 /** mlock(start, len): locks (VM_SPECIAL VMAs excepted) then populates the range without
- *  ignoring errors. -ENOMEM when the range is not fully mapped or a page cannot be faulted in. */
+ *  ignoring errors. -ENOMEM when the range is not fully mapped or a fault fails with SIGBUS,
+ *  SIGSEGV or HWPOISON (GUP's -EFAULT: no FOLL_HWPOISON here), -EAGAIN when it fails with
+ *  VM_FAULT_OOM (GUP's -ENOMEM), as POSIX wants. */
 export function sys_mlock(start: u64, len: u64): i32 {
   const mm = current.mm;
   if (mm === null) return -ENOMEM;

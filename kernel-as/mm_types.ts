@@ -39,9 +39,13 @@
 // @ts-ignore: decorator
 @inline export const VM_IO: u64 = 0x00004000;
 // @ts-ignore: decorator
+@inline export const VM_DONTCOPY: u64 = 0x00020000;
+// @ts-ignore: decorator
 @inline export const VM_DONTEXPAND: u64 = 0x00040000;
 // @ts-ignore: decorator
 @inline export const VM_LOCKONFAULT: u64 = 0x00080000;
+// @ts-ignore: decorator
+@inline export const VM_WIPEONFORK: u64 = 0x02000000;
 // @ts-ignore: decorator
 @inline export const VM_DONTDUMP: u64 = 0x04000000;
 // @ts-ignore: decorator
@@ -56,6 +60,10 @@
 @inline export const VM_SPECIAL: u64 = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 // @ts-ignore: decorator
 @inline export const VM_LOCKED_MASK: u64 = VM_LOCKED | VM_LOCKONFAULT;
+/** VM_COPY_ON_FORK: page tables fork must copy because a fault could not rebuild them. Linux
+ *  also lists VM_UFFD_WP and VM_MAYBE_GUARD, which the model has no use for. */
+// @ts-ignore: decorator
+@inline export const VM_COPY_ON_FORK: u64 = VM_PFNMAP | VM_MIXEDMAP;
 // mm_init(): the def_flags a new mm inherits (the lock bits are not among them)
 // @ts-ignore: decorator
 @inline export const VM_INIT_DEF_MASK: u64 = VM_NOHUGEPAGE;
@@ -90,6 +98,8 @@
 @inline export const FAULT_FLAG_ALLOW_RETRY: u32 = 1 << 2;
 // @ts-ignore: decorator
 @inline export const FAULT_FLAG_KILLABLE: u32 = 1 << 4;
+// @ts-ignore: decorator
+@inline export const FAULT_FLAG_TRIED: u32 = 1 << 5;
 // @ts-ignore: decorator
 @inline export const FAULT_FLAG_USER: u32 = 1 << 6;
 // @ts-ignore: decorator
@@ -128,8 +138,6 @@
 // @ts-ignore: decorator
 @inline export const H_VVAR_MAPPING: u32 = 0x60000001;
 // @ts-ignore: decorator
-@inline export const H_TAG_MASK: u32 = 0xf0000000;
-// @ts-ignore: decorator
 @inline export const H_ID_MASK: u32 = 0x0fffffff;
 
 /** What a page holds. The host names them (engine/types.ts PageKind). */
@@ -147,6 +155,9 @@
 @inline export const PK_ZERO_PAGE: i32 = 5;
 // @ts-ignore: decorator
 @inline export const PK_OTHER: i32 = 6;
+/** an anonymous page: the private copy a copy-on-write fault made */
+// @ts-ignore: decorator
+@inline export const PK_ANON: i32 = 7;
 
 /** struct page: one physical page frame. `_mapcount` counts PTEs (Linux starts it at -1). */
 @unmanaged export class page {
@@ -193,8 +204,18 @@
   vm_end: u64;
   vm_flags: u64;
   vm_pgoff: u64;
-  /** the vm_special_mapping handle whose .fault serves this VMA, 0 if none */
+  /** the vm_special_mapping handle whose .fault serves this VMA, 0 if none (vm_private_data) */
   vm_special: u32;
+  /** vm_ops: what a fault on this VMA calls (special_mapping_vmops for [vvar]) */
+  vm_ops: vm_operations_struct | null;
+  /** 1 once the VMA holds an anonymous page (a copy-on-write copy): Linux's anon_vma != NULL */
+  anon_vma: u32;
+}
+
+/** struct vm_operations_struct: the one operation the model needs. do_read_fault() ->
+ *  __do_fault() calls vma->vm_ops->fault(vmf); mm/memory.c never names the special mapping. */
+@unmanaged export class vm_operations_struct {
+  fault: (vmf: vm_fault) => u32;
 }
 
 /** struct vm_fault: one fault in progress. `page` is a page handle (0 = NULL). */
@@ -218,6 +239,25 @@
   bugs: u64;
   syscall_fallbacks: u64;
 }
+
+// task_counters fields by number, for the host's task_counter(pid, idx). The host's names are
+// these names in lower case (scripts/gen-abi.mjs generates engine/generated/abi.ts from them).
+// @ts-ignore: decorator
+@inline export const TC_FAULTS: u32 = 0;
+// @ts-ignore: decorator
+@inline export const TC_MINFLT: u32 = 1;
+// @ts-ignore: decorator
+@inline export const TC_HANDLER_CALLS: u32 = 2;
+// @ts-ignore: decorator
+@inline export const TC_GUP_FAULTS: u32 = 3;
+// @ts-ignore: decorator
+@inline export const TC_SIGBUS: u32 = 4;
+// @ts-ignore: decorator
+@inline export const TC_WARNS: u32 = 5;
+// @ts-ignore: decorator
+@inline export const TC_BUGS: u32 = 6;
+// @ts-ignore: decorator
+@inline export const TC_SYSCALL_FALLBACKS: u32 = 7;
 
 /** struct time_namespace (kernel/time/namespace.c). vvar_page is a pfn, 0 for init_time_ns. */
 @unmanaged export class time_namespace {

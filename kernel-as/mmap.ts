@@ -7,12 +7,12 @@
 // a slot of the kernel's function table (the host puts the learner's export there), so a fault
 // is a direct wasm-to-wasm call.
 
-import { mm_struct, vm_area_struct, vm_fault, MAX_MMS, MAX_VMAS, PTRS_PER_VVAR, VVAR_BASE, PAGE_SHIFT,
+import { mm_struct, vm_area_struct, vm_fault, vm_operations_struct, MAX_MMS, MAX_VMAS, PTRS_PER_VVAR, VVAR_BASE, PAGE_SHIFT,
          PAGE_SIZE, VM_DONTEXPAND, VM_LOCKED_MASK, VM_INIT_DEF_MASK, VM_FAULT_SIGBUS, H_VMA, H_MM,
-         H_VVAR_MAPPING, kzalloc, VM_SOFTDIRTY, TASK_SIZE } from "./mm_types";
+         H_VVAR_MAPPING, kzalloc, VM_SOFTDIRTY, VM_DONTCOPY, VM_WIPEONFORK, TASK_SIZE } from "./mm_types";
 import { zap_vma_pages, copy_page_range } from "./memory";
-import { set_install_context } from "./learner_abi";
 import { printk } from "./printk";
+import { TD_NONE, TD_FORK_DONTCOPY, TD_FORK_WIPEONFORK, TD_FORK_NO_PTE_COPY } from "./trace";
 
 const mm_table: usize = kzalloc(<usize>MAX_MMS * sizeof<usize>());
 const vma_table: usize = kzalloc(<usize>MAX_VMAS * sizeof<usize>());
@@ -27,6 +27,22 @@ export function set_learner_slots(fault: u32, install: u32): void {
   vvar_fault_slot = fault;
   vdso_install_slot = install;
 }
+
+/** True while the kernel runs the learner's vdso_install_vvar_mapping() for install_mm: the only
+ *  time learner_abi.ts lets it call _install_special_mapping(), and only for that mm. */
+export let in_install: bool = false;
+export let install_mm: mm_struct | null = null;
+
+function set_install_context(mm: mm_struct | null): void {
+  in_install = mm !== null;
+  install_mm = mm;
+}
+
+/** special_mapping_vmops: the vm_ops of every VMA _install_special_mapping() creates; its
+ *  ->fault is special_mapping_fault(). */
+export const special_mapping_vmops: vm_operations_struct =
+  changetype<vm_operations_struct>(kzalloc(offsetof<vm_operations_struct>()));
+special_mapping_vmops.fault = special_mapping_fault;
 
 /** CONFIG_MEM_SOFT_DIRTY: off in the model, so smaps shows no "sd". */
 // @ts-ignore: decorator
@@ -111,13 +127,15 @@ export function _install_special_mapping(mm: mm_struct, addr: u64, len: u64, vm_
   vma.vm_flags = flags & ~VM_LOCKED_MASK;
   vma.vm_pgoff = 0;
   vma.vm_special = spec;
+  vma.vm_ops = special_mapping_vmops;
   mm.vvar = vma;
   mm.total_vm += len >> PAGE_SHIFT;
   return vma;
 }
 
-/** special_mapping_fault(): calls the mapping's ->fault, the learner's
- *  vvar_fault(sm, vma, vmf), through the function table. Returns its vm_fault_t. */
+/** special_mapping_fault(): the ->fault of special_mapping_vmops. Calls the mapping's own
+ *  ->fault, the learner's vvar_fault(sm, vma, vmf), through the function table, and returns
+ *  its vm_fault_t; a mapping without one (not linked) is VM_FAULT_SIGBUS. */
 export function special_mapping_fault(vmf: vm_fault): u32 {
   const vma = vmf.vma;
   if (vma.vm_special != H_VVAR_MAPPING || vvar_fault_slot == 0) return VM_FAULT_SIGBUS;
@@ -140,25 +158,48 @@ export function arch_setup_vvar(mm: mm_struct): vm_area_struct | null {
   return vma;
 }
 
-/** dup_mmap(): a copy of oldmm for fork. [vvar] is copied with VM_LOCKED_MASK cleared, and its
- *  PTEs really are copied (VM_MIXEDMAP is in VM_COPY_ON_FORK), so the child starts with what
- *  the parent had mapped. Null when out of memory. */
+/** What the last dup_mmap() did with [vvar], as a TD_* trace detail for the fork event:
+ *  TD_NONE (copied with its PTEs, or there was none), TD_FORK_DONTCOPY, TD_FORK_WIPEONFORK,
+ *  TD_FORK_NO_PTE_COPY. */
+export let dup_mmap_vvar_detail: u32 = TD_NONE;
+
+/** dup_mmap(): a copy of oldmm for fork, VMA by VMA, as kernel/fork.c does it:
+ *    VM_DONTCOPY     the VMA is not copied (and not counted in total_vm): the child has no
+ *                    [vvar], so its first vDSO load is a SIGSEGV
+ *    VM_WIPEONFORK   the VMA is copied, its page tables are not (and no anon_vma): the child
+ *                    faults every page in again
+ *    otherwise       the VMA is copied (VM_LOCKED_MASK cleared), then copy_page_range(), which
+ *                    copies the PTEs only when vma_needs_copy() says a fault could not rebuild
+ *                    them (VM_COPY_ON_FORK, or an anon_vma)
+ *  Null when out of memory. */
 export function dup_mmap(oldmm: mm_struct): mm_struct | null {
   const mm = mm_alloc(oldmm.def_flags);
   if (mm === null) return null;
+  dup_mmap_vvar_detail = TD_NONE;
+  mm.total_vm = oldmm.total_vm;
   const old = oldmm.vvar;
-  if (old !== null) {
-    const vma = vm_area_alloc(mm);
-    if (vma === null) return null;
-    vma.vm_start = old.vm_start;
-    vma.vm_end = old.vm_end;
-    vma.vm_flags = old.vm_flags & ~VM_LOCKED_MASK;
-    vma.vm_pgoff = old.vm_pgoff;
-    vma.vm_special = old.vm_special;
-    mm.vvar = vma;
-    mm.total_vm = oldmm.total_vm;
-    copy_page_range(vma, old);
+  if (old === null) return mm;
+  if (old.vm_flags & VM_DONTCOPY) {
+    mm.total_vm -= vma_pages(old);                // vm_stat_account(mm, flags, -vma_pages())
+    dup_mmap_vvar_detail = TD_FORK_DONTCOPY;
+    return mm;
   }
+  const vma = vm_area_alloc(mm);
+  if (vma === null) return null;
+  vma.vm_start = old.vm_start;
+  vma.vm_end = old.vm_end;
+  vma.vm_flags = old.vm_flags & ~VM_LOCKED_MASK;
+  vma.vm_pgoff = old.vm_pgoff;
+  vma.vm_special = old.vm_special;
+  vma.vm_ops = old.vm_ops;
+  mm.vvar = vma;
+  if (vma.vm_flags & VM_WIPEONFORK) {
+    vma.anon_vma = 0;
+    dup_mmap_vvar_detail = TD_FORK_WIPEONFORK;
+    return mm;
+  }
+  vma.anon_vma = old.anon_vma;                    // anon_vma_fork()
+  if (!copy_page_range(vma, old)) dup_mmap_vvar_detail = TD_FORK_NO_PTE_COPY;
   return mm;
 }
 

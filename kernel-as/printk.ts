@@ -5,7 +5,7 @@
 // prints the same log every time. No allocation: strings are copied from static data.
 // When the buffer is full, later lines are dropped and counted ("printk: N messages suppressed").
 
-import { ktime_get_ns } from "./timekeeping";
+import { ktime_get_ns } from "./clock";
 
 // @ts-ignore: decorator
 @inline const LOG_BUF_LEN: usize = 65536;

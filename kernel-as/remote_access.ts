@@ -13,6 +13,15 @@ import { pfn_page } from "./page_alloc";
 import { pte_page_kind } from "./memory";
 import { trace_event, TR_REMOTE, TD_NONE, TD_FAILED } from "./trace";
 
+// The interfaces a scenario's remote_read/remote_write uses (step_remote's `via`); the host's
+// names are these in lower case (engine/generated/abi.ts).
+// @ts-ignore: decorator
+@inline export const VIA_PROC_MEM: u32 = 0;
+// @ts-ignore: decorator
+@inline export const VIA_PROCESS_VM_READV: u32 = 1;
+// @ts-ignore: decorator
+@inline export const VIA_PTRACE_PEEKDATA: u32 = 2;
+
 /** The bytes read by the last successful access_remote_vm(), and the kind of page they came from. */
 export let remote_value: u64 = 0;
 export let remote_page_kind: i32 = -1;

@@ -15,7 +15,7 @@ import { vdso_clock_gettime, vdso_getrandom, user_read } from "./vdso_user";
 import { mem_rw } from "./proc_mem";
 import { process_vm_rw } from "./process_vm_access";
 import { ptrace_access_vm } from "./ptrace";
-import { remote_value, remote_page_kind } from "./remote_access";
+import { remote_value, remote_page_kind, VIA_PROC_MEM, VIA_PROCESS_VM_READV } from "./remote_access";
 import { do_tick } from "./timekeeping";
 import { vvar_rss_pages } from "./memory";
 import { reset_result, set_ret, set_value, set_smaps } from "./step_result";
@@ -129,13 +129,6 @@ export function step_read(pid: u32, pgoff: u32, offset: u32): void {
   user_read(pgoff, offset);
 }
 
-// @ts-ignore: decorator
-@inline const VIA_PROC_MEM: u32 = 0;
-// @ts-ignore: decorator
-@inline const VIA_PROCESS_VM: u32 = 1;
-// @ts-ignore: decorator
-@inline const VIA_PTRACE: u32 = 2;
-
 /** "remote_read"/"remote_write" by pid of target's [vvar] page pgoff, through `via`. */
 export function step_remote(pid: u32, target: u32, pgoff: u32, offset: u32, via: u32, write: bool): void {
   if (enter(pid) === null) return;
@@ -145,7 +138,7 @@ export function step_remote(pid: u32, target: u32, pgoff: u32, offset: u32, via:
   const mm = tt.mm!;
   let r: i32;
   if (via == VIA_PROC_MEM) r = mem_rw(mm, addr, 0, write);
-  else if (via == VIA_PROCESS_VM) r = process_vm_rw(mm, addr, 0, write);
+  else if (via == VIA_PROCESS_VM_READV) r = process_vm_rw(mm, addr, 0, write);
   else r = ptrace_access_vm(mm, addr, 0, write);
   if (r < 0) { set_ret(r); return; }
   set_ret(write ? 8 : 0);

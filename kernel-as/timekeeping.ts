@@ -20,6 +20,7 @@
 //                         16 bytes per clock id, 12 clock ids
 
 import { vdso_time_data_ptr } from "./datastore_pages";
+import { ktime_get_ns, ktime_advance, ktime_last_tick_ns, ktime_mark_tick, read_cycles } from "./clock";
 import { CONFIG_GENERIC_GETTIMEOFDAY_y } from "./config";
 
 // @ts-ignore: decorator
@@ -92,27 +93,12 @@ import { CONFIG_GENERIC_GETTIMEOFDAY_y } from "./config";
 // @ts-ignore: decorator
 @inline export const HRTIMER_RES_NS: u32 = 1;
 
-/** CLOCK_MONOTONIC now (ns since boot); the simulated clock. Starts 2 s after boot. */
-let ktime_ns: u64 = 2 * NSEC_PER_SEC;
-/** ktime at the last update_vsyscall(): what the COARSE clocks read. */
-let tick_ns: u64 = 0;
-
-// @ts-ignore: decorator
-@inline export function ktime_get_ns(): u64 { return ktime_ns; }
-export function ktime_last_tick_ns(): u64 { return tick_ns; }
-
-/** Advances the simulated clock by ns (costs of a fault, a vDSO call, a syscall). */
-// @ts-ignore: decorator
-@inline export function ktime_advance(ns: u64): void { ktime_ns += ns; }
-
-/** The clocksource counter a vDSO reader sees (rdtsc). */
-// @ts-ignore: decorator
-@inline export function read_cycles(): u64 { return ktime_ns; }
 
 /** The true value of clock `clk` now, for a task whose namespace adds the given offsets.
  *  The oracle for "correct": vDSO results are compared with it (vdso_user.ts). */
 // @ts-ignore: decorator
 @inline export function clock_truth_ns(clk: u32, mono_off: i64, boot_off: i64): u64 {
+  const ktime_ns = ktime_get_ns(), tick_ns = ktime_last_tick_ns();
   switch (clk) {
     case CLOCK_REALTIME: case CLOCK_REALTIME_ALARM: return REALTIME_AT_BOOT_NS + ktime_ns;
     case CLOCK_REALTIME_COARSE: return REALTIME_AT_BOOT_NS + tick_ns;
@@ -135,7 +121,8 @@ function set_base(vc: usize, clk: u32, ns: u64, shifted: bool): void {
  *  (seq odd while writing, even after). Called at boot and by do_tick(). No-op without
  *  CONFIG_GENERIC_GETTIMEOFDAY (the time slot is then an all-zero page). */
 export function update_vsyscall(): void {
-  tick_ns = ktime_ns;
+  ktime_mark_tick();
+  const ktime_ns = ktime_get_ns();
   if (!CONFIG_GENERIC_GETTIMEOFDAY_y) return;
   const vd = vdso_time_data_ptr();
   for (let b: usize = 0; b < 2; b++) {
@@ -163,6 +150,6 @@ export function update_vsyscall(): void {
 
 /** A timer tick: time passes by ns, then the timekeeper publishes. (scenario op "tick") */
 export function do_tick(ns: u64): void {
-  ktime_ns += ns;
+  ktime_advance(ns);
   update_vsyscall();
 }

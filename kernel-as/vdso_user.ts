@@ -4,7 +4,7 @@
 //         __cvdso_clock_gettime_common), include/vdso/helpers.h (vdso_read_begin[_timens]),
 //         lib/vdso/getrandom.c (the rng page check).
 //
-// Which [vvar] pages a vDSO call loads (kernel-facts §3.7):
+// Which [vvar] pages a vDSO call loads (docs/kernel-facts.md §3.7):
 //   clock_gettime HRES/RAW/COARSE   page 0; if that is a namespace page (seq odd, clock_mode
 //                                   TIMENS), page 1 for the real data + page 0's offset[clk]
 //   CPUTIME and ALARM clocks        none: the vDSO always uses the syscall
@@ -14,24 +14,26 @@
 // Loops run here, in wasm: a million calls is one host call.
 
 import { task_struct, VM_READ, PAGE_SHIFT, FAULT_FLAG_USER, FAULT_FLAG_ALLOW_RETRY, FAULT_FLAG_KILLABLE,
-         VM_FAULT_ERROR, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, PK_RNG } from "./mm_types";
+         FAULT_FLAG_TRIED, VM_FAULT_ERROR, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, VM_FAULT_OOM, VM_FAULT_RETRY,
+         VM_FAULT_HWPOISON, VM_FAULT_HWPOISON_LARGE, PK_RNG } from "./mm_types";
 import { current } from "./sched";
 import { find_vma, mmput } from "./mmap";
 import { handle_mm_fault, pte_offset_map, pte_present, pte_page_data, pte_page_kind } from "./memory";
 import { REFAULT_LIMIT } from "./gup";
-import { die } from "./bug";
-import { pr_begin, pr_end, pr_str, pr_u64, pr_hex } from "./printk";
+import { die, BUG } from "./bug";
+import { pr_begin, pr_end, pr_str, pr_u64, pr_hex, printk } from "./printk";
 import { SIGBUS, SIGSEGV } from "./errno";
 import { CONFIG_GENERIC_GETTIMEOFDAY_y, CONFIG_VDSO_GETRANDOM_y, CONFIG_TIME_NS_y, cost_fault_exception_ns,
          cost_vdso_call_ns, cost_syscall_ns } from "./config";
-import { ktime_get_ns, ktime_advance, read_cycles, clock_truth_ns, CS_HRES_COARSE, CS_RAW, VC_SEQ, VC_CLOCK_MODE,
+import { ktime_get_ns, ktime_advance, read_cycles } from "./clock";
+import { clock_truth_ns, CS_HRES_COARSE, CS_RAW, VC_SEQ, VC_CLOCK_MODE,
          VC_CYCLE_LAST, VC_MASK, VC_MULT, VC_SHIFT, VC_BASETIME, VDSO_CLOCKMODE_NONE, VDSO_CLOCKMODE_TIMENS,
          CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI, CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE,
          CLOCK_MONOTONIC_COARSE } from "./timekeeping";
 import { RNG_IS_READY } from "./datastore_pages";
 import { VVAR_BASE } from "./mm_types";
 import { trace_event, trace_event_at, TR_FAULT, TR_SIGBUS, TR_VDSO_CALL, TR_SYSCALL_FALLBACK, TD_NONE, TD_SIGSEGV,
-         TD_REFAULT_LOOP, TD_FAILED } from "./trace";
+         TD_REFAULT_LOOP, TD_FAILED, TD_FAULT_OOM, TD_HWPOISON, TD_RETRY_LOOP, TD_UNEXPECTED_FAULT_CODE } from "./trace";
 import { set_signal, set_value, set_correct, set_calls, set_ret, set_killed } from "./step_result";
 
 /** do_exit() after a fatal signal: the task dies and its mm goes. */
@@ -41,21 +43,41 @@ function do_exit(t: task_struct): void {
   if (mm !== null) { t.mm = null; mmput(mm); }
 }
 
-/** force_sig_fault(): SIGBUS or SIGSEGV for t (current); the default action kills it. */
-function force_sig_fault(t: task_struct, sig: i32, pgoff: i32): void {
+/** force_sig_fault(): SIGBUS or SIGSEGV for t (current); the default action kills it. `detail`
+ *  is the trace detail of the signal event (TD_HWPOISON for BUS_MCEERR_AR). */
+function force_sig_fault(t: task_struct, sig: i32, pgoff: i32, detail: u32): void {
   if (sig == SIGBUS) t.c.sigbus++;
   else {
     // show_signal_msg() (show_unhandled_signals is on by default)
     pr_begin(); pr_str("prefault-"); pr_u64(t.pid); pr_str("["); pr_u64(t.pid); pr_str("]: segfault at ");
     pr_hex(VVAR_BASE + (<u64>pgoff << PAGE_SHIFT), 1); pr_str(" error 4 in [vvar]"); pr_end();
   }
-  trace_event(t.pid, TR_SIGBUS, pgoff, -1, sig == SIGSEGV ? TD_SIGSEGV : TD_NONE, 0);
+  trace_event(t.pid, TR_SIGBUS, pgoff, -1, sig == SIGSEGV ? TD_SIGSEGV : detail, 0);
   set_signal(sig);
   do_exit(t);
 }
 
+/** do_sigbus(): SIGBUS for a failed fault. A poisoned page is BUS_MCEERR_AR with the MCE line
+ *  in dmesg; anything else BUS_ADRERR. */
+function do_sigbus(t: task_struct, pgoff: i32, fault: u32): void {
+  if (fault & (VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) {
+    pr_begin(); pr_str("MCE: Killing prefault-"); pr_u64(t.pid); pr_str(":"); pr_u64(t.pid);
+    pr_str(" due to hardware memory corruption fault at "); pr_hex(VVAR_BASE + (<u64>pgoff << PAGE_SHIFT), 1); pr_end();
+    force_sig_fault(t, SIGBUS, pgoff, TD_HWPOISON);     // force_sig_mceerr(BUS_MCEERR_AR, ...)
+    return;
+  }
+  force_sig_fault(t, SIGBUS, pgoff, TD_NONE);            // BUS_ADRERR
+}
+
 /** A load by current from [vvar] page pgoff. Returns the PTE once present (taking page-fault
- *  exceptions, ~20 us each, as needed), or 0 when the task got SIGBUS/SIGSEGV and died. */
+ *  exceptions, ~20 us each, as needed), or 0 when the task got SIGBUS/SIGSEGV and died.
+ *
+ *  do_user_addr_fault() and mm_fault_error() as x86 does them: VM_FAULT_RETRY retries inside
+ *  the same exception; then an error goes, in this order, OOM -> pagefault_out_of_memory() and
+ *  back to user space, which faults again; SIGBUS or HWPOISON -> do_sigbus(); SIGSEGV ->
+ *  bad_area_nosemaphore(); anything else (VM_FAULT_FALLBACK) -> BUG(). Where Linux would loop
+ *  for ever (NOPAGE without a PTE, OOM without an OOM kill, RETRY for ever) the model stops
+ *  after REFAULT_LIMIT tries and says so in dmesg. */
 export function user_touch(pgoff: u32): u32 {
   const t = current;
   const mm = t.mm;
@@ -66,6 +88,7 @@ export function user_touch(pgoff: u32): u32 {
     const pte = load<u32>(ptep);
     if (pte_present(pte)) return pte;
   }
+  let last: u32 = 0;
   for (let tries: u32 = 0; tries < REFAULT_LIMIT; tries++) {
     // do_user_addr_fault(): the exception costs fault_exception_ns, charged after the handler ran
     t.c.faults++;
@@ -74,20 +97,45 @@ export function user_touch(pgoff: u32): u32 {
     if (vma === null || !(vma.vm_flags & VM_READ) || ptep == 0) {
       ktime_advance(cost_fault_exception_ns);
       trace_event_at(t0, t.pid, TR_FAULT, <i32>pgoff, -1, TD_FAILED, cost_fault_exception_ns);
-      force_sig_fault(t, SIGSEGV, <i32>pgoff);            // bad_area()
+      force_sig_fault(t, SIGSEGV, <i32>pgoff, TD_NONE);    // bad_area()
       return 0;
     }
-    const ret = handle_mm_fault(vma, addr, FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE);
+    let ret = handle_mm_fault(vma, addr, FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE);
+    for (let retries: u32 = 0; (ret & VM_FAULT_RETRY) && !(ret & VM_FAULT_ERROR); retries++) {
+      if (retries >= REFAULT_LIMIT) {
+        printk("the model stops here; Linux would retry this fault for ever (the handler returns VM_FAULT_RETRY every time)");
+        die("retry loop", "do_user_addr_fault",
+            "vvar_fault() keeps returning VM_FAULT_RETRY: the page fault is retried for ever", TD_RETRY_LOOP);
+      }
+      ret = handle_mm_fault(vma, addr, FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_TRIED);
+    }
+    last = ret;
     ktime_advance(cost_fault_exception_ns);
     const pte = load<u32>(ptep);
-    trace_event_at(t0, t.pid, TR_FAULT, <i32>pgoff, pte_present(pte) ? pte_page_kind(pte) : -1,
-                   (ret & VM_FAULT_ERROR) ? TD_FAILED : TD_NONE, ktime_get_ns() - t0);
+    const detail = (ret & VM_FAULT_OOM) ? TD_FAULT_OOM : (ret & VM_FAULT_ERROR) ? TD_FAILED : TD_NONE;
+    trace_event_at(t0, t.pid, TR_FAULT, <i32>pgoff, pte_present(pte) ? pte_page_kind(pte) : -1, detail,
+                   ktime_get_ns() - t0);
     if (ret & VM_FAULT_ERROR) {
-      force_sig_fault(t, (ret & VM_FAULT_SIGSEGV) && !(ret & VM_FAULT_SIGBUS) ? SIGSEGV : SIGBUS, <i32>pgoff);
-      return 0;
+      if (ret & VM_FAULT_OOM) {
+        // pagefault_out_of_memory(): no OOM kill from #PF; back to user space, which faults again
+        printk("Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF");
+        continue;
+      }
+      if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) { do_sigbus(t, <i32>pgoff, ret); return 0; }
+      if (ret & VM_FAULT_SIGSEGV) { force_sig_fault(t, SIGSEGV, <i32>pgoff, TD_NONE); return 0; }  // bad_area_nosemaphore()
+      BUG("arch/x86/mm/fault.c:1484", "do_user_addr_fault",
+          "vvar_fault() returned VM_FAULT_FALLBACK: none of OOM, SIGBUS, HWPOISON, SIGSEGV, so mm_fault_error() has nothing to do but BUG()",
+          TD_UNEXPECTED_FAULT_CODE);
     }
     if (pte_present(pte)) return pte;
   }
+  if (last & VM_FAULT_OOM) {
+    printk("the model stops here; Linux would retry this fault for ever (VM_FAULT_OOM with no task to kill: each retry faults again)");
+    die("OOM fault loop", "do_user_addr_fault",
+        "vvar_fault() keeps returning VM_FAULT_OOM: pagefault_out_of_memory() only retries, so the task would fault for ever",
+        TD_FAULT_OOM);
+  }
+  printk("the model stops here; Linux would take this page fault again for ever");
   die("refault loop", "do_user_addr_fault",
       "vvar_fault() returned VM_FAULT_NOPAGE without mapping the page: the task would fault on it for ever",
       TD_REFAULT_LOOP);

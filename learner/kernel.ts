@@ -145,7 +145,10 @@ export const VM_SEALED_SYSMAP: u64 = VM_SEALED;
 export const VM_SPECIAL: u64 = VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP;
 export const VM_LOCKED_MASK: u64 = VM_LOCKED | VM_LOCKONFAULT;
 
-// vm_fault_t bits (include/linux/mm_types.h)
+// vm_fault_t bits (include/linux/mm_types.h). What a user page fault does with an error, in
+// this order (arch/x86/mm/fault.c): VM_FAULT_OOM is retried, no signal; VM_FAULT_SIGBUS and
+// VM_FAULT_HWPOISON* are SIGBUS; VM_FAULT_SIGSEGV is SIGSEGV; VM_FAULT_FALLBACK (huge pages
+// only) is a BUG. VM_FAULT_RETRY retries the fault. get_user_pages turns them into errnos.
 export const VM_FAULT_OOM: vm_fault_t = 0x000001;
 export const VM_FAULT_SIGBUS: vm_fault_t = 0x000002;
 export const VM_FAULT_MAJOR: vm_fault_t = 0x000004;

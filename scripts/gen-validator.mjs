@@ -1,17 +1,16 @@
 // Generates engine/generated/scenario-validator.ts: the scenario JSON Schema
 // (engine/schema/scenario.schema.json) compiled ahead of time by ajv's standalone code generator,
 // so validating a scenario loads no schema compiler (faster CLI start, no eval in a browser).
-// Run by `npm run build` (script "gen-validator"); tests/unit/validate.test.ts checks it is in sync.
-// Usage: node scripts/gen-validator.mjs [--check]   (--check: exit 1 when the generated file is stale)
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Run by `npm run build` (script "gen-validator"); `npm test` runs it with --check first.
+// Usage: node scripts/gen-validator.mjs [--check] [--root DIR]   (scripts/generated-file.mjs)
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
+import { emit, generatorArgs } from "./generated-file.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const schemaPath = join(root, "engine", "schema", "scenario.schema.json");
-const out = join(root, "engine", "generated", "scenario-validator.ts");
+const args = generatorArgs();
+const schemaPath = join(args.root, "engine", "schema", "scenario.schema.json");
 
 // the module text: ajv's ESM output, with its leftover require() calls of ajv's runtime helpers
 // turned into imports (NodeNext needs the .js extension)
@@ -31,12 +30,4 @@ function render() {
     "// @ts-nocheck\n/* eslint-disable */\n" + imports.map(i => i.line).join("\n") + "\n" + code + "\n";
 }
 
-const want = render();
-let have = "";
-try { have = readFileSync(out, "utf8"); } catch { /* missing */ }
-if (process.argv.includes("--check")) {
-  if (have !== want) { console.error("engine/generated/scenario-validator.ts is stale: run node scripts/gen-validator.mjs"); process.exit(1); }
-} else if (have !== want) {
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, want);
-}
+emit(args, "engine/generated/scenario-validator.ts", render(), "gen-validator.mjs");

@@ -2,6 +2,15 @@
 //
 // base "./" so any static server (or a sub-path) works; ES workers because asc and binaryen use
 // top-level await; precompressed .gz and .br copies of every large asset for cli/commands/serve.ts.
+//
+// Options (environment variables; the default build, `npm run build:web`, uses none):
+//   PREFAULT_NO_SOLUTIONS=1  (or `--mode classroom`) the classroom build: no reference solution,
+//                            no mutant in any bundle, no "Compare with solution" button
+//   PREFAULT_LESSONS=ID,...  only these lessons (a lesson's starter is the previous lesson's
+//                            solution, so a class working on lesson 3 gets lessons 01..03)
+//   PREFAULT_BASE=/path/     the public base path (GitHub Pages: /<repository>/); default "./"
+//   PREFAULT_WEB_OUT=DIR     the output folder; default web/dist
+//   PREFAULT_PRECOMPRESS=0   no .gz/.br copies (for a host that compresses, or a quick build)
 import { defineConfig, type Plugin } from "vite";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -20,7 +29,7 @@ const COMPRESSIBLE = /\.(js|mjs|css|html|json|svg|wasm|ttf|map|txt|md)$/;
 // build time by the engine's own loader (engine/lesson.ts with engine/validate.ts), as JSON. The
 // browser then needs neither ajv nor a schema compile at start-up; a broken lesson is listed
 // with its problem (and printed as a build warning).
-function lessons(): Plugin {
+function lessons(o: { classroom: boolean; only: string[] | null }): Plugin {
   const ID = "virtual:prefault-lessons";
   const dir = resolve(here, "../lessons");
   return {
@@ -28,33 +37,27 @@ function lessons(): Plugin {
     resolveId(id) { return id === ID ? "\0" + ID : undefined; },
     async load(id) {
       if (id !== "\0" + ID) return undefined;
-      const { loadLesson } = await import("../engine/lesson.ts");
-      const { validateScenario } = await import("../engine/validate.ts");
+      // the engine's one lesson-folder reader, over watched reads (a lesson edit reloads the page)
+      const { loadLessonFolder } = await import("../engine/lesson-folder.ts");
       const out: { lessons: unknown[]; broken: { id: string; message: string }[] } = { lessons: [], broken: [] };
       for (const lid of readdirSync(dir).sort()) {
         const ldir = join(dir, lid);
         if (!statSync(ldir).isDirectory() || !existsSync(join(ldir, "lesson.json"))) continue;
-        const read = (p: string) => { this.addWatchFile(join(ldir, p)); return readFileSync(join(ldir, p), "utf8"); };
-        const folder = (sub: string, ext: string) => existsSync(join(ldir, sub))
-          ? readdirSync(join(ldir, sub)).filter(n => n.endsWith(ext)).sort() : [];
-        try {
-          const src = {
-            id: lid, json: JSON.parse(read("lesson.json")),
-            readme: existsSync(join(ldir, "README.md")) ? read("README.md") : "",
-            hints: existsSync(join(ldir, "hints.md")) ? read("hints.md") : "",
-            starter: Object.fromEntries(folder("starter", ".ts").map(n => [n, read(`starter/${n}`)])),
-            solution: Object.fromEntries(folder("solution", ".ts").map(n => [n, read(`solution/${n}`)])),
-            scenarios: Object.fromEntries(folder("scenarios", ".json").map(n => [n.replace(/\.json$/, ""), JSON.parse(read(`scenarios/${n}`))])),
-            mutants: Object.fromEntries(folder("mutants", ".ts").map(n => [`mutants/${n}`, read(`mutants/${n}`)])),
-          };
-          const r = loadLesson(src, validateScenario);
-          if (r.ok) out.lessons.push({ ...r.lesson, mutantSources: {} });
-          else out.broken.push({ id: lid, message: r.error.message });
-        } catch (e) {
-          out.broken.push({ id: lid, message: String((e as Error).message ?? e) });
-        }
+        if (o.only && !o.only.includes(lid)) continue;
+        const r = loadLessonFolder(lid, {
+          read: p => {
+            this.addWatchFile(join(ldir, p));
+            try { return readFileSync(join(ldir, p), "utf8"); } catch { return undefined; }
+          },
+          list: sub => existsSync(join(ldir, sub)) && statSync(join(ldir, sub)).isDirectory() ? readdirSync(join(ldir, sub)) : [],
+        });
+        // the classroom build keeps neither the solution nor the mutants (their descriptions
+        // say what the bugs are): only what a learner may see
+        if (r.ok) out.lessons.push(o.classroom ? { ...r.lesson, solution: {}, mutants: [], mutantSources: {} } : { ...r.lesson, mutantSources: {} });
+        else out.broken.push({ id: lid, message: r.error.message });
       }
       for (const b of out.broken) this.warn(`lesson ${b.id} left out: ${b.message}`);
+      for (const id of o.only ?? []) if (!readdirSync(dir).includes(id)) this.error(`PREFAULT_LESSONS names ${id}, which is not a lesson folder`);
       return `export default ${JSON.stringify(out)};`;
     },
   };
@@ -120,9 +123,11 @@ function serviceWorker(): Plugin {
 // Adds <link rel="modulepreload"> for the editor's chunks to index.html, so the browser fetches
 // Monaco while it is still parsing the app entry (main.ts imports it dynamically, first thing).
 function preloadEditor(): Plugin {
+  let base = "./";
   return {
     name: "prefault-preload-editor",
     apply: "build",
+    configResolved(c) { base = c.base; },
     transformIndexHtml: {
       order: "post",
       handler(_html, ctx) {
@@ -141,21 +146,27 @@ function preloadEditor(): Plugin {
         // the page and the worker script load, so the worker's import("assemblyscript/asc") finds it
         const asc = Object.keys(bundle).filter(f => /(^|\/)asc-[^/]*\.js$/.test(f));
         return [
-          ...asc.map(f => ({ tag: "link", attrs: { rel: "prefetch", href: "./" + f, crossorigin: true }, injectTo: "head" as const })),
-          ...[...files].map(f => ({ tag: "link", attrs: { rel: "modulepreload", href: "./" + f, crossorigin: true }, injectTo: "head" as const })),
-          ...css.map(f => ({ tag: "link", attrs: { rel: "preload", as: "style", href: "./" + f }, injectTo: "head" as const })),
+          ...asc.map(f => ({ tag: "link", attrs: { rel: "prefetch", href: base + f, crossorigin: true }, injectTo: "head" as const })),
+          ...[...files].map(f => ({ tag: "link", attrs: { rel: "modulepreload", href: base + f, crossorigin: true }, injectTo: "head" as const })),
+          ...css.map(f => ({ tag: "link", attrs: { rel: "preload", as: "style", href: base + f }, injectTo: "head" as const })),
         ];
       },
     },
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ mode }) => {
+const env = process.env;
+const classroom = mode === "classroom" || env.PREFAULT_NO_SOLUTIONS === "1";
+const only = env.PREFAULT_LESSONS ? env.PREFAULT_LESSONS.split(",").map(x => x.trim()).filter(Boolean) : null;
+const base = env.PREFAULT_BASE || "./";
+if (base !== "./" && !/^\/(.*\/)?$/.test(base)) throw new Error(`PREFAULT_BASE must be "./" or an absolute path ending in "/" (got ${base})`);
+return {
   root: here,
-  base: "./",
+  base,
   publicDir: resolve(here, "public"),
   build: {
-    outDir: resolve(here, "dist"),
+    outDir: env.PREFAULT_WEB_OUT ? resolve(env.PREFAULT_WEB_OUT) : resolve(here, "dist"),
     emptyOutDir: true,
     chunkSizeWarningLimit: 16000,
     sourcemap: false,
@@ -175,6 +186,7 @@ export default defineConfig({
   },
   server: { fs: { allow: [resolve(here, "..")] } },
   optimizeDeps: { include: ["assemblyscript/asc", "comlink"] },
-  plugins: [lessons(), preloadEditor(), serviceWorker(), precompress()],
+  plugins: [lessons({ classroom, only }), preloadEditor(), serviceWorker(), ...(env.PREFAULT_PRECOMPRESS === "0" ? [] : [precompress()])],
   logLevel: "warn",
+};
 });

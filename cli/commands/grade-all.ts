@@ -1,7 +1,7 @@
 // cli/commands/grade-all.ts: `prefault grade-all`, a whole class in one command, and the
 // grading pool it (and `prefault grade`, through gradeIsolated) grades in.
 //
-//   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json]
+//   prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json|class.html]
 //                      [--shard K/N] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]
 //                      [--submission-deadline-ms MS]
 //   (--deadline-ms is per scenario, as for `prefault grade`)
@@ -33,6 +33,7 @@ import { gradeLesson } from "../../engine/grade.js";
 import { gradeSubmission } from "../../engine/grade-submission.js";
 import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../../engine/report/batch.js";
 import { emitCsv } from "../../engine/report/csv.js";
+import { classHtml } from "../class-report.js";
 import { fmtPoints } from "../../engine/report/util.js";
 import { DEFAULT_LESSONS_DIR, gradeFiles, gradePaths, listLessonIds, loadGrader, type GraderOptions } from "../grade-submission.js";
 import type { FsPath } from "../submission-reader.js";
@@ -40,6 +41,7 @@ import { listClassFolder } from "../class-folder.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
 import { capJobs } from "../jobs.js";
 import { crashMessage } from "../node-compiler.js";
+import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
  *  paths `prefault grade` was given (files or folders). Read by cli/submission-reader.ts; paths
@@ -309,33 +311,34 @@ interface Args {
   lessonsDir?: string; deadlineMs?: number; submissionDeadlineMs: number; compileDeadlineMs: number;
 }
 
+const OPTIONS = {
+  lesson: { type: "string" }, jobs: { type: "string", short: "j" }, out: { type: "string", short: "o" },
+  shard: { type: "string" }, checks: { type: "string" }, "lessons-dir": { type: "string" },
+  "deadline-ms": { type: "string", aliases: ["deadline"] },
+  "submission-deadline-ms": { type: "string", aliases: ["submission-deadline"] },
+  "compile-deadline-ms": { type: "string", aliases: ["compile-deadline"] },
+} as const satisfies OptionsSpec;
+
 function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; message: string } {
-  const a: Args = { jobs: Math.max(1, Math.min(availableParallelism(), 8)), submissionDeadlineMs: DEFAULT_SUBMISSION_DEADLINE_MS,
-    compileDeadlineMs: DEFAULT_COMPILE_DEADLINE_MS };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = (): string | undefined => argv[++i];
-    if (k === "--lesson") a.lesson = val();
-    else if (k === "--jobs" || k === "-j") a.jobs = Number(val());
-    else if (k === "--out" || k === "-o") a.out = val();
-    else if (k === "--shard") a.shard = val();
-    else if (k === "--checks") a.checks = val();
-    else if (k === "--lessons-dir") a.lessonsDir = val();
-    else if (k === "--deadline-ms") a.deadlineMs = Number(val());
-    else if (k === "--submission-deadline-ms") a.submissionDeadlineMs = Number(val());
-    else if (k === "--compile-deadline-ms") a.compileDeadlineMs = Number(val());
-    else if (k.startsWith("-")) return { ok: false, message: `unknown option ${k}` };
-    else if (a.dir === undefined) a.dir = k;
-    else return { ok: false, message: `one SUBMISSIONS_DIR only (got ${a.dir} and ${k})` };
-  }
+  const p = parseCommandArgs(argv, OPTIONS, Infinity);
+  if (!p.ok) return p;
+  const v = p.values;
+  if (p.positionals.length > 1) return { ok: false, message: `one SUBMISSIONS_DIR only (got ${p.positionals[0]} and ${p.positionals[1]})` };
+  const jobs = intOption("jobs", v.jobs, 1), deadline = intOption("deadline-ms", v["deadline-ms"], 100);
+  const submission = intOption("submission-deadline-ms", v["submission-deadline-ms"], 1000);
+  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], 100);
+  for (const n of [jobs, deadline, submission, compile]) if (!n.ok) return n;
+  const a: Args = {
+    lesson: v.lesson, dir: p.positionals[0], out: v.out, shard: v.shard, checks: v.checks, lessonsDir: v["lessons-dir"],
+    jobs: (jobs.ok && jobs.value) || Math.max(1, Math.min(availableParallelism(), 8)),
+    deadlineMs: deadline.ok ? deadline.value : undefined,
+    submissionDeadlineMs: (submission.ok && submission.value) || DEFAULT_SUBMISSION_DEADLINE_MS,
+    compileDeadlineMs: (compile.ok && compile.value) || DEFAULT_COMPILE_DEADLINE_MS,
+  };
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (!a.dir) return { ok: false, message: "SUBMISSIONS_DIR is required" };
-  if (!Number.isInteger(a.jobs) || a.jobs < 1) return { ok: false, message: "--jobs must be a positive integer" };
-  if (a.deadlineMs !== undefined && !(a.deadlineMs >= 100)) return { ok: false, message: "--deadline-ms must be at least 100" };
-  if (!(a.submissionDeadlineMs >= 1000)) return { ok: false, message: "--submission-deadline-ms must be at least 1000" };
-  if (!Number.isFinite(a.compileDeadlineMs) || a.compileDeadlineMs < 100) return { ok: false, message: "--compile-deadline-ms must be at least 100" };
   if (a.shard !== undefined && parseShard(a.shard) === null) return { ok: false, message: `--shard must be K/N with 1 <= K <= N (got ${a.shard})` };
-  if (a.out !== undefined && !/\.(csv|json)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv or .json" };
+  if (a.out !== undefined && !/\.(csv|json|html)$/i.test(a.out)) return { ok: false, message: "--out must end in .csv, .json or .html" };
   return { ok: true, args: a };
 }
 
@@ -355,7 +358,7 @@ function progressBar(): { update(done: number, total: number): void; end(): void
 export const command = {
   name: "grade-all",
   summary: "grade every submission folder of a class, in parallel (CSV or JSON per student)",
-  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json] [--shard K/N] [--checks DIR] [--deadline-ms MS (per scenario)] [--compile-deadline-ms MS] [--submission-deadline-ms MS]",
+  usage: "prefault grade-all --lesson ID SUBMISSIONS_DIR [--jobs N] [--out report.csv|report.json|class.html] [--shard K/N] [--checks DIR] [--deadline-ms MS (per scenario)] [--compile-deadline-ms MS] [--submission-deadline-ms MS]",
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade-all: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -391,7 +394,12 @@ export const command = {
     }
     bar.end();
     const batch = makeBatch(a.lesson!, a.shard ?? null, subs.map((s, i) => [s.student, reports[i]]));
-    const text = a.out && /\.json$/i.test(a.out) ? emitBatchJson(batch) : emitCsv(batch.rows);
+    let text: string;
+    if (a.out && /\.html$/i.test(a.out)) {
+      const h = classHtml(batch);
+      if (!h.ok) { process.stderr.write(`grade-all: ${h.message}\n`); return 3; }
+      text = h.html;
+    } else text = a.out && /\.json$/i.test(a.out) ? emitBatchJson(batch) : emitCsv(batch.rows);
     if (a.out) {
       const failed = writeOutFile(a.out, text);
       if (failed) { process.stderr.write(`grade-all: --out: ${failed}\n`); return 2; }

@@ -17,34 +17,33 @@ import { checkOutPath, writeOutFile } from "../out-file.js";
 import { FORMATS, defaultFileName, emitReport, parseFormat, type Format } from "../../engine/report/index.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
 import { gradeIsolated } from "./grade-all.js";
+import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
+import { lessonReportContext } from "../report-context.js";
 
 interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
                  checks?: string; lessonsDir?: string; deadlineMs?: number; compileDeadlineMs?: number }
 
+const OPTIONS = {
+  lesson: { type: "string" }, format: { type: "string", short: "f" }, reveal: { type: "boolean" }, base64: { type: "boolean" },
+  out: { type: "string", short: "o" }, checks: { type: "string" }, "lessons-dir": { type: "string" },
+  "deadline-ms": { type: "string", aliases: ["deadline"] },
+  "compile-deadline-ms": { type: "string", aliases: ["compile-deadline"] },
+} as const satisfies OptionsSpec;
+
 function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message: string } {
-  const a: Args = { files: [], format: "text", reveal: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = (): string | undefined => argv[++i];
-    if (k === "--lesson") a.lesson = val();
-    else if (k === "--format" || k === "-f") a.format = val() ?? "";
-    else if (k === "--reveal") a.reveal = true;
-    else if (k === "--base64") a.base64 = true;
-    else if (k === "--out" || k === "-o") a.out = val();
-    else if (k === "--checks") a.checks = val();
-    else if (k === "--lessons-dir") a.lessonsDir = val();
-    else if (k === "--deadline-ms") a.deadlineMs = Number(val());
-    else if (k === "--compile-deadline-ms") a.compileDeadlineMs = Number(val());
-    else if (k.startsWith("-")) return { ok: false, message: `unknown option ${k}` };
-    else a.files.push(k);
-  }
+  const p = parseCommandArgs(argv, OPTIONS, Infinity);
+  if (!p.ok) return p;
+  const v = p.values;
+  const deadline = intOption("deadline-ms", v["deadline-ms"], 100);
+  if (!deadline.ok) return deadline;
+  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], 100);
+  if (!compile.ok) return compile;
+  const a: Args = { lesson: v.lesson, files: p.positionals, format: v.format ?? "text", reveal: v.reveal === true,
+                    base64: v.base64, out: v.out, checks: v.checks, lessonsDir: v["lessons-dir"], deadlineMs: deadline.value,
+                    compileDeadlineMs: compile.value };
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (a.files.length === 0) return { ok: false, message: "give the submission: a datastore.ts, or a folder holding it" };
   if (parseFormat(a.format) === null) return { ok: false, message: `--format must be one of ${FORMATS.join(", ")}` };
-  if (a.deadlineMs !== undefined && !(a.deadlineMs >= 100)) return { ok: false, message: "--deadline-ms must be at least 100" };
-  if (a.compileDeadlineMs !== undefined && !(Number.isFinite(a.compileDeadlineMs) && a.compileDeadlineMs >= 100)) {
-    return { ok: false, message: "--compile-deadline-ms must be at least 100" };
-  }
   for (const f of a.files) if (!existsSync(f)) return { ok: false, message: `no such file: ${f}` };
   return { ok: true, a };
 }
@@ -84,7 +83,8 @@ export const command = {
       process.stderr.write(`grade: ${(e as Error).message}\n`);
       return 2;
     }
-    const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64 });
+    const context = lessonReportContext(lessonsDir, a.lesson!, a.checks);
+    const text = emitReport(report, a.format, { reveal: a.reveal, base64: a.base64, context });
     if (outPath) {
       const failed = writeOutFile(outPath, text);
       if (failed) { process.stderr.write(`grade: --out: ${failed}\n`); return 2; }

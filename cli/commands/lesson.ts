@@ -22,10 +22,12 @@
 import { copyFileSync, existsSync, mkdirSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { checkLesson } from "../../engine/lesson-check.js";
+import { parseHints } from "../../engine/hints.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir, nodeGradeDeps } from "../grade-submission.js";
 import { closeSharedRunner } from "../node-runner.js";
 import { NodeCompiler } from "../node-compiler.js";
 import type { GradeDeps } from "../../engine/grade-submission.js";
+import { parseCommandArgs } from "../args.js";
 
 export const command = {
   name: "lesson",
@@ -37,14 +39,10 @@ export const command = {
       process.stderr.write(`lesson: unknown subcommand ${argv[0] ?? "(none)"}\nusage: ${command.usage}\n`);
       return 2;
     }
-    let schemaOnly = false, json = false;
-    const dirs: string[] = [];
-    for (const k of argv.slice(1)) {
-      if (k === "--schema-only") schemaOnly = true;
-      else if (k === "--json") json = true;
-      else if (k.startsWith("-")) { process.stderr.write(`lesson: unknown option ${k}\nusage: ${command.usage}\n`); return 2; }
-      else dirs.push(k);
-    }
+    const p = parseCommandArgs(argv.slice(1), { "schema-only": { type: "boolean" }, json: { type: "boolean" } }, Infinity);
+    if (!p.ok) { process.stderr.write(`lesson: ${p.message}\nusage: ${command.usage}\n`); return 2; }
+    const schemaOnly = p.values["schema-only"] === true, json = p.values.json === true;
+    const dirs = [...p.positionals];
     if (dirs.length === 0) dirs.push(...listLessonIds().map(id => join(DEFAULT_LESSONS_DIR, id)));
     for (const d of dirs) {
       if (!existsSync(join(d, "lesson.json"))) { process.stderr.write(`lesson: ${d} holds no lesson.json\n`); return 2; }
@@ -68,7 +66,10 @@ export const command = {
         if (!l.ok) { lines.push(`FAIL ${l.error.message}`); ok = false; }
         else {
           lines.push(`ok lesson.json and ${Object.keys(l.lesson.scenarios).length} scenarios are valid`);
-          if (deps) {
+          if (deps && Object.keys(l.lesson.solution).length === 0) {
+            lines.push("FAIL no solution/ folder: a student copy of the lesson (prefault pack --student) cannot be proved");
+            ok = false;
+          } else if (deps) {
             const r = await checkLesson(l.lesson, deps);
             lines.push(...r.lines);
             ok = r.ok;
@@ -88,19 +89,22 @@ export const command = {
 };
 
 // `lesson start|show|hint`: what a learner without the web app needs. Exit 0, or 2 for bad usage.
-function learnerCommand(sub: "start" | "show" | "hint", args: string[]): number {
-  const id = args[0];
+function learnerCommand(sub: "start" | "show" | "hint", argv: string[]): number {
   const fail = (m: string) => { process.stderr.write(`lesson ${sub}: ${m}\nusage: ${command.usage}\n`); return 2; };
+  const p = parseCommandArgs(argv, {}, sub === "show" ? 1 : 2);
+  if (!p.ok) return fail(p.message);
+  const args = p.positionals, id = args[0];
   if (!id) return fail("give a lesson id (prefault lessons lists them)");
   if (!listLessonIds().includes(id)) return fail(`unknown lesson "${id}" (lessons: ${listLessonIds().join(", ")})`);
   const l = loadLessonDir(join(DEFAULT_LESSONS_DIR, id));
   if (!l.ok) return fail(l.error.message);
   const lesson = l.lesson;
   if (sub === "hint") {
+    const hints = parseHints(lesson.hints);
     const level = Number(args[1] ?? "1");
-    if (![1, 2, 3].includes(level)) return fail("the hint level is 1, 2 or 3");
-    const m = new RegExp(`^## Level ${level}\\b[^\\n]*\\n([\\s\\S]*?)(?=^## Level |(?![\\s\\S]))`, "m").exec(lesson.hints);
-    process.stdout.write(`${id}, hint level ${level}:\n\n${(m?.[1] ?? "").trim()}\n`);
+    const hint = hints.find(h => h.level === level);
+    if (!hint) return fail(hints.length === 0 ? `lesson ${id} has no hints` : `the hint level is 1 to ${hints.length}`);
+    process.stdout.write(`${id}, hint level ${level}:\n\n${hint.body}\n`);
     return 0;
   }
   if (sub === "show") {

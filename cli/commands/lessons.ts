@@ -7,6 +7,7 @@
 
 import { join } from "node:path";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir } from "../grade-submission.js";
+import { parseCommandArgs } from "../args.js";
 
 export const command = {
   name: "lessons",
@@ -15,12 +16,9 @@ export const command = {
   /** Prints one line per lesson, or a JSON array of {id, title, summary, points}. Exit 0; 1 when
    *  a lesson folder is invalid (listed with its problem); 2 for bad usage. */
   async run(argv: string[]): Promise<number> {
-    let json = false, dir = DEFAULT_LESSONS_DIR;
-    for (let i = 0; i < argv.length; i++) {
-      if (argv[i] === "--json") json = true;
-      else if (argv[i] === "--lessons-dir" && argv[i + 1]) dir = argv[++i];
-      else { process.stderr.write(`lessons: unexpected argument ${argv[i]}\nusage: ${command.usage}\n`); return 2; }
-    }
+    const p = parseCommandArgs(argv, { json: { type: "boolean" }, "lessons-dir": { type: "string" } });
+    if (!p.ok) { process.stderr.write(`lessons: ${p.message}\nusage: ${command.usage}\n`); return 2; }
+    const json = p.values.json === true, dir = p.values["lessons-dir"] ?? DEFAULT_LESSONS_DIR;
     const rows: { id: string; title: string; summary: string; points: number }[] = [];
     let bad = 0;
     for (const id of listLessonIds(dir)) {

@@ -1,6 +1,6 @@
 // cli/commands/merge-reports.ts: `prefault merge-reports`, the shards of a class joined again.
 //
-//   prefault merge-reports shard-1.json shard-2.json ... [--out class.csv|class.json]
+//   prefault merge-reports shard-1.json shard-2.json ... [--out class.csv|class.json|class.html]
 //
 // Each input is the JSON (or CSV) a `prefault grade-all --shard K/N --out ...` wrote. The output
 // is what one grade-all over the whole class would have written: rows sorted by student, byte
@@ -13,6 +13,8 @@ import { checkOutPath, writeOutFile } from "../out-file.js";
 import { basename } from "node:path";
 import { emitBatchJson, mergeBatches, type BatchReport } from "../../engine/report/batch.js";
 import { emitCsv, rowsFromCsv } from "../../engine/report/csv.js";
+import { parseCommandArgs } from "../args.js";
+import { classHtml } from "../class-report.js";
 
 /** One input file as a batch: a grade-all JSON, or a CSV (rows only; its lesson is unknown, so
  *  it takes the lesson of the JSON inputs, or "?"). */
@@ -36,17 +38,13 @@ function readBatch(path: string): { ok: true; batch: BatchReport } | { ok: false
 export const command = {
   name: "merge-reports",
   summary: "join the reports of grade-all shards into one class report",
-  usage: "prefault merge-reports REPORT.json|REPORT.csv ... [--out class.csv|class.json]",
+  usage: "prefault merge-reports REPORT.json|REPORT.csv ... [--out class.csv|class.json|class.html]",
   async run(argv: string[]): Promise<number> {
-    const inputs: string[] = [];
-    let out: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-      if (argv[i] === "--out" || argv[i] === "-o") out = argv[++i];
-      else if (argv[i].startsWith("-")) { process.stderr.write(`merge-reports: unknown option ${argv[i]}\nusage: ${command.usage}\n`); return 2; }
-      else inputs.push(argv[i]);
-    }
+    const p = parseCommandArgs(argv, { out: { type: "string", short: "o" } }, Infinity);
+    if (!p.ok) { process.stderr.write(`merge-reports: ${p.message}\nusage: ${command.usage}\n`); return 2; }
+    const inputs = p.positionals, out = p.values.out;
     if (inputs.length === 0) { process.stderr.write(`merge-reports: no reports given\nusage: ${command.usage}\n`); return 2; }
-    if (out !== undefined && !/\.(csv|json)$/i.test(out)) { process.stderr.write("merge-reports: --out must end in .csv or .json\n"); return 2; }
+    if (out !== undefined && !/\.(csv|json|html)$/i.test(out)) { process.stderr.write("merge-reports: --out must end in .csv, .json or .html\n"); return 2; }
     const outProblem = out ? checkOutPath(out) : undefined;
     if (outProblem) { process.stderr.write(`merge-reports: --out: ${outProblem}\n`); return 2; }
     const parts: { name: string; batch: BatchReport }[] = [];
@@ -60,7 +58,12 @@ export const command = {
     const m = mergeBatches(parts);
     if (!m.ok) { process.stderr.write(`merge-reports: ${m.error.message}\n`); return 2; }
     for (const w of m.warnings) process.stderr.write(`merge-reports: warning: ${w}\n`);
-    const text = out && /\.json$/i.test(out) ? emitBatchJson(m.batch) : emitCsv(m.batch.rows);
+    let text: string;
+    if (out && /\.html$/i.test(out)) {
+      const h = classHtml(m.batch);
+      if (!h.ok) { process.stderr.write(`merge-reports: ${h.message}\n`); return 3; }
+      text = h.html;
+    } else text = out && /\.json$/i.test(out) ? emitBatchJson(m.batch) : emitCsv(m.batch.rows);
     if (out) {
       const failed = writeOutFile(out, text);
       if (failed) { process.stderr.write(`merge-reports: --out: ${failed}\n`); return 2; }

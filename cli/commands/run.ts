@@ -15,45 +15,41 @@ import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
+import { readCostsFile } from "../costs-file.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
+import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
+import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --json               print the RunResult as JSON instead of the trace\n" +
-  "  --deadline <ms>      stop a handler that has not returned after this much CPU time (default 2000)\n" +
+  "  --costs <file>       simulated costs from a costs file (`prefault probe --save-costs`), over the scenario's own\n" +
+  `  --deadline <ms>      stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first)\n` +
   `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
-interface Args { scenario: string; stage?: string; datastore?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
+interface Args { scenario: string; stage?: string; datastore?: string; costs?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
+
+const OPTIONS = {
+  stage: { type: "string" }, datastore: { type: "string" }, costs: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
+  deadline: { type: "string", aliases: ["deadline-ms"] }, "compile-deadline": { type: "string", aliases: ["compile-deadline-ms"] },
+} as const satisfies OptionsSpec;
 
 // argv -> Args, or a usage message
 function parseArgs(argv: string[]): Args | string {
-  let scenario: string | undefined, stage: string | undefined, datastore: string | undefined;
-  let json = false, deadlineMs = 2000, compileDeadlineMs = DEFAULT_COMPILE_DEADLINE_MS, cache = true;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => { const v = argv[++i]; if (v === undefined || v.startsWith("--")) throw new Error(`${a} needs a value`); return v; };
-    try {
-      if (a === "--stage") stage = value();
-      else if (a === "--datastore") datastore = value();
-      else if (a === "--json") json = true;
-      else if (a === "--no-cache") cache = false;
-      else if (a === "--deadline") {
-        deadlineMs = Number(value());
-        if (!Number.isInteger(deadlineMs) || deadlineMs <= 0) return "--deadline needs a positive number of milliseconds";
-      } else if (a === "--compile-deadline") {
-        compileDeadlineMs = Number(value());
-        if (!Number.isInteger(compileDeadlineMs) || compileDeadlineMs <= 0) return "--compile-deadline needs a positive number of milliseconds";
-      } else if (a.startsWith("-")) return `unknown option ${a}`;
-      else if (scenario === undefined) scenario = a;
-      else return `unexpected argument ${a}`;
-    } catch (e) { return (e as Error).message; }
-  }
+  const p = parseCommandArgs(argv, OPTIONS, 1);
+  if (!p.ok) return p.message;
+  const v = p.values;
+  const deadline = intOption("deadline", v.deadline, 1), compile = intOption("compile-deadline", v["compile-deadline"], 1);
+  if (!deadline.ok) return deadline.message;
+  if (!compile.ok) return compile.message;
+  const scenario = p.positionals[0];
   if (scenario === undefined) return "no scenario file given";
-  if (stage !== undefined && datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage, datastore, json, deadlineMs, compileDeadlineMs, cache };
+  if (v.stage !== undefined && v.datastore !== undefined) return "give --stage or --datastore, not both";
+  return { scenario, stage: v.stage, datastore: v.datastore, costs: v.costs, json: v.json === true, deadlineMs: deadline.value ?? SCENARIO_DEADLINE_MS,
+           compileDeadlineMs: compile.value ?? DEFAULT_COMPILE_DEADLINE_MS, cache: v["no-cache"] !== true };
 }
 
 /** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x"
@@ -99,6 +95,11 @@ export const command = {
 
     const sc = readScenario(args.scenario);
     if (!sc.ok) return err(sc.message, 2);
+    if (args.costs !== undefined) {
+      const c = readCostsFile(args.costs);
+      if (!c.ok) return err(c.message, 2);
+      sc.scenario.costs = { ...sc.scenario.costs, ...c.costs };
+    }
 
     let mainPath: string, label: string;
     if (args.datastore !== undefined) {
@@ -142,7 +143,7 @@ export const command = {
     if (!kernel.ok) return err(kernel.message, 2);
 
     const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
-      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, learnerFile: "datastore.ts" });
+      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap });
     if (!Array.isArray(out)) return err(`${out.kind} error: ${out.message}`, out.kind === "link" ? 2 : 3);
     const result = out[0];
     if (result.oops?.file && Object.hasOwn(learner.files, result.oops.file)) {

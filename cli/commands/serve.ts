@@ -11,6 +11,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import { intOption, parseCommandArgs } from "../args.js";
 
 const MIME: Record<string, string> = {
   ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
@@ -95,16 +96,15 @@ export function firstLesson(root = repoRoot()): string | null {
 }
 
 function parseArgs(argv: string[]): { port: number; host: string; root?: string; help: boolean } | string {
-  const o = { port: 8080, host: "127.0.0.1", root: undefined as string | undefined, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--help" || a === "-h") o.help = true;
-    else if (a === "--port" || a === "-p") { o.port = Number(argv[++i]); if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) return `bad --port ${argv[i]}`; }
-    else if (a === "--host") o.host = argv[++i] ?? "";
-    else if (a === "--root") o.root = argv[++i];
-    else return `unknown argument ${a}`;
-  }
-  return o;
+  const p = parseCommandArgs(argv, {
+    help: { type: "boolean", short: "h" }, port: { type: "string", short: "p" }, host: { type: "string" }, root: { type: "string" },
+  });
+  if (!p.ok) return p.message;
+  const port = intOption("port", p.values.port, 0);
+  if (!port.ok) return port.message;
+  if ((port.value ?? 0) > 65535) return `--port must be at most 65535 (got ${port.value})`;
+  if (p.values.host === "") return "--host needs an address";
+  return { port: port.value ?? 8080, host: p.values.host ?? "127.0.0.1", root: p.values.root, help: p.values.help === true };
 }
 
 export const command = {
@@ -117,7 +117,7 @@ export const command = {
     "  --root DIR serve another directory",
   async run(argv: string[]): Promise<number> {
     const o = parseArgs(argv);
-    if (typeof o === "string") { process.stderr.write(`prefault serve: ${o}\n${command.usage}\n`); return 2; }
+    if (typeof o === "string") { process.stderr.write(`prefault serve: ${o}\nusage: ${command.usage}\n`); return 2; }
     if (o.help) { process.stdout.write(command.usage + "\n"); return 0; }
     let srv: RunningServer | null = null;
     for (let attempt = 0; attempt < 20 && !srv; attempt++) {

@@ -17,6 +17,7 @@ export function studentView(t: TestResult, reveal: boolean): TestResult {
   if (reveal || t.visibility !== "hidden") return t;
   const out: TestResult = { ...t, message: t.message === "" ? "" : HIDDEN_MESSAGE };
   delete out.scenario;
+  if (out.failure) out.failure = { kind: out.failure.kind, message: HIDDEN_MESSAGE };
   return out;
 }
 

@@ -7,7 +7,8 @@
 //   github        GitHub Classroom grading reporter             step output `result` (--base64)
 //   prairielearn  PrairieLearn external grader                  /grade/results/results.json
 //   exercism      Exercism test-runner interface v3             <output_dir>/results.json
-//   junit         Jenkins, GitLab, CI test reporters            report.xml
+//   junit         Jenkins, GitLab, CI test reporters, Ant XSD   report.xml
+//   surefire      Maven Surefire's TEST-*.xml readers           TEST-<lesson>.xml
 //   tap           TAP 14 harnesses                              stdout
 //
 // Every emitter is pure and deterministic: the same Report and options give the same bytes.
@@ -20,23 +21,24 @@ import { emitGradescope } from "./gradescope.js";
 import { emitGithub } from "./github.js";
 import { emitPrairielearn } from "./prairielearn.js";
 import { emitExercism } from "./exercism.js";
-import { emitJunit } from "./junit.js";
+import { emitJunit, emitSurefire } from "./junit.js";
 import { emitTap } from "./tap.js";
 
 export type { EmitOptions } from "./options.js";
+export { reportContext, type ReportContext } from "./context.js";
 export { HIDDEN_MESSAGE, redactReport, studentView } from "./hidden.js";
 
-export const FORMATS = ["text", "json", "gradescope", "github", "prairielearn", "exercism", "junit", "tap"] as const;
+export const FORMATS = ["text", "json", "gradescope", "github", "prairielearn", "exercism", "junit", "surefire", "tap"] as const;
 export type Format = typeof FORMATS[number];
 
 /** Other names accepted for a format (what teachers may type). */
 const ALIASES: Record<string, Format> = {
-  "gh-classroom": "github", "classroom": "github", "pl": "prairielearn", "xml": "junit",
+  "gh-classroom": "github", "classroom": "github", "pl": "prairielearn", "xml": "junit", "junit-surefire": "surefire",
 };
 
 const EMITTERS: Record<Format, (r: Report, o: EmitOptions) => string> = {
   text: emitText, json: emitJson, gradescope: emitGradescope, github: emitGithub,
-  prairielearn: emitPrairielearn, exercism: emitExercism, junit: emitJunit, tap: emitTap,
+  prairielearn: emitPrairielearn, exercism: emitExercism, junit: emitJunit, surefire: emitSurefire, tap: emitTap,
 };
 
 /** The canonical format for a name or alias, or null when unknown. */
@@ -60,6 +62,7 @@ export function defaultFileName(format: Format): string {
     case "text": return "report.txt";
     case "tap": return "report.tap";
     case "junit": return "report.xml";
+    case "surefire": return "TEST-prefault.xml";
     case "github": return "result.json";
     default: return "results.json";
   }

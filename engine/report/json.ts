@@ -16,6 +16,7 @@ export function emitJson(report: Report, opts: EmitOptions = {}): string {
         message: t.message, visibility: t.visibility,
       };
       if (t.scenario !== undefined) o.scenario = t.scenario;
+      if (t.failure !== undefined) o.failure = { kind: t.failure.kind, message: t.failure.message };
       return o;
     }),
     errors: r.errors.map(e => {

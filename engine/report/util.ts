@@ -68,7 +68,50 @@ export function xmlAttr(s: string): string {
     .replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
 }
 
-/** One line of text: newlines and other control characters become spaces. */
+/** One line of text: newlines, the other line breaks Unicode has (U+0085, U+2028, U+2029)
+ *  and other control characters become spaces. */
 export function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001F\u007F]+/g, " ").trim();
+  return s.replace(/[\u0000-\u001F\u007F\u0085\u2028\u2029]+/g, " ").trim();
+}
+
+/** s as a JSON string literal that is also one line for any reader: JSON.stringify leaves
+ *  U+2028 and U+2029 raw, which line-oriented parsers (tap-parser, YAML) take as line breaks. */
+export function jsonLine(s: string): string {
+  return JSON.stringify(s).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+/** Why a check did not pass: its assertions did not hold ("assertion"), its scenario never
+ *  returned ("timeout") or trapped ("oops"), the submission did not compile ("compile"), the
+ *  grader could not run it ("engine"), or a check it requires did not pass ("blocked"). */
+export type FailureReason = "assertion" | "timeout" | "oops" | "compile" | "engine" | "blocked";
+
+/** A check's outcome for the formats that tell a failed test from one that could not run:
+ *  "error" for a timeout, an oops, a compile error or an engine error, "fail" for assertions
+ *  that did not hold; a blocked check takes the outcome of the check blocking it. Reads
+ *  `reason` when the report carries one, else what engine/grade.ts writes into the message
+ *  (the one place to change when every report carries a reason). Pure. */
+export function checkOutcome(t: TestResult, all: readonly TestResult[], depth = 0): { status: TestResult["status"]; reason?: FailureReason } {
+  if (t.status === "pass") return { status: "pass" };
+  const given = (t as TestResult & { reason?: string }).reason;
+  if (given === "timeout" || given === "oops" || given === "compile") return { status: "error", reason: given };
+  if (given === "assertion") return { status: "fail", reason: "assertion" };
+  const blocked = /^Not graded until "(.*)" passes\.$/.exec(t.message);
+  if (blocked && depth < all.length) {
+    const by = all.find(x => x.name === blocked[1] && x !== t);
+    if (by) return { status: checkOutcome(by, all, depth + 1).status, reason: "blocked" };
+  }
+  if (t.status === "error") return { status: "error", reason: /^did not compile/.test(t.message) ? "compile" : "engine" };
+  if (/^vvar_fault\(\) did not return/.test(t.message)) return { status: "error", reason: "timeout" };
+  if (/^The kernel oopsed in step /.test(t.message)) return { status: "error", reason: "oops" };
+  return { status: "fail", reason: "assertion" };
+}
+
+/** The report with each check's status replaced by its checkOutcome(), and the reasons in
+ *  check order (undefined for a pass). Pure. */
+export function classifyReport(report: Report): { report: Report; reasons: (FailureReason | undefined)[] } {
+  const outcomes = report.tests.map(t => checkOutcome(t, report.tests));
+  return {
+    report: { ...report, tests: report.tests.map((t, i) => ({ ...t, status: outcomes[i].status })) },
+    reasons: outcomes.map(o => o.reason),
+  };
 }

@@ -1,4 +1,4 @@
-// Generates the conformance scenarios: one JSON file per truth-table row (kernel-facts.md §7),
+// Generates the conformance scenarios: one JSON file per truth-table row (docs/kernel-facts.md §7),
 // with the table's outcomes as `expect`s, for the pre-series handler and for the merged one.
 //
 //   tests/conformance/pre/<row>.json   v7.2-rc1 (also what p1, p2 must do)
@@ -160,7 +160,7 @@ const P3_ROWS = ["d2", "e1", "e2"];
 
 function write(dir, row, sc) {
   mkdirSync(join(here, dir), { recursive: true });
-  const scenario = { name: `${dir}-${row}`, ...sc };
+  const scenario = { name: `${dir.replace(/[\\/]/g, "-")}-${row}`, ...sc };
   writeFileSync(join(here, dir, `${row}.json`), JSON.stringify(scenario, null, 2) + "\n");
 }
 
@@ -181,4 +181,91 @@ write("e3", "e3", {
           note(read("a", 2, { faults: 1, page: "rng" }), "not populated: the first user access faults"),
           spawn("b"), { op: "mlock", task: "b", pgoff: 0, pages: 4, expect: { errno: "ENOMEM", handler_calls: 3 } }],
 });
+// Fidelity rows (docs/fidelity.md): behaviour a student's handler can reach that the truth table
+// does not cover. Each runs with the handler named by its folder: tests/model/fidelity.test.ts
+// builds it from stages/p6 (or stages/pre) with the edits of the same name.
+//   fidelity/<variant>/<row>.json
+const fork = (task, child) => ({ op: "fork", task, child });
+const sm = (task, pgoff, pages, op, expect) => ({ op, task, pgoff, pages, ...(expect ? { expect } : {}) });
+const fidelity = {
+  p6: {
+    "fork-copies-ptes": { description: "fork() after mlockall: VM_MIXEDMAP is in VM_COPY_ON_FORK, so the child has every PTE",
+      steps: [spawn("a"), mlockall("a"), fork("a", "b"), clock("b", NOFAULT), { op: "getrandom", task: "b", expect: { faults: 0, correct: true } },
+              read("b", 3, { faults: 0, page: "zero" })] },
+  },
+  pre: {
+    "fork-copies-ptes": { description: "fork() after a first call: the child has pgoff 0 (VM_MIXEDMAP is copied even with VM_IO)",
+      steps: [spawn("a"), clock("a", FAULT1), fork("a", "b"), clock("b", NOFAULT)] },
+  },
+  dontcopy: {
+    "fork-no-vvar": { description: "VM_DONTCOPY: dup_mmap() skips [vvar]; the child's first vDSO load is a SIGSEGV, the parent is untouched",
+      steps: [spawn("a"), mlockall("a", ALL, POP4), fork("a", "b"),
+              clock("b", { faults: 1, handler_calls: 0, signal: "SIGSEGV", sigbus: 0 }), clock("a", NOFAULT)] },
+  },
+  wipeonfork: {
+    "fork-wiped": { description: "VM_WIPEONFORK: [vvar] is copied without its page tables; the child faults every page in again",
+      steps: [spawn("a"), mlockall("a", ALL, POP4), fork("a", "b"), clock("b", FAULT1),
+              { op: "getrandom", task: "b", expect: { faults: 1, handler_calls: 1, correct: true } }, clock("a", NOFAULT)] },
+  },
+  "no-mixedmap": {
+    "fork-refaults": { description: "[vvar] without VM_MIXEDMAP/VM_PFNMAP: vma_needs_copy() is false, the child refaults",
+      steps: [spawn("a"), mlockall("a", ALL, POP4), fork("a", "b"), clock("b", FAULT1), clock("a", NOFAULT)] },
+  },
+  maywrite: {
+    "remote-write-cow": { description: "VM_MAYWRITE: a FOLL_FORCE write breaks copy-on-write; the target gets a private anonymous copy, the shared page is not written",
+      steps: [spawn("a"), clock("a", FAULT1), spawn("b"), clock("b", FAULT1), spawn("r"),
+              remote("r", "a", 0, "proc_mem", { errno: null, handler_calls: 0, gup_faults: 1 }, true),
+              read("a", 0, { faults: 0, page: "anon" }), read("b", 0, { faults: 0, page: "time" }),
+              remote("r", "b", 0, "process_vm_readv", { errno: "EFAULT", handler_calls: 0, gup_faults: 0 }, true),
+              remote("r", "b", 0, "ptrace_peekdata", { errno: null, handler_calls: 0, gup_faults: 1 }, true),
+              read("b", 0, { faults: 0, page: "anon" }),
+              spawn("c"), clock("c", FAULT1), read("c", 0, { faults: 0, page: "time" })] },
+    "remote-write-unpopulated": { description: "VM_MAYWRITE, page not populated: the COW fault calls the handler, which refuses a remote fault: EIO",
+      steps: [spawn("a"), spawn("r"), remote("r", "a", 2, "proc_mem", { errno: "EIO", handler_calls: 1, gup_faults: 1 }, true),
+              read("a", 2, { faults: 1, page: "rng" })] },
+    "fork-after-cow": { description: "fork() after a COW write: the child shares the private copy",
+      steps: [spawn("a"), clock("a", FAULT1), spawn("r"), remote("r", "a", 0, "proc_mem", { errno: null }, true),
+              fork("a", "b"), read("b", 0, { faults: 0, page: "anon" })] },
+  },
+  oom: {
+    "oom-errnos": { description: "VM_FAULT_OOM at pgoff 2: mlock EAGAIN, MADV_POPULATE_READ ENOMEM, mlockall ignores it",
+      steps: [spawn("a"), sm("a", 2, 1, "mlock", { errno: "EAGAIN" }), sm("a", 2, 1, "madvise_populate_read", { errno: "ENOMEM" }),
+              mlockall("a", ALL, { errno: null }), read("a", 0, { faults: 0, page: "time" })] },
+    "oom-user-fault": { description: "VM_FAULT_OOM on a user fault: no SIGBUS; pagefault_out_of_memory() and a retry, which the model bounds (an oops)",
+      steps: [spawn("a"), read("a", 2)] },
+  },
+  hwpoison: {
+    "hwpoison-errnos": { description: "VM_FAULT_HWPOISON at pgoff 2: MADV_POPULATE_READ EHWPOISON (FOLL_HWPOISON), mlock ENOMEM (no FOLL_HWPOISON: -EFAULT)",
+      steps: [spawn("a"), sm("a", 2, 1, "madvise_populate_read", { errno: "EHWPOISON" }), sm("a", 2, 1, "mlock", { errno: "ENOMEM" }),
+              read("a", 2, { faults: 1, signal: "SIGBUS", sigbus: 1 })] },
+  },
+  sigsegv: {
+    "sigsegv-errnos": { description: "VM_FAULT_SIGSEGV at pgoff 2: MADV_POPULATE_READ EFAULT, mlock ENOMEM, a user load SIGSEGV",
+      steps: [spawn("a"), sm("a", 2, 1, "madvise_populate_read", { errno: "EFAULT" }), sm("a", 2, 1, "mlock", { errno: "ENOMEM" }),
+              read("a", 2, { faults: 1, signal: "SIGSEGV", sigbus: 0 })] },
+  },
+  fallback: {
+    "fallback-user-fault": { description: "VM_FAULT_FALLBACK on a user fault: mm_fault_error() has no case for it: BUG",
+      steps: [spawn("a"), read("a", 2)] },
+    "fallback-gup": { description: "VM_FAULT_FALLBACK in GUP: vm_fault_to_errno() gives 0, faultin_page() BUGs",
+      steps: [spawn("a"), sm("a", 2, 1, "madvise_populate_read")] },
+  },
+  retry: {
+    "retry-user-fault": { description: "VM_FAULT_RETRY every time: the fault is retried for ever (the model stops: a retry loop)",
+      steps: [spawn("a"), read("a", 2)] },
+  },
+  "mixed-pfnmap": {
+    "insert-mixed-needs-mixedmap": { description: "vmf_insert_mixed() on a VM_PFNMAP-only VMA: vm_mixed_ok() refuses a struct-page pfn: SIGBUS",
+      steps: [spawn("a"), read("a", 2, { faults: 1, signal: "SIGBUS", sigbus: 1, bugs: 0 })] },
+  },
+  "mixed-and-pfnmap": {
+    "insert-page-both-flags": { description: "vm_insert_page() on VM_MIXEDMAP|VM_PFNMAP: its BUG_ONs apply only without VM_MIXEDMAP: mapped",
+      steps: [spawn("a"), NS("a"), fork("a", "b"), clock("b", { faults: 1, handler_calls: 1, bugs: 0, correct: true }),
+              read("b", 1, { faults: 0, page: "time" })] },
+  },
+};
+rmSync(join(here, "fidelity"), { recursive: true, force: true });
+for (const [v, rowsOf] of Object.entries(fidelity)) {
+  for (const [row, sc] of Object.entries(rowsOf)) write(join("fidelity", v), row, sc);
+}
 console.log("conformance scenarios written under", here);

@@ -1,12 +1,13 @@
 // tests/e2e/harness.ts: shared helpers of the browser stories. Serves the built site (web/dist,
 // or PREFAULT_WEB_ROOT) with the project's own server on a free 127.0.0.1 port and launches
-// Debian's Chromium through playwright-core with a fresh profile. Builds nothing: `npm run
+// the system's Chromium (found by ./chromium.ts) through playwright-core with a fresh profile. Builds nothing: `npm run
 // build` must have run. Every wait is on an app signal (data-* attributes), never a sleep.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { startServer, type RunningServer } from "../../cli/commands/serve.js";
+import { chromiumPath } from "./chromium.js";
 
 export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -18,10 +19,13 @@ export function serve(): Promise<RunningServer> {
   return startServer({ root: process.env.PREFAULT_WEB_ROOT });
 }
 
-/** A fresh Chromium profile with one page; collects page errors and console errors. */
-export async function launch(): Promise<Browser> {
+/** A fresh Chromium profile with one page; collects page errors and console errors. Throws a
+ *  one-line error (what to install) when there is no Chromium. */
+export async function launch(opts: { viewport?: { width: number; height: number } } = {}): Promise<Browser> {
+  const executablePath = chromiumPath();
   const dir = mkdtempSync(join(tmpdir(), "prefault-e2e-"));
-  const context = await chromium.launchPersistentContext(dir, { executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+  const context = await chromium.launchPersistentContext(dir, { executablePath, headless: true, args: CHROMIUM_ARGS,
+    ...(opts.viewport ? { viewport: opts.viewport } : {}) });
   const page = context.pages()[0] ?? await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", e => errors.push(`pageerror: ${e.message}`));

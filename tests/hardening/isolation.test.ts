@@ -41,15 +41,28 @@ export function vdso_install_vvar_mapping(mm: mm_struct, addr: u64): vm_area_str
 });
 
 test("forged page and VMA handles are refused by the kernel, not trusted", { timeout: 60_000 }, async () => {
-  const r = await p.grade({ files: { "datastore.ts": submission(`
+  // each forged handle is an oops naming the kernel function and what was wrong with it, in
+  // every check that faulted; no check fails for another reason
+  const cases: [string, RegExp][] = [
+    [`
   const forged = changetype<page>(<usize>0x7fff0000);
   get_page(forged);
   vmf.page = forged;
-  vmf_insert_page(changetype<vm_area_struct>(<usize>12345), vmf.address, forged);
-  return 0;`) } });
-  assert.deepEqual(reportProblems(r), []);
-  assert.notEqual(r.status, "pass");
-  assert.ok(r.score < r.max_score);
+  return 0;`, /get_page.*not a struct page pointer \(outside mem_map\)/],
+    [`
+  return vmf_insert_page(changetype<vm_area_struct>(<usize>12345), vmf.address, vdso_data_pages);`, /vmf_insert_page.*not a live vm_area_struct/],
+  ];
+  for (const [body, why] of cases) {
+    const r = await p.grade({ files: { "datastore.ts": submission(body) } });
+    assert.deepEqual(reportProblems(r), []);
+    assert.equal(r.status, "fail");
+    const failed = r.tests.filter(t => t.status !== "pass");
+    assert.ok(failed.some(t => t.failure?.kind === "oops"), allText(r));
+    for (const t of failed) {
+      assert.ok(t.failure?.kind === "oops" || t.failure?.kind === "blocked", `${t.id}: ${JSON.stringify(t.failure)}`);
+      if (t.failure.kind === "oops") assert.match(t.failure.message, why, t.id);
+    }
+  }
 });
 
 test("a huge abort() message is capped in every report format", { timeout: 60_000 }, async () => {

@@ -86,11 +86,35 @@ test("an oops or a timeout fails the check with what happened and where", () => 
   const t = rep.tests[0];
   assert.equal(t.status, "fail");
   assert.equal(t.message, "The kernel oopsed in step 1 of scenario first-fault: unreachable at datastore.ts:21:7");
+  assert.deepEqual(t.failure, { kind: "oops", message: "in step 1: unreachable at datastore.ts:21:7" });
   const timeout = gradeLesson(l, { ok: true, runs: Object.fromEntries(Object.keys(l.scenarios).map(s =>
-    [s, run({ status: "timeout", ok: false, oops: { message: "vvar_fault() did not return within 2000 ms: an endless loop?", step: 1 } })])), sources: {} });
-  assert.match(timeout.tests[0].message, /did not return within 2000 ms/);
+    [s, run({ status: "timeout", ok: false, oops: { message: "soft lockup: vvar_fault() did not return", step: 1 } })])), sources: {} });
+  assert.equal(timeout.tests[0].message, "soft lockup: vvar_fault() did not return (in step 1 of scenario first-fault)");
+  assert.deepEqual(timeout.tests[0].failure, { kind: "timeout", message: "in step 1: soft lockup: vvar_fault() did not return" });
+  // an oops before the first step (the datastore's top-level code) is not "step -1"
+  const early = gradeLesson(l, { ok: true, runs: Object.fromEntries(Object.keys(l.scenarios).map(s =>
+    [s, run({ status: "oops", ok: false, oops: { message: "abort: no", step: -1 } })])), sources: {} });
+  assert.equal(early.tests[0].message, "The kernel oopsed before the first step of scenario first-fault: abort: no");
   const missing = gradeLesson(l, { ok: true, runs: {}, sources: {} });
-  assert.ok(missing.tests.every(x => x.status === "error"));
+  assert.ok(missing.tests.every(x => x.status === "error" && (x.failure?.kind === "error" || x.failure?.kind === "blocked")));
+  assert.ok(missing.tests.some(x => x.failure?.kind === "error"));
+});
+
+test("every check that does not pass says why: assertion, compile, blocked; a pass says nothing", () => {
+  const l = lesson("01-first-fault");
+  const good = gradeLesson(l, { ok: true, runs: Object.fromEntries(Object.keys(l.scenarios).map(s => [s, run()])), sources: l.solution });
+  for (const t of good.tests) {
+    if (t.status === "pass") assert.equal(t.failure, undefined, t.id);
+    else assert.ok(t.failure && t.failure.kind !== "oops" && t.failure.kind !== "timeout" && t.failure.message.length > 0, JSON.stringify(t));
+  }
+  const failed = good.tests.find(t => t.failure?.kind === "assertion");
+  assert.ok(failed, "a hand-made run fails some assertion");
+  assert.ok(failed.message.endsWith(`(${failed.failure!.message})`), "the failure message is the evidence shown under the explanation");
+  const compile = gradeLesson(l, { ok: false, error: { kind: "compile", message: "x", diagnostics: [
+    { file: "datastore.ts", line: 3, column: 5, endLine: 3, endColumn: 6, start: 0, end: 1, code: "TS1109", severity: "error", message: "Expression expected." }] } });
+  assert.ok(compile.tests.every(t => t.failure?.kind === "compile" && t.failure.message === "did not compile: datastore.ts:3:5: TS1109 Expression expected."));
+  const blocked = good.tests.find(t => t.failure?.kind === "blocked");
+  if (blocked) assert.match(blocked.failure!.message, /^requires \S+, which did not pass/);
 });
 
 test("a passing run scores the check's points; visibility and scenario are reported", () => {

@@ -1,5 +1,5 @@
 // tests/model/conformance.test.ts: the kernel model reproduces the truth table
-// (kernel-facts.md §7), fault by fault, for every stage of the series.
+// (docs/kernel-facts.md §7), fault by fault, for every stage of the series.
 //
 //   stage        scenarios (tests/conformance/...)
 //   pre p1 p2    pre/
@@ -8,7 +8,7 @@
 //   e3           e3/ (tests/conformance/datastores/e3-no-p3.ts: VM_IO dropped without P3)
 //
 // Each stage is compiled once. Besides each step's expectations, every run is checked against
-// the invariants of §6.4.
+// the invariants of docs/kernel-facts.md §6.4.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -42,7 +42,7 @@ const PLAN: [stage: string, dirs: string[], post: boolean][] = [
   ["p5", ["p6"], true], ["p6", ["p6"], true],
 ];
 
-// §6.4: never VM_LOCKED; zero slots are never the shared ZERO_PAGE; the layout per namespace;
+// docs/kernel-facts.md §6.4: never VM_LOCKED; zero slots are never the shared ZERO_PAGE; the layout per namespace;
 // io in VmFlags exactly before P5
 function checkInvariants(r: RunResult, post: boolean): void {
   for (const [name, t] of Object.entries(r.tasks)) {
@@ -111,7 +111,7 @@ test("conformance: runs are deterministic, and the release kernel agrees with th
 });
 
 test("conformance: the v6.18 handler (VM_IO|VM_PFNMAP, vmf_insert_pfn) behaves as pre on every pre row", async () => {
-  // kernel-facts §3.8: before v7.0 the same user-visible semantics came from special PTEs
+  // docs/kernel-facts.md §3.8: before v7.0 the same user-visible semantics came from special PTEs
   const src = stageSource("pre")
     .replace("  get_page(pg);\n  vmf.page = pg;\n  return 0;", "  return vmf_insert_pfn(vma, vmf.address, page_to_pfn(pg));")
     .replace("const err = vmf_insert_page(vma, addr, pg);", "const err = vmf_insert_pfn(vma, addr, page_to_pfn(pg));")

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import asc from "assemblyscript/asc";
 import { compileDatastore, type AscModule } from "../../engine/compile.js";
-import { runScenario } from "../../engine/machine.js";
+import { pageProblems, runScenario } from "../../engine/machine.js";
 import type { RunResult, Scenario } from "../../engine/types.js";
 
 export const ROOT = new URL("../../../", import.meta.url).pathname;
@@ -31,8 +31,17 @@ export function stageSource(name: string): string {
   return readFileSync(join(ROOT, "stages", name, "datastore.ts"), "utf8");
 }
 
+/** Runs `scenario`, then checks the kernel's page accounting (engine/machine.ts pageProblems):
+ *  a run that logged no WARN and no BUG must leave every page's refcount equal to its
+ *  mappings plus the kernel's own reference. Throws, naming the pages, when one leaks. */
 export function run(l: Learner, scenario: Scenario): RunResult {
-  return runScenario(kernelModule(), l.module, scenario, { sourceMap: l.sourceMap });
+  let problems: string[] = [];
+  const r = runScenario(kernelModule(), l.module, scenario, { sourceMap: l.sourceMap, afterRun: k => { problems = pageProblems(k); } });
+  const splats = Object.values(r.tasks).reduce((n, t) => n + t.counters.warns + t.counters.bugs, 0);
+  if (splats === 0 && r.status === "ok" && problems.length > 0) {
+    throw new Error(`scenario ${scenario.name}: page refcounts leaked without a WARN or BUG:\n  ${problems.join("\n  ")}`);
+  }
+  return r;
 }
 
 /** stages/<stage>/datastore.ts with `from` replaced by `to` (must occur). */

@@ -1,5 +1,5 @@
 // tests/model/kernel-rules.test.ts: the rules the kernel enforces on a fault handler
-// (kernel-facts.md §4.6), each shown with a datastore that breaks it. Mapping the wrong page is
+// (docs/kernel-facts.md §4.6), each shown with a datastore that breaks it. Mapping the wrong page is
 // not a crash: it shows up as a wrong page kind or wrong time.
 
 import { test } from "node:test";
@@ -18,12 +18,18 @@ test("ZERO_PAGE returned through vmf->page is the rmap WARN the kernel test robo
     ["vdso_data_pages, vdso_vvar_mapping,", "vdso_data_pages, vdso_vvar_mapping, ZERO_PAGE,"]]);
   const r = run(await compile(src), sc("zero-page", [
     { op: "spawn", task: "a" },
-    { op: "mlockall", task: "a", flags: ["MCL_CURRENT", "MCL_FUTURE"], expect: { ret: 0, warns: 1, handler_calls: 4 } },
+    // the rmap WARN when finish_fault() maps it, and (debug kernel) vm_normal_page()'s WARN_ONCE
+    // when GUP then follows the normal PTE to the zero page
+    { op: "mlockall", task: "a", flags: ["MCL_CURRENT", "MCL_FUTURE"], expect: { ret: 0, warns: 2, handler_calls: 4 } },
     { op: "read", task: "a", pgoff: 1, expect: { faults: 0, page: "zero_page", warns: 0 } },
+    // teardown (exec drops the old mm): the rmap WARN again as the zero page is unmapped
+    { op: "exec", task: "a", expect: { warns: 1 } },
   ]));
   assert.ok(r.ok, failures(r));
   assert.ok(r.dmesg.some(l => /WARNING: CPU: 0 PID: 1 at include\/linux\/rmap.h:\d+ __folio_rmap_sanity_checks/.test(l)), r.dmesg.join("\n"));
-  assert.equal(r.tasks.a.counters.warns, 1);
+  assert.equal(r.dmesg.filter(l => /WARNING: .* vm_normal_page\+/.test(l)).length, 1, "vm_normal_page() warns once");
+  assert.equal(r.dmesg.filter(l => /WARNING: .* __folio_rmap_sanity_checks\+/.test(l)).length, 2, "map and unmap");
+  assert.equal(r.tasks.a.counters.warns, 3);
 });
 
 test("a remote fault without the P4 check reaches find_timens_vvar_page(): WARN, and the wrong page is mapped", async () => {

@@ -1,6 +1,6 @@
 // tests/model/random-walk.test.ts: seeded random scenarios (every op, valid names) against the
 // reference handlers. The reference handlers never oops, so any oops or internal error here is a
-// kernel-model bug; the run must be deterministic and keep the invariants of §6.4.
+// kernel-model bug; the run must be deterministic and keep the invariants of docs/kernel-facts.md §6.4.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -57,3 +57,25 @@ export function perfectReport(): Report {
 export const ALL_FIXTURES: [string, () => Report][] = [
   ["mixed", mixedReport], ["compile-error", compileErrorReport], ["perfect", perfectReport],
 ];
+
+/** What engine/grade.ts writes for checks that could not run, as "fail" with the story in the
+ *  message (a timeout, an oops), a check blocked by the timeout, a plain assertion failure,
+ *  and a message with U+2028/U+2029 (an abort() text a learner controls). */
+export function outcomesReport(): Report {
+  return {
+    lesson: "06-mlockall", score: 1, max_score: 6, status: "fail", errors: [],
+    tests: [
+      { id: "loop", name: "the loop", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "control-loop",
+        message: "vvar_fault() did not return within 2000 ms: an endless loop? (scenario control-loop)" },
+      { id: "after-loop", name: "after the loop", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "control-loop",
+        message: "Not graded until \"the loop\" passes." },
+      { id: "trap", name: "no trap", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "mlockall-root",
+        message: "The kernel oopsed in step 1 of scenario mlockall-root: abort: line\u2028two\u2029three at datastore.ts:9:5" },
+      { id: "flags", name: "no VM_IO", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "mlockall-root",
+        message: "/proc/pid/smaps still shows 'io'.\n(steps.4.smaps.vm_flags: expected not_matches \"io\", got \"rd io\")" },
+      { id: "hidden-loop", name: "hidden loop", status: "fail", score: 0, max_score: 1, visibility: "hidden", scenario: "secret",
+        message: "vvar_fault() did not return within 2000 ms: an endless loop? (scenario secret)" },
+      { id: "ok", name: "fine", status: "pass", score: 1, max_score: 1, visibility: "visible", message: "" },
+    ],
+  };
+}

@@ -1,12 +1,14 @@
-// The deadline runner: real kernel build, real learner modules, real worker threads.
+// The engine's runner over worker threads: real kernel build, real learner modules, real workers.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import asc from "assemblyscript/asc";
 import { compileDatastore, type AscModule } from "../../engine/compile.js";
-import { NodeRunner, runScenarios, closeSharedRunner } from "../../cli/node-runner.js";
+import { NodeRunner, runScenarios, closeSharedRunner, nodeRunnerTransport } from "../../cli/node-runner.js";
+import { ScenarioRunner } from "../../engine/runner.js";
+import { softLockupMessage, timeoutMessage } from "../../engine/runner-protocol.js";
 import { loadKernel } from "../../cli/node-paths.js";
 import type { Scenario } from "../../engine/types.js";
-import { DATASTORE_POST, DATASTORE_SPIN, DATASTORE_SPIN_PGOFF2, DATASTORE_TRAP, DATASTORE_TRAP_LINE, LATE_HANG_SCENARIO } from "./fixtures.js";
+import { DATASTORE_POST, DATASTORE_SPIN, DATASTORE_TRAP, DATASTORE_TRAP_LINE, LATE_HANG_SCENARIO } from "./fixtures.js";
 
 const A = asc as unknown as AscModule;
 const FIRST_FAULT: Scenario = {
@@ -33,31 +35,102 @@ function kernel(): WebAssembly.Module {
 const runner = new NodeRunner();
 after(async () => { await runner.close(); await closeSharedRunner(); });
 
-test("an endless loop is stopped at the deadline, and the next scenario still runs", async () => {
+test("an endless loop is a soft lockup in the step that hung, the same every time, with no worker killed", async () => {
   const spin = await learner(DATASTORE_SPIN);
   const good = await learner(DATASTORE_POST);
   const k = kernel();
+  await runner.run(k, good.module, FIRST_FAULT);
   const before = runner.spawned;
-  const hung = await runner.run(k, spin.module, FIRST_FAULT, { deadlineMs: 300 });
+  const hung = await runner.run(k, spin.module, FIRST_FAULT, { sourceMap: spin.sourceMap });
   assert.ok(hung.ok);
-  assert.equal(hung.result.status, "timeout");
-  assert.equal(hung.result.ok, false);
-  assert.equal(hung.result.oops?.message, "vvar_fault() did not return within 300 ms: an endless loop?");
-  assert.equal(hung.result.oops?.step, 1, "the step that hung (the first clock_gettime)");
-  assert.deepEqual(hung.result.steps[1].failures, [hung.result.oops?.message]);
-  const next = await runner.run(k, good.module, FIRST_FAULT, { deadlineMs: 5000 });
+  const r = hung.result;
+  assert.equal(r.status, "timeout");
+  assert.equal(r.ok, false);
+  assert.equal(r.oops?.message, softLockupMessage(1));
+  assert.equal(r.oops?.step, 1, "the step that hung (the first clock_gettime)");
+  assert.equal(r.oops?.file, "datastore.ts");
+  assert.equal(r.oops?.line, DATASTORE_SPIN.split("\n").findIndex(l => l.includes("while (vmf.pgoff < 1000)")) + 1);
+  // spawn ran and is kept with its deltas; the hung step ran up to the lockup; the rest did not
+  assert.deepEqual(r.steps.map(s => s.ran), [true, true, false]);
+  assert.equal(r.steps[0].ok, true);
+  assert.deepEqual(r.steps[1].failures, [softLockupMessage(1)]);
+  assert.equal(r.steps[1].deltas.handler_calls, 1, "the handler was called once and never returned");
+  assert.deepEqual(r.steps[2].failures, ["not run: an earlier step did not return"]);
+  assert.ok(r.dmesg.some(l => /\] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! \[a:1\]$/.test(l)), r.dmesg.join("\n"));
+  const again = await runner.run(k, spin.module, FIRST_FAULT, { sourceMap: spin.sourceMap });
+  assert.ok(again.ok);
+  assert.deepEqual(again.result, r, "fuel is counted in Wasm: the same result every time");
+  const next = await runner.run(k, good.module, FIRST_FAULT);
   assert.ok(next.ok);
   assert.equal(next.result.status, "ok");
   assert.equal(next.result.ok, true, JSON.stringify(next.result.steps.map(s => s.failures)));
-  assert.equal(runner.spawned - before, 2, "a fresh worker after the timeout");
+  assert.equal(runner.spawned - before, 0, "a soft lockup is reported by the worker itself");
+});
+
+test("an endless loop in the datastore's top-level code is a soft lockup before the first step", async () => {
+  const top = await learner(DATASTORE_POST + "\nlet n: i32 = 0;\nwhile (n >= 0) { n = n | 1; }\n");
+  const r = await runner.run(kernel(), top.module, FIRST_FAULT, { sourceMap: top.sourceMap });
+  assert.ok(r.ok);
+  assert.equal(r.result.status, "timeout");
+  assert.deepEqual([r.result.oops?.step, r.result.oops?.message], [-1, softLockupMessage(-1)]);
+  assert.ok(r.result.steps.every(s => !s.ran));
+  assert.ok(r.result.dmesg.some(l => l.endsWith("[swapper/0:1]")), r.result.dmesg.join("\n"));
+});
+
+// A stand-in runner worker (a real worker thread) for the backstop, which the fuel leaves with
+// nothing to catch in learner code: it answers a scenario cut to fewer than 3 steps, and for a
+// longer one reports steps 0..2 and then spins in JavaScript, where no fuel is counted.
+const STUCK_WORKER = `
+const { parentPort } = require("node:worker_threads");
+const fs = require("node:fs");
+const tid = Number(fs.readFileSync("/proc/thread-self/stat", "utf8").split(" ")[0]);
+const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+parentPort.on("message", m => {
+  if (m.scenario.name === "malformed") { parentPort.postMessage({ type: "result", id: m.id, result: { scenario: 3 } }); return; }
+  const n = m.scenario.steps.length;
+  if (n < 3) {
+    const steps = m.scenario.steps.map((s, index) => ({ index, op: s.op, task: s.task, ran: true, ok: true, failures: [], deltas: { ...zero, faults: index } }));
+    parentPort.postMessage({ type: "result", id: m.id, result: { scenario: m.scenario.name, status: "ok", ok: true, steps,
+      tasks: { a: { pid: 7, alive: true, ns: "root", counters: zero, vm_flags: "", vvar: [] } }, dmesg: ["[    0.000000] booted"], trace: [], trace_dropped: 0 } });
+    return;
+  }
+  for (let i = 0; i < 3; i++) parentPort.postMessage({ type: "step", id: m.id, index: i });
+  for (;;) {}
+});
+parentPort.postMessage({ type: "ready", tid: Number.isSafeInteger(tid) ? tid : undefined });
+`;
+
+test("the backstop: a worker stuck outside learner code is stopped on its thread's CPU clock, the hung step named and the steps before it kept", { timeout: 60_000 }, async () => {
+  const stuck = new ScenarioRunner(nodeRunnerTransport(STUCK_WORKER, { eval: true }));
+  try {
+    const good = await learner(DATASTORE_POST);
+    const sc: Scenario = { ...LATE_HANG_SCENARIO, name: "stuck", steps: [...LATE_HANG_SCENARIO.steps] } as unknown as Scenario;
+    const r = await stuck.run(kernel(), good.module, sc, { deadlineMs: 400 });
+    assert.ok(r.ok);
+    const message = timeoutMessage(400, "CPU time");
+    assert.equal(message, "vvar_fault() did not return within 400 ms of CPU time: an endless loop?");
+    assert.equal(r.result.status, "timeout");
+    assert.deepEqual(r.result.oops, { message, step: 2 });
+    assert.deepEqual(r.result.steps.map(s => [s.ran, s.deltas.faults]), [[true, 0], [true, 1], [false, 0], [false, 0]]);
+    assert.deepEqual(r.result.steps[2].failures, [message]);
+    assert.deepEqual(r.result.dmesg, ["[    0.000000] booted", "watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [a:7]", message]);
+    assert.equal(stuck.spawned, 2, "the stuck worker (terminated), and a fresh one that re-ran steps 0..1");
+    // a message that fails validation is never trusted
+    const bad = await stuck.run(kernel(), good.module, { name: "malformed", steps: [] });
+    assert.ok(bad.ok);
+    assert.equal(bad.result.status, "oops");
+    assert.match(bad.result.oops?.message ?? "", /malformed message \(result: not a RunResult\)/);
+  } finally {
+    await stuck.close();
+  }
 });
 
 test("a worker is reused while nothing hangs", async () => {
   const good = await learner(DATASTORE_POST);
   const k = kernel();
-  await runner.run(k, good.module, FIRST_FAULT, { deadlineMs: 5000 });
+  await runner.run(k, good.module, FIRST_FAULT);
   const before = runner.spawned;
-  const all = await runner.runAll(k, good.module, [FIRST_FAULT, FIRST_FAULT, FIRST_FAULT], { deadlineMs: 5000 });
+  const all = await runner.runAll(k, good.module, [FIRST_FAULT, FIRST_FAULT, FIRST_FAULT]);
   assert.ok(all.ok);
   assert.equal(all.results.length, 3);
   assert.ok(all.results.every(r => r.ok));
@@ -66,7 +139,7 @@ test("a worker is reused while nothing hangs", async () => {
 
 test("a trap in the handler is an oops at the learner's line, not a crash", async () => {
   const bad = await learner(DATASTORE_TRAP);
-  const r = await runner.run(kernel(), bad.module, FIRST_FAULT, { deadlineMs: 5000, sourceMap: bad.sourceMap, learnerFile: "datastore.ts" });
+  const r = await runner.run(kernel(), bad.module, FIRST_FAULT, { sourceMap: bad.sourceMap });
   assert.ok(r.ok);
   assert.equal(r.result.status, "oops");
   assert.equal(r.result.oops?.file, "datastore.ts");
@@ -76,33 +149,10 @@ test("a trap in the handler is an oops at the learner's line, not a crash", asyn
 test("runScenarios: results in order, or an EngineError for a module that is not Wasm", async () => {
   const good = await compileDatastore(A, { "datastore.ts": DATASTORE_POST });
   assert.ok(good.ok);
-  const out = await runScenarios(kernel(), good.wasm, [FIRST_FAULT, { ...FIRST_FAULT, name: "again" }], { deadlineMs: 5000 });
+  const out = await runScenarios(kernel(), good.wasm, [FIRST_FAULT, { ...FIRST_FAULT, name: "again" }]);
   assert.ok(Array.isArray(out));
   assert.deepEqual(out.map(r => r.scenario), ["first-fault", "again"]);
   const junk = await runScenarios(kernel(), new Uint8Array([1, 2, 3]), [FIRST_FAULT]);
   assert.ok(!Array.isArray(junk));
   assert.equal(junk.kind, "link");
-});
-
-test("a scenario that hangs at step k still reports the results of steps 0..k-1", async () => {
-  const spin = await learner(DATASTORE_SPIN_PGOFF2);
-  const hung = await runner.run(kernel(), spin.module, LATE_HANG_SCENARIO as unknown as Scenario, { deadlineMs: 300 });
-  assert.ok(hung.ok);
-  const r = hung.result;
-  const message = "vvar_fault() did not return within 300 ms: an endless loop?";
-  assert.equal(r.status, "timeout");
-  assert.equal(r.ok, false);
-  assert.deepEqual(r.oops, { message, step: 2 });
-  assert.deepEqual(r.steps.map(s => s.index), [0, 1, 2, 3]);
-  // the steps before the hang, as a run of them alone gives them
-  assert.deepEqual(r.steps.map(s => s.ran), [true, true, false, false]);
-  assert.equal(r.steps[0].ok, true);
-  assert.equal(r.steps[1].ok, true, JSON.stringify(r.steps[1].failures));
-  assert.equal(r.steps[1].deltas.faults, 1);
-  assert.equal(r.steps[1].correct, true);
-  assert.deepEqual(r.steps[2].failures, [message]);
-  assert.deepEqual(r.steps[3].failures, []);
-  assert.deepEqual(Object.keys(r.tasks), ["a"]);
-  assert.ok(r.trace.some(e => e.kind === "fault" && e.step === 1), "the trace of the steps that ran");
-  assert.equal(r.dmesg.at(-1), message);
 });

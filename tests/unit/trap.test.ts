@@ -1,8 +1,9 @@
-// locateTrap(): a real trap in asc-compiled code, mapped through the real source map.
+// locateTrap(): a real trap in asc-compiled code, mapped through the real source map; the stack
+// formats of V8, SpiderMonkey and JavaScriptCore.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import asc from "assemblyscript/asc";
-import { locateTrap, decodeMappings, describeTrap } from "../../engine/trap.js";
+import { locateTrap, decodeMappings, describeTrap, parseWasmFrames } from "../../engine/trap.js";
 
 const SRC = [
   "export function boom(n: i32): i32 {",
@@ -87,4 +88,52 @@ test("allocating past the memory cap is described as out of memory, at the alloc
   assert.equal(locateTrap(err, String(outs["h.wasm.map"]))?.line, 4);
   // an ordinary trap keeps its own message
   assert.equal(describeTrap(new Error("divide by zero")), undefined);
+});
+
+// Fixture stacks of the three engines, as each prints a trap in asc --debug code (formats: the
+// Web API's conventions; Firefox and Safari as reported by their users and in WebKit's history).
+const V8_STACK = `RuntimeError: unreachable
+    at datastore/vvar_fault (wasm://wasm/b03ceb1a:wasm-function[3]:0x1bb)
+    at prefault_entry/vvar_fault (wasm://wasm/b03ceb1a:wasm-function[5]:0x1e0)
+    at kernel-as/memory/handle_mm_fault (wasm://wasm/77aa0c12:wasm-function[40]:0x2f31)
+    at Run.step (file:///app/engine/machine.js:240:19)`;
+const SPIDERMONKEY_STACK = `datastore/vvar_fault@http://127.0.0.1:8080/assets/runner.worker-1a2b.js line 1 > WebAssembly.Module:wasm-function[3]:0x1bb
+prefault_entry/vvar_fault@http://127.0.0.1:8080/assets/runner.worker-1a2b.js line 1 > WebAssembly.Module:wasm-function[5]:0x1e0
+kernel-as/memory/handle_mm_fault@http://127.0.0.1:8080/assets/kernel.wasm:wasm-function[40]:0x2f31
+step@http://127.0.0.1:8080/assets/runner.worker-1a2b.js:1:4410`;
+const JSC_STACK_OLD = `<?>.wasm-function[datastore/vvar_fault]@[wasm code]
+<?>.wasm-function[prefault_entry/vvar_fault]@[wasm code]
+<?>.wasm-function[kernel-as/memory/handle_mm_fault]@[wasm code]
+step@http://127.0.0.1:8080/assets/runner.worker-1a2b.js:1:4410`;
+const JSC_STACK = `datastore/vvar_fault@<?>:wasm-function[3]
+prefault_entry/vvar_fault@<?>:wasm-function[5]
+kernel-as/memory/handle_mm_fault@<?>:wasm-function[40]
+step@http://127.0.0.1:8080/assets/runner.worker-1a2b.js:1:4410`;
+
+test("the Wasm frames of V8, SpiderMonkey and JavaScriptCore stacks", () => {
+  const want = [["datastore/vvar_fault", 0x1bb], ["prefault_entry/vvar_fault", 0x1e0], ["kernel-as/memory/handle_mm_fault", 0x2f31]];
+  assert.deepEqual(parseWasmFrames(V8_STACK).map(f => [f.name, f.offset]), want);
+  assert.deepEqual(parseWasmFrames(SPIDERMONKEY_STACK).map(f => [f.name, f.offset]), want);
+  assert.deepEqual(parseWasmFrames(V8_STACK).map(f => f.url), ["wasm://wasm/b03ceb1a", "wasm://wasm/b03ceb1a", "wasm://wasm/77aa0c12"]);
+  assert.deepEqual(parseWasmFrames(SPIDERMONKEY_STACK)[0].url, "http://127.0.0.1:8080/assets/runner.worker-1a2b.js line 1 > WebAssembly.Module");
+  for (const jsc of [JSC_STACK_OLD, JSC_STACK]) {
+    assert.deepEqual(parseWasmFrames(jsc).map(f => [f.name, f.offset]), want.map(([n]) => [n, undefined]));
+  }
+  assert.deepEqual(parseWasmFrames("Error: x\n    at f (file:///a.js:1:2)\nf@http://h/a.js:1:2"), []);
+});
+
+test("a real trap is located the same from its V8 stack and from the same frames written the SpiderMonkey way; JavaScriptCore gives the file", async () => {
+  const { wasm, map } = await build();
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>), { env: { abort: () => { throw new Error("abort"); } } });
+  const err = trapOf(() => (inst.exports.boom as (n: number) => number)(0)) as Error;
+  const v8 = locateTrap(err, map);
+  assert.deepEqual(v8 && [v8.file, v8.line], ["boom.ts", 8]);
+  const frames = parseWasmFrames(err.stack!);
+  assert.ok(frames.length >= 2);
+  const sm = frames.map((f, i) => `${f.name}@http://127.0.0.1/w.js line 3 > WebAssembly.Module:wasm-function[${i}]:0x${f.offset!.toString(16)}`).join("\n");
+  assert.deepEqual(locateTrap({ stack: `${sm}\nrun@http://127.0.0.1/w.js:3:9` }, map), v8);
+  const jsc = frames.map(f => `<?>.wasm-function[${f.name}]@[wasm code]`).join("\n");
+  assert.deepEqual(locateTrap({ stack: jsc }, map), { file: "boom.ts", line: 0, column: 0 });
+  const jscNew = frames.map((f, i) => `${f.name}@<?>:wasm-function[${i}]`).join("\n");
+  assert.deepEqual(locateTrap({ stack: jscNew }, map), { file: "boom.ts", line: 0, column: 0 });
 });

@@ -6,7 +6,6 @@ import { decodeShare, encodeShare } from "../../web/src/core/share.js";
 import { clearUndo, loadCode, loadProgress, loadUndo, recordRun, saveCode, saveProgress, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
 import { checkRows, counterTable, slotName, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
 import { hintLevels, renderMarkdown } from "../../web/src/core/markdown.js";
-import { contentHash, filesHash } from "../../web/src/core/hash.js";
 import type { Report, RunResult } from "../../engine/types.js";
 
 function memStore(): KeyValueStore & { map: Map<string, string> } {
@@ -148,11 +147,4 @@ test("Markdown is escaped: a lesson cannot inject markup or script links", () =>
   assert.equal(renderMarkdown("| a | `b` |\n|---|---|\n| 1 | <i> |"),
     "<table><thead><tr><th>a</th><th><code>b</code></th></tr></thead><tbody><tr><td>1</td><td>&lt;i&gt;</td></tr></tbody></table>");
   assert.deepEqual(hintLevels("# Hints\n\n## Where\nlook at pgoff\n\n## How\nuse get_page").map(h => h.title), ["Where", "How"]);
-});
-
-test("content hashes tell sources apart and ignore object key order", () => {
-  assert.notEqual(contentHash("a"), contentHash("b"));
-  assert.equal(contentHash("x").length, 16);
-  assert.equal(filesHash({ a: "1", b: "2" }), filesHash({ b: "2", a: "1" }));
-  assert.notEqual(filesHash({ a: "1" }), filesHash({ a: "2" }));
 });

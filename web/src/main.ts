@@ -6,18 +6,19 @@
 // App signals for tests and the benchmark (never fixed sleeps):
 //   <html data-editor="plain"|"ready" data-compiler="ready"> ("plain": the textarea; "ready":
 //   Monaco), #results[data-state="running"|"done"],
-//   #results[data-runs=N], and window.__prefault (setCode, getCode, run, markers, timings).
+//   #results[data-runs=N], and window.__prefault (setCode, getCode, run, lastReport, markers, timings).
 import "./styles.css";
 import kernelUrl from "../../build/kernel.wasm?url";
 import headerText from "../../learner/kernel.ts?raw";
-import type { CompileResult, Diagnostic, RunResult } from "../../engine/types.js";
+import type { CompileResult, Diagnostic, Report, RunResult } from "../../engine/types.js";
 import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
 import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
 import { clearUndo, loadCode, loadProgress, loadUndo, recordRun, saveCode, saveProgress, saveUndo, unlockHint, type KeyValueStore } from "./core/storage.js";
 import { loadLessons, type WebLesson } from "./lessons.js";
-import { timeoutMessage, timeoutResult } from "../../engine/runner-protocol.js";
-import { CompilerClient, RunnerClient } from "./workers/clients.js";
+import { ScenarioRunner } from "../../engine/runner.js";
+import { BROWSER_SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
+import { browserRunnerTransport, CompilerClient } from "./workers/clients.js";
 import { renderResults, type RunView } from "./ui/results-view.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
 import type { CodeEditor, EditorFile } from "./editor/monaco.js";
@@ -25,9 +26,6 @@ import { createPlainEditor, type PlainEditor } from "./editor/plain.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
-const NOT_RUN = "not run: vvar_fault() did not return in an earlier scenario";
-/** How long one scenario may run before its worker is terminated. */
-const DEADLINE_MS = 2000;
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const root = document.documentElement;
 
@@ -39,7 +37,9 @@ compiler.start();
 const monacoModule = import("./editor/monaco.js");
 const kernelModule: Promise<WebAssembly.Module> = WebAssembly.compileStreaming(fetch(kernelUrl))
   .catch(() => fetch(kernelUrl).then(r => r.arrayBuffer()).then(b => WebAssembly.compile(b)));
-const runner = new RunnerClient(kernelModule);
+// the engine's runner (the CLI's policy) over Web Workers; one is started now, to be warm
+const runner = new ScenarioRunner(browserRunnerTransport);
+runner.warm();
 const timings: Record<string, number> = { mainStart: performance.now() };
 
 const { lessons, broken } = loadLessons();
@@ -55,6 +55,7 @@ let lesson: WebLesson = lessons[0];
 let editor: CodeEditor | PlainEditor | null = null;  // the textarea, then Monaco
 let files: Record<string, string> = {};          // the editable files as of the last lesson switch
 let running = false, runs = 0;
+let lastReport: Report | null = null;         // the report of the last Run, as `prefault grade --format json` prints it
 const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
 
 const status = (text: string) => { $("status").textContent = text; };
@@ -80,6 +81,8 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   renderLessonText($("lesson-title"), $("lesson-text"), lesson);
   renderHints($("hints"), $("hint-btn") as HTMLButtonElement, lesson, progress.lessons[lesson.id]?.hints ?? 0);
   $("undo-reset-btn").hidden = loadUndo(store, lesson.id) === null;
+  // the classroom build carries no solution: no comparison to offer
+  $("diff-btn").hidden = Object.keys(lesson.solution).length === 0;
   $("results-body").replaceChildren();
   $("results-empty").hidden = false;
   history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
@@ -146,10 +149,10 @@ function onEdit(): void {
 window.addEventListener("pagehide", flushSave);
 
 // ---- Run ------------------------------------------------------------------------------------------
-/** The engine's GradeDeps over the two workers: compile (cached by source hash) and run each
- *  scenario in the runner worker under DEADLINE_MS. A scenario that times out becomes a
- *  "timeout" RunResult; the ones after it are not run (they would most likely loop too). */
-function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; timeout?: number; compileMs: number; cached: boolean }): GradeDeps {
+/** The engine's GradeDeps over the two workers: compile (cached by source hash) and the engine's
+ *  runner (engine/runner.ts), the same policy as the CLI's: a handler that never returns is a
+ *  soft lockup in its step, and every scenario runs in a fresh instance. */
+function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; compileMs: number; cached: boolean }): GradeDeps {
   return {
     async compile(f) {
       const a = performance.now();
@@ -162,22 +165,11 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; timeout?:
       let mod = learnerModules.get(wasm);
       if (!mod) { mod = WebAssembly.compile(wasm as BufferSource); learnerModules.set(wasm, mod); }
       const learner = await mod;
-      const out: RunResult[] = [];
-      if (seen.timeout !== undefined) {
-        for (const sc of scenarios) out.push({ ...timeoutResult(sc, seen.timeout), oops: { message: NOT_RUN, step: -1 } });
-        return out;
-      }
-      const r = await runner.runAll(learner, opts.sourceMap, scenarios, DEADLINE_MS);
+      const r = await runner.runAll(await kernelModule, learner, scenarios,
+                                    { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
       if (!r.ok) return r.error;
-      out.push(...r.runs);
-      seen.runs.push(...r.runs);
-      if (r.timedOut !== undefined) {
-        seen.timeout = DEADLINE_MS;
-        const t = timeoutResult(scenarios[r.timedOut], DEADLINE_MS);
-        out.push(t); seen.runs.push(t);
-        for (const sc of scenarios.slice(r.timedOut + 1)) out.push({ ...timeoutResult(sc, DEADLINE_MS), oops: { message: NOT_RUN, step: -1 } });
-      }
-      return out;
+      seen.runs.push(...r.results);
+      return r.results;
     },
   };
 }
@@ -196,6 +188,7 @@ async function run(): Promise<void> {
   const seen: Parameters<typeof gradeDeps>[0] = { runs: [], compileMs: 0, cached: false };
   try {
     const report = await gradeSubmission(lesson, f, gradeDeps(seen));
+    lastReport = report;
     const tEnd = performance.now();
     const c = seen.compile;
     const diagnostics: Diagnostic[] = !c ? [] : c.ok ? c.diagnostics : c.error.kind === "compile" ? c.error.diagnostics : [];
@@ -203,7 +196,10 @@ async function run(): Promise<void> {
     editor?.setOops(seen.runs.find(x => x.oops && x.status === "oops")?.oops ?? null);
     let banner: RunView["banner"];
     if (c && !c.ok) banner = { kind: "compile", text: `Your datastore did not compile:\n${c.error.message}` };
-    else if (seen.timeout !== undefined) banner = { kind: "timeout", text: `${timeoutMessage(seen.timeout)} The runner was stopped; your code is untouched.` };
+    else if (seen.runs.some(x => x.status === "timeout")) {
+      const hung = seen.runs.find(x => x.status === "timeout")!;
+      banner = { kind: "timeout", text: `${hung.oops?.message ?? "vvar_fault() did not return."} (scenario ${hung.scenario}, step ${hung.oops?.step}) Your code is untouched.` };
+    }
     else if (report.status === "error") banner = { kind: "error", text: report.errors.map(e => e.message).join("\n") || "The checks could not run." };
     const passedChecks = report.tests.filter(t => t.status === "pass").length;
     if (!c || c.ok) {
@@ -360,7 +356,9 @@ void monacoModule.then(({ createCodeEditor }) => {
   solution: (file = "datastore.ts") => lesson.solution[file],
   markers: (owner?: string) => editor?.markers(owner) ?? [],
   timings,
-  runnerRestarts: () => runner.restarts,
+  /** the Report of the last Run (unredacted, as `prefault grade --format json` prints it), or null */
+  lastReport: () => lastReport,
+  runnerRestarts: () => Math.max(0, runner.spawned - 1),
   /** compiles without running (benchmark: the bare compile) */
   compileOnly: async (f: Record<string, string>) => { const a = performance.now(); const r = await compiler.compile(f); return { ok: r.ok, ms: performance.now() - a }; },
 };

@@ -4,6 +4,7 @@
 // lists, block quotes, `code`, **bold**, *italic*, [links](url), pipe tables.
 // Every piece of text is HTML-escaped first, and only http(s)/relative links survive, so a
 // lesson file cannot inject markup. Pure; called by web/src/ui/lesson-view.ts.
+import { parseHints } from "../../../engine/hints.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
@@ -78,18 +79,7 @@ export function renderMarkdown(md: string): string {
   return out.join("\n");
 }
 
-/** Splits hints.md into levels: each "## " section is one level, in order. Text before the
- *  first section (if any) is level 1 on its own. */
+/** hints.md as levels ({ title, body }, in order): the engine's one hint parser. */
 export function hintLevels(md: string): { title: string; body: string }[] {
-  const parts = md.replace(/\r\n?/g, "\n").split(/^##\s+/m);
-  const levels: { title: string; body: string }[] = [];
-  const head = parts.shift()!.replace(/^#\s+.*$/m, "").trim();
-  if (head) levels.push({ title: "Hint", body: head });
-  for (const p of parts) {
-    const nl = p.indexOf("\n");
-    const title = (nl < 0 ? p : p.slice(0, nl)).trim();
-    const body = nl < 0 ? "" : p.slice(nl + 1).trim();
-    levels.push({ title, body });
-  }
-  return levels;
+  return parseHints(md).map(h => ({ title: h.title, body: h.body }));
 }

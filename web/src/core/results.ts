@@ -44,7 +44,7 @@ export function slotName(pgoff: number): string {
 
 const PAGE_LABEL: Record<PageKind, string> = {
   time: "time data", timens: "namespace page", zero: "zero slot", rng: "rng", arch: "arch",
-  zero_page: "ZERO_PAGE", other: "other",
+  zero_page: "ZERO_PAGE", other: "other", anon: "private copy (anon)",
 };
 
 export interface StripCell { pgoff: number; slot: string; present: boolean; page: PageKind | null; label: string }

@@ -61,7 +61,7 @@ import EditorWorker from "monaco-editor/editor/editor.worker?worker";
 import type { Diagnostic, Oops } from "../../../engine/types.js";
 
 (self as unknown as { MonacoEnvironment: unknown }).MonacoEnvironment = {
-  // Both workers through explicit ?worker imports (toolchain-notes §2.2, pitfall P4); Monaco
+  // Both workers through explicit ?worker imports (docs/toolchain.md §2.2); Monaco
   // accepts a promise here, so the 7 MB TypeScript worker is only fetched when the TS mode starts.
   getWorker(_id: string, label: string): Worker | Promise<Worker> {
     if (label === "typescript" || label === "javascript") {

@@ -1,11 +1,12 @@
 // api.ts: the typed surface of Prefault's two browser workers (the "protocol" file).
 //
 //   compiler.worker.ts  long-lived; loads asc once, compiles learner files (cached by hash)
-//   runner.worker.ts    disposable; links kernel.wasm + learner.wasm and runs scenarios. The
-//                       page terminates it when a handler does not return before the deadline.
+//   runner.worker.ts    disposable; links kernel.wasm + learner.wasm and runs scenarios for the
+//                       engine's runner (engine/runner.ts), which stops it past the backstop.
 //
 // Results cross the boundary as tagged unions, never as thrown Errors.
-import type { CompileResult, RunResult, Scenario, EngineError } from "../../../engine/types.js";
+import type { CompileResult } from "../../../engine/types.js";
+import type { RunRequest, WorkerMessage } from "../../../engine/runner-protocol.js";
 
 export interface Toolchain { asc: string; binaryen?: string }
 
@@ -21,13 +22,11 @@ export interface CompilerApi {
  *  each warm-up compile done. */
 export interface CompilerPhases { workerStart: number; ascImported: number; warm: number[] }
 
-export interface RunnerApi {
-  /** Keeps the compiled kernel Module (shared with the page; instantiated per scenario). */
-  init(kernel: WebAssembly.Module): Promise<void>;
-  /** Runs scenarios in order, in one round trip. After each one the worker posts a plain
-   *  RunnerProgress message, so the page can give every scenario its own deadline. */
-  runBatch(learner: WebAssembly.Module, sourceMap: string | undefined, scenarios: Scenario[]): Promise<{ ok: true; runs: RunResult[] } | { ok: false; error: EngineError }>;
+/** The runner worker's Comlink surface (runner.worker.ts): the browser transport of the engine's
+ *  runner (engine/runner.ts). Messages are engine/runner-protocol.ts's, validated by the page. */
+export interface RunnerWorkerApi {
+  /** resolves with { type: "ready" } once the worker's module has loaded */
+  hello(): Promise<WorkerMessage>;
+  /** runs one request; "step" messages go to onStep, the "result"/"error" message resolves it */
+  run(req: RunRequest, onStep: (m: WorkerMessage) => void): Promise<WorkerMessage>;
 }
-
-/** Posted by the runner worker (outside Comlink) when scenario `done` of a batch has finished. */
-export interface RunnerProgress { prefaultProgress: number }

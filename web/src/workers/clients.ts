@@ -2,18 +2,22 @@
 //
 // CompilerClient: one long-lived worker; compile results are cached here by source hash (as
 // promises, so a background compile and a Run of the same text share one compile).
-// RunnerClient: a disposable worker that runs scenarios under a deadline. A call that does not
-// return in time terminates the worker (the only way to stop a Wasm endless loop) and a fresh
-// one is spawned in the background for the next run. Comlink calls to a dead worker would hang
-// for ever (comlink#601), so every call is raced against the deadline.
+// browserRunnerTransport: the Web Worker transport of the engine's runner (engine/runner.ts),
+// which owns the run policy (fuel and soft lockups, the backstop, fresh instances), the same as
+// the CLI's. The browser has no per-thread CPU clock: the backstop counts wall time
+// (BROWSER_SCENARIO_DEADLINE_MS), which is why the policy rests on fuel, counted in Wasm.
+// Comlink calls to a dead worker would hang for ever (comlink#601): the runner races every run
+// against its deadline and never awaits a terminated worker.
 import * as Comlink from "comlink";
-import type { CompileResult, EngineError, RunResult, Scenario } from "../../../engine/types.js";
-import { filesHash } from "../core/hash.js";
-import type { CompilerApi, CompilerPhases, RunnerApi, RunnerProgress, Toolchain } from "./api.js";
+import type { CompileResult } from "../../../engine/types.js";
+import type { RunnerTransport, RunnerWorker } from "../../../engine/runner.js";
+import { BROWSER_COMPILE_DEADLINE_MS } from "../../../engine/limits.js";
+import { filesHash } from "../../../engine/hash.js";
+import type { CompilerApi, CompilerPhases, RunnerWorkerApi, Toolchain } from "./api.js";
 
 /** A compile that takes longer than this is abandoned and the compiler worker restarted (a
  *  crashed worker would otherwise leave the call pending for ever). */
-const COMPILE_DEADLINE_MS = 60_000;
+const COMPILE_DEADLINE_MS = BROWSER_COMPILE_DEADLINE_MS;
 
 export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
@@ -61,48 +65,22 @@ export class CompilerClient {
   has(files: Record<string, string>): boolean { return this.cache.has(filesHash(files)); }
 }
 
-export class RunnerClient {
-  private current: { worker: Worker; api: Comlink.Remote<RunnerApi>; init: Promise<void> } | null = null;
-  /** workers terminated after a deadline (for tests and the status line) */
-  restarts = 0;
-
-  constructor(private kernel: Promise<WebAssembly.Module>) { this.spawn(); }
-
-  private spawn() {
+/** Runner workers as module Web Workers behind Comlink; the deadline clock is wall time. */
+export const browserRunnerTransport: RunnerTransport = {
+  clock: "wall time",
+  spawn(events): RunnerWorker {
     const worker = new Worker(new URL("./runner.worker.ts", import.meta.url), { type: "module", name: "prefault-runner" });
-    const api = Comlink.wrap<RunnerApi>(worker);
-    const init = this.kernel.then(k => api.init(k));
-    this.current = { worker, api, init };
-  }
-
-  /** Runs `scenarios` in order in one round trip; each gets `deadlineMs` from the end of the
-   *  previous one. On a deadline the worker is terminated (a fresh one is spawned): the result
-   *  holds the runs that finished and the index of the scenario that did not return. */
-  async runAll(learner: WebAssembly.Module, sourceMap: string | undefined, scenarios: Scenario[], deadlineMs: number):
-      Promise<{ ok: true; runs: RunResult[]; timedOut?: number } | { ok: false; error: EngineError }> {
-    if (!this.current) this.spawn();
-    const cur = this.current!;
-    await cur.init;
-    let done = -1, timer: ReturnType<typeof setTimeout> | undefined, fire: (v: "timeout") => void = () => {};
-    const deadline = new Promise<"timeout">(res => { fire = res; });
-    const arm = () => { clearTimeout(timer); timer = setTimeout(() => fire("timeout"), deadlineMs); };
-    const onProgress = (e: MessageEvent) => {
-      const p = e.data as RunnerProgress | null;
-      if (p && typeof p.prefaultProgress === "number") { done = p.prefaultProgress; arm(); }
+    const api = Comlink.wrap<RunnerWorkerApi>(worker);
+    let dead = false;
+    const die = (why: string) => { if (!dead) { dead = true; events.exit(why); } };
+    worker.addEventListener("error", e => die(e.message || "the runner worker failed to load"));
+    api.hello().then(m => events.message(m), e => die(String(e)));
+    return {
+      post(req) {
+        api.run(req, Comlink.proxy((m: unknown) => events.message(m))).then(m => events.message(m), e => die(String(e)));
+      },
+      terminate() { dead = true; worker.terminate(); },
+      clockMs: () => performance.now(),
     };
-    cur.worker.addEventListener("message", onProgress);
-    arm();
-    const r = await Promise.race([cur.api.runBatch(learner, sourceMap, scenarios), deadline]);
-    clearTimeout(timer);
-    cur.worker.removeEventListener("message", onProgress);
-    if (r !== "timeout") return r;
-    cur.worker.terminate();
-    this.restarts++;
-    this.spawn();
-    // the finished runs are lost with the worker: run them again (they returned before) in the new one
-    const before = scenarios.slice(0, done + 1);
-    if (before.length === 0) return { ok: true, runs: [], timedOut: 0 };
-    const again = await this.runAll(learner, sourceMap, before, deadlineMs);
-    return again.ok ? { ok: true, runs: again.runs, timedOut: again.timedOut ?? done + 1 } : again;
-  }
-}
+  },
+};

@@ -2,7 +2,7 @@
 //
 // Comlink.expose() runs synchronously at the top and asc is imported lazily: asc and binaryen
 // use top-level await, and messages posted to a module worker still in its TLA phase are lost
-// (toolchain-notes §3.2). Compiles go through engine/compile.ts, which caches by source hash.
+// (docs/toolchain.md §3.2). Compiles go through engine/compile.ts, which caches by source hash.
 import * as Comlink from "comlink";
 import { compileDatastore, type AscModule } from "../../../engine/compile.js";
 import type { CompileResult } from "../../../engine/types.js";

@@ -1,26 +1,33 @@
-// runner.worker.ts: the disposable runner worker. Links kernel.wasm with the learner's module and
-// runs a batch of scenarios per call through engine/machine.ts. It never outlives an endless loop: the
-// page terminates it after a deadline (clients.ts) and spawns a new one.
+// runner.worker.ts: the browser's disposable runner worker. Links kernel.wasm with the learner's
+// module and runs one scenario per request through engine/machine.ts, behind the engine's
+// protocol (engine/runner-protocol.ts createRunnerHandler, which validates each request). The
+// channel is Comlink: run() streams the "step" messages through a proxied callback and resolves
+// with the final "result" or "error" message. The page's engine runner (engine/runner.ts over the
+// transport in clients.ts) terminates it past the backstop deadline and spawns a new one.
 import * as Comlink from "comlink";
 import { runScenario } from "../../../engine/machine.js";
-import { errorOf } from "../../../engine/runner-protocol.js";
-import type { Scenario } from "../../../engine/types.js";
-import type { RunnerApi, RunnerProgress } from "./api.js";
+import { createRunnerHandler, type WorkerMessage } from "../../../engine/runner-protocol.js";
+import type { RunnerWorkerApi } from "./api.js";
 
-let kernel: WebAssembly.Module | null = null;
+let pending: { onStep: (m: WorkerMessage) => void; done: (m: WorkerMessage) => void } | null = null;
+const handle = createRunnerHandler(runScenario, m => {
+  if (!pending) return;
+  if (m.type === "step") pending.onStep(m);
+  else pending.done(m);
+});
 
-const api: RunnerApi = {
-  async init(k: WebAssembly.Module) { kernel = k; },
-  async runBatch(learner: WebAssembly.Module, sourceMap: string | undefined, scenarios: Scenario[]) {
-    if (!kernel) return { ok: false, error: { kind: "internal", message: "runner: kernel module not loaded" } };
-    const runs = [];
-    for (const [i, sc] of scenarios.entries()) {
-      try { runs.push(runScenario(kernel, learner, sc, { sourceMap })); }
-      catch (e) { return { ok: false, error: errorOf(e) }; }
-      const progress: RunnerProgress = { prefaultProgress: i };
-      self.postMessage(progress);
-    }
-    return { ok: true, runs };
+const api: RunnerWorkerApi = {
+  async hello() { return { type: "ready" }; },
+  run(req, onStep) {
+    return new Promise<WorkerMessage>(done => {
+      pending = { onStep: m => void onStep(m), done: m => { pending = null; done(m); } };
+      handle(req);
+      // a request without an id gets no answer from the handler: say so
+      if (pending && (typeof req !== "object" || req === null || typeof (req as { id?: unknown }).id !== "number")) {
+        pending = null;
+        done({ type: "error", id: 0, error: { kind: "internal", message: "runner worker: not a run request" } });
+      }
+    });
   },
 };
 Comlink.expose(api);
