@@ -40,6 +40,8 @@ import { DEFAULT_LESSONS_DIR, gradeFiles, gradePaths, listLessonIds, loadGrader,
 import type { FsPath } from "../submission-reader.js";
 import { listClassFolder } from "../class-folder.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
+import { capJobs } from "../jobs.js";
+import { crashMessage } from "../node-compiler.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
@@ -95,6 +97,8 @@ export class GradePool {
   private readonly idle: Worker[] = [];
   private readonly waiting: { res: (w: Worker) => void; rej: (e: Error) => void }[] = [];
   private readonly live = new Set<Worker>();
+  /** each worker's stderr since its current submission started (capped), for crash reports */
+  private readonly logs = new WeakMap<Worker, string>();
   private starting = 0;
   private nextId = 0;
   private lesson: Lesson | undefined;
@@ -141,8 +145,24 @@ export class GradePool {
         if ("phase" in m) { phase = m.phase; arm(); return; }
         finish(m.report, false);
       };
-      const onExit = (code: number): void => finish(this.failed({ kind: "internal",
-        message: `the grader stopped (exit code ${code}) while ${phase === "compile" ? "compiling" : "grading"} this submission` }), true);
+      // asc's crash report (its own words) comes through the worker's stderr, which may still be
+      // flowing when the exit is seen
+      this.logs.set(w, "");
+      const onExit = (code: number): void => {
+        let reported = false;
+        const report = (): void => {
+          if (reported) return;
+          reported = true;
+          const log = this.logs.get(w) ?? "";
+          const crashed = phase === "compile" || /has crashed during/.test(log);
+          finish(this.failed(crashed
+            ? { kind: "compile", diagnostics: [], message: crashMessage("datastore.ts", code, /heap out of memory|ERR_WORKER_OUT_OF_MEMORY/.test(log), log) }
+            : { kind: "internal", message: `the grader stopped (exit code ${code}) while grading this submission` }), true);
+        };
+        if (w.stderr.readableEnded) { report(); return; }
+        w.stderr.once("end", report);
+        setTimeout(report, 500).unref();
+      };
       w.on("message", onMessage); w.on("exit", onExit);
       arm();
       w.postMessage({ id, sub } satisfies Request);
@@ -199,7 +219,8 @@ export class GradePool {
     const keep = (chunk: Buffer): void => { if (startLog.length < 2000) startLog += chunk.toString(); };
     w.stdout.resume(); w.stderr.on("data", keep);
     let lastError = "";
-    const off = (): void => { w.off("message", onMessage); w.off("exit", onExit); w.stderr.off("data", keep); w.stderr.resume(); };
+    const log = (chunk: Buffer): void => { const l = this.logs.get(w) ?? ""; if (l.length < 16_384) this.logs.set(w, l + chunk.toString()); };
+    const off = (): void => { w.off("message", onMessage); w.off("exit", onExit); w.stderr.off("data", keep); w.stderr.on("data", log); };
     const onMessage = (m: Answer): void => {
       if ("fatal" in m) { off(); this.starting--; void w.terminate(); this.startFailed(new Error(m.fatal)); return; }
       if ("ready" in m) {
@@ -352,6 +373,8 @@ export const command = {
       process.stderr.write(`grade-all: unknown lesson "${a.lesson}" (lessons: ${listLessonIds(lessonsDir).join(", ")})\n`);
       return 2;
     }
+    const capped = capJobs(a.jobs);
+    if (capped.warning) process.stderr.write(`grade-all: warning: ${capped.warning}\n`);
     const outProblem = a.out ? checkOutPath(a.out) : undefined;
     if (outProblem) { process.stderr.write(`grade-all: --out: ${outProblem}\n`); return 2; }
     const root = resolve(a.dir!);
@@ -366,7 +389,7 @@ export const command = {
     let reports: Report[];
     try {
       reports = await gradeAll(subs, {
-        lesson: a.lesson!, checksDir: a.checks, lessonsDir: a.lessonsDir, jobs: a.jobs,
+        lesson: a.lesson!, checksDir: a.checks, lessonsDir: a.lessonsDir, jobs: capped.jobs,
         deadlineMs: a.deadlineMs, submissionDeadlineMs: a.submissionDeadlineMs, compileDeadlineMs: a.compileDeadlineMs,
       }, (d, t) => bar.update(d, t));
     } catch (e) {

@@ -21,12 +21,13 @@ import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { lessonReportContext } from "../report-context.js";
 
 interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
-                 checks?: string; lessonsDir?: string; deadlineMs?: number }
+                 checks?: string; lessonsDir?: string; deadlineMs?: number; compileDeadlineMs?: number }
 
 const OPTIONS = {
   lesson: { type: "string" }, format: { type: "string", short: "f" }, reveal: { type: "boolean" }, base64: { type: "boolean" },
   out: { type: "string", short: "o" }, checks: { type: "string" }, "lessons-dir": { type: "string" },
   "deadline-ms": { type: "string", aliases: ["deadline"] },
+  "compile-deadline-ms": { type: "string", aliases: ["compile-deadline"] },
 } as const satisfies OptionsSpec;
 
 function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message: string } {
@@ -35,8 +36,11 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
   const v = p.values;
   const deadline = intOption("deadline-ms", v["deadline-ms"], 100);
   if (!deadline.ok) return deadline;
+  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], 100);
+  if (!compile.ok) return compile;
   const a: Args = { lesson: v.lesson, files: p.positionals, format: v.format ?? "text", reveal: v.reveal === true,
-                    base64: v.base64, out: v.out, checks: v.checks, lessonsDir: v["lessons-dir"], deadlineMs: deadline.value };
+                    base64: v.base64, out: v.out, checks: v.checks, lessonsDir: v["lessons-dir"], deadlineMs: deadline.value,
+                    compileDeadlineMs: compile.value };
   if (!a.lesson) return { ok: false, message: "--lesson ID is required" };
   if (a.files.length === 0) return { ok: false, message: "give the submission: a datastore.ts, or a folder holding it" };
   if (parseFormat(a.format) === null) return { ok: false, message: `--format must be one of ${FORMATS.join(", ")}` };
@@ -55,7 +59,7 @@ function reportPath(out: string, format: Format): string {
 export const command = {
   name: "grade",
   summary: "compile a submission and grade it against a lesson's checks",
-  usage: `prefault grade --lesson ID FILE|DIR... [--format ${FORMATS.join("|")}] [--out FILE] [--reveal] [--base64] [--checks DIR] [--deadline-ms MS]`,
+  usage: `prefault grade --lesson ID FILE|DIR... [--format ${FORMATS.join("|")}] [--out FILE] [--reveal] [--base64] [--checks DIR] [--deadline-ms MS] [--compile-deadline-ms MS]`,
   async run(argv: string[]): Promise<number> {
     const p = parseArgs(argv);
     if (!p.ok) { process.stderr.write(`grade: ${p.message}\nusage: ${command.usage}\n`); return 2; }
@@ -73,7 +77,8 @@ export const command = {
     // an asc crash (asc calls process.exit) becomes an error report, not a dead grader
     let report;
     try {
-      report = await gradeIsolated({ lesson: a.lesson!, checksDir: a.checks, lessonsDir, deadlineMs: a.deadlineMs }, { paths: a.files });
+      report = await gradeIsolated({ lesson: a.lesson!, checksDir: a.checks, lessonsDir, deadlineMs: a.deadlineMs,
+        compileDeadlineMs: a.compileDeadlineMs }, { paths: a.files });
     } catch (e) {
       process.stderr.write(`grade: ${(e as Error).message}\n`);
       return 2;
