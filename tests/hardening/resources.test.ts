@@ -50,5 +50,5 @@ test("grade --compile-deadline-ms stops a compile that runs for minutes", { time
   assert.match(rep.errors.map(e => e.message).join("\n"), /compiling took longer than 3000 ms/);
   const bad = spawnSync(process.execPath, [BIN, "grade", "--lesson", LESSON, f, "--compile-deadline-ms", "5"], { encoding: "utf8" });
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--compile-deadline-ms must be at least 100/);
+  assert.match(bad.stderr, /--compile-deadline-ms must be an integer of at least 100/);
 });
