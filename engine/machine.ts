@@ -74,7 +74,7 @@ interface KernelExports {
 export interface KernelPages {
   page_refcount(pfn: number): number;
   page_mapcount(pfn: number): number;
-  /** non-zero when the kernel holds its own reference (its allocations, not a user's anon page) */
+  /** 1 when the kernel holds a reference of its own (0: an anonymous page, held by its PTEs) */
   page_reserved(pfn: number): number;
 }
 
@@ -198,7 +198,7 @@ export function pageProblems(k: KernelPages): string[] {
   for (let pfn = 1; pfn < KERNEL_LIMITS.pfn; pfn++) {
     const ref = k.page_refcount(pfn), map = k.page_mapcount(pfn);
     if (pfn === ZERO_PFN) { if (ref !== 1) out.push(`pfn ${pfn} (ZERO_PAGE): refcount ${ref}, want 1`); continue; }
-    const want = map + (k.page_reserved(pfn) ? 1 : 0);
+    const want = ref === 0 && map === 0 ? 0 : map + k.page_reserved(pfn);
     if (map < 0 || ref !== want) out.push(`pfn ${pfn}: refcount ${ref} with ${map} mapping${map === 1 ? "" : "s"}, want ${want}`);
   }
   return out;

@@ -110,8 +110,9 @@ export function task_pte_kind(pid: u32, pgoff: u32): i32 {
 export function datastore_pfn(): u32 { return vdso_data_pages_pfn; }
 export function page_refcount(pfn: u32): i32 { return page_ref_count(pfn); }
 export function page_mapcount(pfn: u32): i32 { return pfn_page(pfn)._mapcount; }
-/** Whether the kernel holds its own reference on pfn (its allocations; not a user's anonymous page). */
-export function page_reserved(pfn: u32): bool { return pfn_page(pfn).reserved != 0; }
+/** 1 when the kernel holds its own reference on pfn (datastore and namespace pages), 0 for a
+ *  user's anonymous page (only its mappings hold it) or a free one. */
+export function page_reserved(pfn: u32): u32 { return pfn_page(pfn).reserved; }
 
 // ---- dmesg, trace, oops ---------------------------------------------------------------------------
 export function dmesg_ptr(): usize { printk_flush_suppressed(); return log_buf_ptr(); }

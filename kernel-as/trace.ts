@@ -101,11 +101,11 @@ import { ktime_get_ns } from "./clock";
 // @ts-ignore: decorator
 @inline export const TD_PFNMAP_MIXEDMAP: u32 = 16; // VM_PFNMAP/VM_MIXEDMAP misuse
 // @ts-ignore: decorator
-@inline export const TD_FORK_DONTCOPY: u32 = 17; // [vvar] not copied (VM_DONTCOPY)
+@inline export const TD_FORK_DONTCOPY: u32 = 17; // vvar not copied (VM_DONTCOPY)
 // @ts-ignore: decorator
-@inline export const TD_FORK_WIPEONFORK: u32 = 18; // [vvar] copied without its PTEs (VM_WIPEONFORK)
+@inline export const TD_FORK_WIPEONFORK: u32 = 18; // vvar copied without its PTEs (VM_WIPEONFORK)
 // @ts-ignore: decorator
-@inline export const TD_FORK_NO_PTE_COPY: u32 = 19; // [vvar] PTEs not copied (vma_needs_copy)
+@inline export const TD_FORK_NO_PTE_COPY: u32 = 19; // vvar PTEs not copied (vma_needs_copy)
 // @ts-ignore: decorator
 @inline export const TD_FAULT_OOM: u32 = 20; // VM_FAULT_OOM (retried)
 // @ts-ignore: decorator
