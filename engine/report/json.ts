@@ -17,6 +17,7 @@ export function emitJson(report: Report, opts: EmitOptions = {}): string {
       };
       if (t.scenario !== undefined) o.scenario = t.scenario;
       if (t.failure !== undefined) o.failure = { kind: t.failure.kind, message: t.failure.message };
+      if (t.because !== undefined) o.because = t.because;
       return o;
     }),
     errors: r.errors.map(e => {
