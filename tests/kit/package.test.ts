@@ -22,7 +22,7 @@ test("the tarball holds the built CLI, engine and kernel, and no tests, maps or 
   const files = r.stdout.split("\n").filter(Boolean);
   for (const need of ["package/bin/prefault.js", "package/dist/cli/main.js", "package/dist/cli/commands/grade.js",
     "package/dist/engine/grade.js", "package/dist/lessons/lesson.schema.json", "package/build/kernel.wasm",
-    `package/lessons/${LESSON}/lesson.json`, "package/package.json"]) {
+    `package/lessons/${LESSON}/lesson.json`, "package/package.json", "package/probe/main.c"]) {
     assert.ok(files.includes(need), `${need} is in the tarball`);
   }
   assert.deepEqual(files.filter(f => /\.map$|^package\/(dist\/tests|dist\/bench|web|tests|kernel-as|scripts|node_modules)\//.test(f)), []);
