@@ -87,21 +87,23 @@ export type FailureReason = "assertion" | "timeout" | "oops" | "compile" | "engi
 
 /** A check's outcome for the formats that tell a failed test from one that could not run:
  *  "error" for a timeout, an oops, a compile error or an engine error, "fail" for assertions
- *  that did not hold; a blocked check takes the outcome of the check blocking it. Reads
- *  `reason` when the report carries one, else what engine/grade.ts writes into the message
- *  (the one place to change when every report carries a reason). Pure. */
+ *  that did not hold; a blocked check takes the outcome of the check blocking it. Reads the
+ *  check's `failure.kind` (engine/grade.ts writes one for every check that does not pass); a
+ *  report without one (written before it existed) is read by its message. Pure. */
 export function checkOutcome(t: TestResult, all: readonly TestResult[], depth = 0): { status: TestResult["status"]; reason?: FailureReason } {
   if (t.status === "pass") return { status: "pass" };
-  const given = (t as TestResult & { reason?: string }).reason;
-  if (given === "timeout" || given === "oops" || given === "compile") return { status: "error", reason: given };
-  if (given === "assertion") return { status: "fail", reason: "assertion" };
+  const kind = t.failure?.kind ?? (t as TestResult & { reason?: string }).reason;
+  if (kind === "timeout" || kind === "oops" || kind === "compile") return { status: "error", reason: kind };
+  if (kind === "error" || kind === "engine") return { status: "error", reason: "engine" };
+  if (kind === "assertion") return { status: "fail", reason: "assertion" };
   const blocked = /^Not graded until "(.*)" passes\.$/.exec(t.message);
-  if (blocked && depth < all.length) {
-    const by = all.find(x => x.name === blocked[1] && x !== t);
+  if ((kind === "blocked" || blocked) && depth < all.length) {
+    const by = all.find(x => x !== t && (t.because !== undefined ? x.id === t.because : x.name === blocked?.[1]));
     if (by) return { status: checkOutcome(by, all, depth + 1).status, reason: "blocked" };
+    if (kind === "blocked") return { status: "fail", reason: "blocked" };
   }
   if (t.status === "error") return { status: "error", reason: /^did not compile/.test(t.message) ? "compile" : "engine" };
-  if (/^vvar_fault\(\) did not return/.test(t.message)) return { status: "error", reason: "timeout" };
+  if (/^(soft lockup: )?vvar_fault\(\) did not return/.test(t.message)) return { status: "error", reason: "timeout" };
   if (/^The kernel oopsed in step /.test(t.message)) return { status: "error", reason: "oops" };
   return { status: "fail", reason: "assertion" };
 }

@@ -216,15 +216,17 @@ test("outcomes: a timeout and an oops are errors, a blocked check takes its bloc
     { status: "error", reason: "timeout" }, { status: "error", reason: "blocked" }, { status: "error", reason: "oops" },
     { status: "fail", reason: "assertion" }, { status: "error", reason: "timeout" }, { status: "pass" },
   ]);
-  // a reason carried by the report wins over the message
-  assert.deepEqual(checkOutcome({ ...r.tests[3], reason: "timeout" } as typeof r.tests[3], r.tests), { status: "error", reason: "timeout" });
+  // the kind the report carries wins over the message
+  assert.deepEqual(checkOutcome({ ...r.tests[3], failure: { kind: "timeout", message: "x" } }, r.tests), { status: "error", reason: "timeout" });
+  assert.deepEqual(checkOutcome({ ...r.tests[0], failure: { kind: "assertion", message: "x" } }, r.tests), { status: "fail", reason: "assertion" });
+  assert.deepEqual(checkOutcome({ ...r.tests[0], failure: { kind: "error", message: "x" } }, r.tests), { status: "error", reason: "engine" });
 });
 
 test("outcomes: every platform with an error status says error, with what happened", () => {
   const gh = JSON.parse(emitReport(outcomesReport(), "github"));
   assert.deepEqual(gh.tests.map((t: { status: string }) => t.status), ["error", "error", "error", "fail", "error", "pass"]);
   assert.equal(gh.status, "error");
-  assert.match(gh.tests[0].message, /did not return within 2000 ms/);
+  assert.match(gh.tests[0].message, /^soft lockup: vvar_fault\(\) did not return \(it ran 20,000,000/);
   const ex = JSON.parse(emitReport(outcomesReport(), "exercism"));
   assert.deepEqual(ex.tests.map((t: { status: string }) => t.status), ["error", "error", "error", "fail", "error", "pass"]);
   assert.match(ex.tests[2].message, /oopsed in step 1/);
@@ -233,9 +235,9 @@ test("outcomes: every platform with an error status says error, with what happen
   assert.deepEqual(asserts.map(a => a.diag?.severity), ["error", "error", "error", "fail", "error", undefined]);
   assert.deepEqual(asserts.map(a => a.diag?.reason), ["timeout", "blocked", "oops", "assertion", "timeout", undefined]);
   const gs = JSON.parse(emitReport(outcomesReport(), "gradescope"));
-  assert.match(gs.tests[0].output, /^error: vvar_fault\(\) did not return/);
+  assert.match(gs.tests[0].output, /^error: soft lockup: vvar_fault\(\) did not return/);
   const pl = JSON.parse(emitReport(outcomesReport(), "prairielearn"));
-  assert.match(pl.tests[0].message, /^error: vvar_fault\(\) did not return/);
+  assert.match(pl.tests[0].message, /^error: soft lockup: vvar_fault\(\) did not return/);
   assert.equal(pl.tests[3].message, outcomesReport().tests[3].message);
 });
 

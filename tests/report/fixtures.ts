@@ -66,15 +66,17 @@ export function outcomesReport(): Report {
     lesson: "06-mlockall", score: 1, max_score: 6, status: "fail", errors: [],
     tests: [
       { id: "loop", name: "the loop", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "control-loop",
-        message: "vvar_fault() did not return within 2000 ms: an endless loop? (scenario control-loop)" },
+        message: "soft lockup: vvar_fault() did not return (it ran 20,000,000 loop iterations and calls, the budget of one scenario): an endless loop? at datastore.ts:18:3 (in step 1 of scenario control-loop)",
+        failure: { kind: "timeout", message: "in step 1: soft lockup: vvar_fault() did not return (it ran 20,000,000 loop iterations and calls, the budget of one scenario): an endless loop? at datastore.ts:18:3" } },
       { id: "after-loop", name: "after the loop", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "control-loop",
-        message: "Not graded until \"the loop\" passes." },
+        message: "Not graded until \"the loop\" passes.",
+        failure: { kind: "blocked", message: "requires loop, which did not pass (timeout)" }, because: "loop" },
       { id: "trap", name: "no trap", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "mlockall-root",
         message: "The kernel oopsed in step 1 of scenario mlockall-root: abort: line\u2028two\u2029three at datastore.ts:9:5" },
       { id: "flags", name: "no VM_IO", status: "fail", score: 0, max_score: 1, visibility: "visible", scenario: "mlockall-root",
         message: "/proc/pid/smaps still shows 'io'.\n(steps.4.smaps.vm_flags: expected not_matches \"io\", got \"rd io\")" },
       { id: "hidden-loop", name: "hidden loop", status: "fail", score: 0, max_score: 1, visibility: "hidden", scenario: "secret",
-        message: "vvar_fault() did not return within 2000 ms: an endless loop? (scenario secret)" },
+        message: "vvar_fault() did not return within 2000 ms: an endless loop? (scenario secret)" },   // a report without failure kinds
       { id: "ok", name: "fine", status: "pass", score: 1, max_score: 1, visibility: "visible", message: "" },
     ],
   };
