@@ -65,7 +65,7 @@ export function renderCostField(host: HTMLElement, store: KeyValueStore, changed
 /** Draws the "On your machine" section of `lesson` into `host`. */
 export function renderMachineSection(host: HTMLElement, lesson: string, predictions: EraPredictions, store: KeyValueStore): void {
   let era: Era = loadEra(store) ?? "v6.18";
-  const table = h("div", { class: "table-scroll machine-table", id: "machine-predictions" });
+  const table = h("div", { class: "machine-table", id: "machine-predictions" });
   const picker = h("fieldset", { class: "era-picker" }, h("legend", {}, "Your kernel's era"),
     ...ERAS.map(e => {
       const radio = h("input", { type: "radio", name: "machine-era", id: `era-${e.era}`, value: e.era, checked: e.era === era });
