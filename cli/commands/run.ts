@@ -16,6 +16,7 @@ import { formatRunResult } from "../../engine/runner-trace.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { readCostsFile } from "../costs-file.js";
+import { withCosts } from "../../engine/costs.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
@@ -98,7 +99,7 @@ export const command = {
     if (args.costs !== undefined) {
       const c = readCostsFile(args.costs);
       if (!c.ok) return err(c.message, 2);
-      sc.scenario.costs = { ...sc.scenario.costs, ...c.costs };
+      sc.scenario = withCosts(sc.scenario, c.costs);
     }
 
     let mainPath: string, label: string;
@@ -106,7 +107,7 @@ export const command = {
       mainPath = resolve(args.datastore); label = args.datastore;
     } else {
       const stage = args.stage ?? "p6";
-      if (!/^[A-Za-z0-9_-]+$/.test(stage) || !existsSync(join(stageDir(stage), "datastore.ts"))) {
+      if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(stage) || !existsSync(join(stageDir(stage), "datastore.ts"))) {
         return err(`no stage "${stage}" (stages are the folders of ${join(PACKAGE_ROOT, "stages")} holding a datastore.ts)`, 2);
       }
       mainPath = join(stageDir(stage), "datastore.ts"); label = `stage ${stage}`;

@@ -125,6 +125,25 @@ export function stageOfRecord(rec: ProbeRecord): string | null {
   return era ? ERA_STAGE[era] : null;
 }
 
+/** The widest a table cell gets before it wraps. */
+const CELL_MAX = 48;
+
+/** `text` in lines of at most `w` characters, broken after "; " where it can, else at a space,
+ *  else anywhere. */
+export function wrapCell(text: string, w: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > w) {
+    let at = rest.lastIndexOf("; ", w - 1);
+    if (at > 0) at += 1; else at = rest.lastIndexOf(" ", w);
+    if (at <= 0) at = w;
+    lines.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
+
 const MARK: Record<RowStatus, string> = { agree: "agree", differ: "DIFFER", skipped: "skipped", error: "ERROR", missing: "MISSING", info: "info" };
 
 /** The report as the table `prefault probe` prints. */
@@ -136,12 +155,16 @@ export function formatProbeReport(rep: ProbeReport): string[] {
     "",
   ];
   const w0 = Math.max(11, ...rep.rows.map(r => r.id.length));
-  const w1 = Math.min(60, Math.max(11, ...rep.rows.map(r => r.kernel.length)));
-  const w2 = Math.min(60, Math.max(9, ...rep.rows.map(r => r.model.length)));
+  const w1 = Math.min(CELL_MAX, Math.max(11, ...rep.rows.map(r => r.kernel.length)));
+  const w2 = Math.min(CELL_MAX, Math.max(9, ...rep.rows.map(r => r.model.length)));
   out.push(`${"observation".padEnd(w0)}  ${"your kernel".padEnd(w1)}  ${"the model".padEnd(w2)}  agree?`);
   out.push(`${"-".repeat(w0)}  ${"-".repeat(w1)}  ${"-".repeat(w2)}  ------`);
   for (const r of rep.rows) {
-    out.push(`${r.id.padEnd(w0)}  ${r.kernel.padEnd(w1)}  ${r.model.padEnd(w2)}  ${MARK[r.status]}`);
+    // a long cell goes on under its own column, so every column stays where its head is
+    const k = wrapCell(r.kernel, w1), m = wrapCell(r.model, w2);
+    for (let i = 0; i < Math.max(k.length, m.length); i++) {
+      out.push(`${(i === 0 ? r.id : "").padEnd(w0)}  ${(k[i] ?? "").padEnd(w1)}  ${(m[i] ?? "").padEnd(w2)}  ${i === 0 ? MARK[r.status] : ""}`.trimEnd());
+    }
   }
   const notes = rep.rows.filter(r => r.status === "differ" || r.status === "error" || r.status === "missing");
   if (notes.length) {

@@ -5,6 +5,8 @@
 //   tests/conformance/p3/<row>.json    rows where p3/p4 (zeros, VM_IO still set) differ from pre
 //   tests/conformance/p6/<row>.json    v4 as merged (also what p5 must do)
 //   tests/conformance/e3/<row>.json    the hypothetical e3 handler (VM_IO dropped without P3)
+//   tests/conformance/v6.18/<row>.json the VM_PFNMAP era (stages/v6.18): every pre row, and the
+//                                      rows where what a learner sees differs (smaps, v1 v2)
 //
 // Usage: node tests/conformance/generate.mjs   (rewrites the JSON files; commit them)
 // The rows are written here once, as data, so that pre and post differ only where the table
@@ -164,12 +166,37 @@ function write(dir, row, sc) {
   writeFileSync(join(here, dir, `${row}.json`), JSON.stringify(scenario, null, 2) + "\n");
 }
 
-for (const dir of ["pre", "p3", "p6", "e3"]) rmSync(join(here, dir), { recursive: true, force: true });
+for (const dir of ["pre", "p3", "p6", "e3", "v6.18"]) rmSync(join(here, dir), { recursive: true, force: true });
 for (const [row, make] of Object.entries(rows)) {
   write("pre", row, make(false, false));
   write("p6", row, make(true, true));
 }
 for (const row of P3_ROWS) write("p3", row, rows[row](false, true));
+
+// v6.18: the VM_IO|VM_PFNMAP handler of Linux up to 6.18 (stages/v6.18) behaves as pre on every
+// row of the table: the same faults, SIGBUS holes, errnos and namespace layout. What a learner
+// sees differs in smaps (checked by the test: Expect has no smaps field): VmFlags
+// "rd mr pf io de dd" (and "sl" where system mappings are sealed, as the model's are), and Rss
+// 0 kB however many pages are mapped, since vmf_insert_pfn() makes special PTEs that smaps does
+// not count (the real 6.18 kernel: tests/probe/fixtures/linux-6.18-x86_64.jsonl).
+for (const [row, make] of Object.entries(rows)) {
+  const sc = make(false, false);
+  write("v6.18", row, row === "b3"
+    ? { ...sc, description: "smaps of [vvar] after mlockall, then after a call: pf io, Locked 0 kB, Rss 0 kB throughout (special PTEs; checked by the test)" }
+    : sc);
+}
+write("v6.18", "v1", {
+  description: "smaps in the VM_PFNMAP era: Rss stays 0 kB while pgoff 0 and 2 are mapped, in the root namespace and in a time namespace (checked by the test)",
+  steps: [spawn("a"), { op: "smaps", task: "a" }, clock("a", FAULT1), read("a", 2, { faults: 1, minflt: 1, page: "rng" }),
+          { op: "smaps", task: "a" }, NS("a"), { op: "fork", task: "a", child: "b" }, clock("b", FAULT1),
+          read("b", 1, { faults: 0, page: "time" }), { op: "smaps", task: "b" }],
+});
+write("v6.18", "v2", {
+  description: "mlockall, mlock and MADV_POPULATE_READ leave VmFlags as they were (no lo) and Locked 0 kB; the next call still faults",
+  steps: [spawn("a"), mlockall("a", ALL, POP0), { op: "mlock", task: "a", pgoff: 0, pages: 4, expect: POP0 },
+          { op: "madvise_populate_read", task: "a", pgoff: 0, pages: 4, expect: { errno: "EINVAL", handler_calls: 0, gup_faults: 0 } },
+          { op: "smaps", task: "a" }, clock("a", { faults: 1, correct: true }), { op: "smaps", task: "a" }],
+});
 
 // e3: VM_IO dropped but P3 missing (tests/conformance/datastores/e3-no-p3.ts): mlockall populates
 // pgoff 0, the SIGBUS at pgoff 1 ends the populate (__mm_populate resumes once at pgoff 1, which

@@ -6,6 +6,7 @@
 //   p3 p4        pre/, with p3/ replacing the rows where zero-filled pages replace SIGBUS
 //   p5 p6        p6/
 //   e3           e3/ (tests/conformance/datastores/e3-no-p3.ts: VM_IO dropped without P3)
+//   v6.18        v6.18/ (stages/v6.18, the VM_PFNMAP era: the pre rows, and smaps rows v1 v2)
 //
 // Each stage is compiled once. Besides each step's expectations, every run is checked against
 // the invariants of docs/kernel-facts.md §6.4.
@@ -110,18 +111,45 @@ test("conformance: runs are deterministic, and the release kernel agrees with th
   }
 });
 
-test("conformance: the v6.18 handler (VM_IO|VM_PFNMAP, vmf_insert_pfn) behaves as pre on every pre row", async () => {
-  // docs/kernel-facts.md §3.8: before v7.0 the same user-visible semantics came from special PTEs
-  const src = stageSource("pre")
-    .replace("  get_page(pg);\n  vmf.page = pg;\n  return 0;", "  return vmf_insert_pfn(vma, vmf.address, page_to_pfn(pg));")
-    .replace("const err = vmf_insert_page(vma, addr, pg);", "const err = vmf_insert_pfn(vma, addr, page_to_pfn(pg));")
-    .replace("VM_DONTDUMP | VM_MIXEDMAP | VM_SEALED_SYSMAP", "VM_DONTDUMP | VM_PFNMAP | VM_SEALED_SYSMAP")
-    .replace("VM_FAULT_SIGBUS, VM_FAULT_ERROR,", "VM_FAULT_SIGBUS, VM_FAULT_ERROR, VM_PFNMAP, vmf_insert_pfn, page_to_pfn,");
-  assert.ok(!src.includes("vmf.page = pg") && src.includes("VM_PFNMAP | VM_SEALED_SYSMAP"));
-  const learner = await compile(src);
-  for (const [row, sc] of rows("pre")) {
+// docs/kernel-facts.md §3.8: before v7.0 the same user-visible semantics came from special PTEs:
+// VmFlags "pf" instead of "mm", and smaps' Rss never counts a mapped page
+const V618_FLAGS = "rd mr pf io de dd sl";
+test("conformance: v6.18 (VM_IO|VM_PFNMAP, vmf_insert_pfn) reproduces every pre row; smaps shows pf io and Rss 0 kB", async () => {
+  const learner = await compile(stageSource("v6.18"));
+  const table = rows("v6.18");
+  assert.deepEqual([...rows("pre").keys()].filter(k => !table.has(k)), [], "every pre row has a v6.18 row");
+  for (const [row, sc] of table) {
     const r = run(learner, sc);
+    assert.equal(r.status, "ok", `v6.18 ${row}: ${failures(r)}`);
     assert.ok(r.ok, `v6.18 ${row}: ${failures(r)}`);
-    if (row === "b3") assert.equal(r.steps[2].smaps!.vm_flags, "rd mr pf io de dd sl");
+    checkInvariants(r, false);
+    for (const t of Object.values(r.tasks)) {
+      if (t.vm_flags) assert.equal(t.vm_flags, V618_FLAGS, `v6.18 ${row}: VmFlags`);
+      assert.ok(!t.vvar.some(p => p.present && p.page === "zero"), `v6.18 ${row}: a zero-filled slot (P3) in the VM_PFNMAP era`);
+    }
+    const snaps = r.steps.filter(x => x.smaps).map(x => x.smaps!);
+    for (const sm of snaps) {
+      assert.equal(sm.vm_flags, V618_FLAGS, `v6.18 ${row}: smaps VmFlags`);
+      assert.equal(sm.rss_kb, 0, `v6.18 ${row}: smaps Rss of [vvar] (special PTEs are not counted)`);
+      assert.equal(sm.locked_kb, 0, `v6.18 ${row}: smaps Locked`);
+    }
+    if (row === "b3" || row === "v1" || row === "v2") assert.ok(snaps.length >= 2, `v6.18 ${row}: its smaps snapshots`);
+    if (row === "v1") {
+      // Rss 0 kB although pages are mapped: pgoff 0 and 2 for a, 0 and 1 for the namespace child
+      assert.deepEqual(r.tasks.a.vvar.map(p => p.present), [true, false, true, false]);
+      assert.deepEqual(r.tasks.b.vvar.map(p => p.present), [true, true, false, false]);
+      assert.equal(r.tasks.b.vvar[0].page, "timens");
+    }
   }
+});
+
+test("conformance: the pre handler fails the v6.18 smaps rows, the v6.18 handler pre's b3 (Rss, mm)", async () => {
+  const pre = await compile(stageSource("pre"));
+  const r = run(pre, rows("v6.18").get("v1")!);
+  assert.ok(r.ok, failures(r));      // the same faults ...
+  assert.equal(r.steps[4].smaps!.rss_kb, 8, "... but struct pages count in Rss (pgoff 0 and 2)");
+  assert.equal(r.steps[4].smaps!.vm_flags, "rd mr io de dd mm sl");
+  const v618 = await compile(stageSource("v6.18"));
+  const b3 = run(v618, rows("pre").get("b3")!);
+  assert.throws(() => checkSmaps(b3, false), /rd mr pf io de dd sl/);
 });

@@ -5,6 +5,11 @@ declare module "virtual:prefault-lessons" {
   export default data;
 }
 
+declare module "virtual:prefault-predictions" {
+  const data: import("../../engine/probe/predict.js").EraPredictions;
+  export default data;
+}
+
 declare module "monaco-editor/languages/definitions/typescript/typescript" {
   export const conf: unknown;
   export const language: unknown;

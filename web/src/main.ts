@@ -10,7 +10,7 @@
 import "./styles.css";
 import kernelUrl from "../../build/kernel.wasm?url";
 import headerText from "../../learner/kernel.ts?raw";
-import type { CompileResult, Diagnostic, Report, RunResult } from "../../engine/types.js";
+import type { CompileResult, Costs, Diagnostic, Report, RunResult } from "../../engine/types.js";
 import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
 import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
@@ -25,6 +25,9 @@ import { createLayout } from "./ui/layout.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
 import type { CodeEditor, EditorFile } from "./editor/monaco.js";
 import { createPlainEditor, type PlainEditor } from "./editor/plain.js";
+import predictions from "virtual:prefault-predictions";
+import { renderCostField, renderMachineSection } from "./ui/machine-view.js";
+import { withCosts } from "../../engine/costs.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
@@ -53,6 +56,8 @@ const store: KeyValueStore = (() => {
 })();
 let progress = loadProgress(store);
 const layout = createLayout(loadLayout(store), p => { saveLayout(store, p); });
+// the learner's own fault cost (from `prefault probe`): the next Run's timelines use it
+const costField = renderCostField($("cost-field"), store, () => undefined);
 
 let lesson: WebLesson = lessons[0];
 let editor: CodeEditor | PlainEditor | null = null;  // the textarea, then Monaco
@@ -84,6 +89,7 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   renderLessonList($("lesson-list"), lessons, lesson.id, progress);
   renderLessonText($("lesson-title"), $("lesson-text"), lesson);
   renderHints($("hints"), $("hint-btn") as HTMLButtonElement, lesson, progress.lessons[lesson.id]?.hints ?? 0);
+  renderMachineSection($("machine"), lesson.id, predictions, store);
   $("undo-reset-btn").hidden = loadUndo(store, lesson.id) === null;
   // the classroom build carries no solution: no comparison to offer
   $("diff-btn").hidden = Object.keys(lesson.solution).length === 0;
@@ -171,7 +177,7 @@ window.addEventListener("pagehide", flushSave);
 /** The engine's GradeDeps over the two workers: compile (cached by source hash) and the engine's
  *  runner (engine/runner.ts), the same policy as the CLI's: a handler that never returns is a
  *  soft lockup in its step, and every scenario runs in a fresh instance. */
-function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; compileMs: number; cached: boolean }): GradeDeps {
+function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; priced: RunResult[]; costs: Costs | null; compileMs: number; cached: boolean }): GradeDeps {
   return {
     async compile(f) {
       const a = performance.now();
@@ -188,6 +194,14 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; compileMs
                                     { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
       if (!r.ok) return r.error;
       seen.runs.push(...r.results);
+      // the learner's fault cost: the same scenarios again at that cost, for the pictures only
+      // (the checks are graded at the lesson's costs, so the report does not depend on it)
+      const mine = seen.costs;
+      if (mine) {
+        const p = await runner.runAll(await kernelModule, learner, scenarios.map(s => withCosts(s, mine)),
+                                      { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
+        if (p.ok) seen.priced.push(...p.results);   // else the pictures fall back to the graded runs
+      }
       return r.results;
     },
   };
@@ -204,7 +218,7 @@ async function run(): Promise<void> {
   const f = currentFiles();
   saveCode(store, lesson.id, f, Date.now());
   const tStart = performance.now();
-  const seen: Parameters<typeof gradeDeps>[0] = { runs: [], compileMs: 0, cached: false };
+  const seen: Parameters<typeof gradeDeps>[0] = { runs: [], priced: [], costs: costField.current()?.costs ?? null, compileMs: 0, cached: false };
   try {
     const report = await gradeSubmission(lesson, f, gradeDeps(seen));
     lastReport = report;
@@ -229,7 +243,10 @@ async function run(): Promise<void> {
     }
     timings.lastCompile = seen.compileMs; timings.lastRun = tEnd - tStart - seen.compileMs; timings.lastTotal = tEnd - tStart;
     // self-paced: a hidden check is shown in full (its scenario's pictures are shown anyway)
-    const view: RunView = { report: redactReport(report, true), runs: seen.runs, banner, diagnostics: c && !c.ok ? diagnostics : undefined,
+    const mine = seen.costs;
+    const priced = mine !== null && seen.priced.length === seen.runs.length;
+    const view: RunView = { report: redactReport(report, true), runs: priced ? seen.priced : seen.runs, banner,
+           costs: priced && mine.fault_exception_ns !== undefined ? { fault_exception_ns: mine.fault_exception_ns } : undefined, diagnostics: c && !c.ok ? diagnostics : undefined,
            ms: { compile: seen.compileMs, run: tEnd - tStart - seen.compileMs, cached: seen.cached } };
     show(view);
     shownFor = f;

@@ -6,6 +6,7 @@
 //   prefault:v1:progress        { v: 1, current: <lesson>|null, lessons: { <id>: LessonProgress } }
 //   prefault:v1:results:<lesson> { v: 1, files: {...}, view: SavedRunView }  the last Run's results
 //   prefault:v1:layout          { v: 1, lesson: %, results: %, collapsed: bool }  pane widths
+//   prefault:v1:costs, prefault:v1:machine-era   the learner's fault cost and kernel era (core/costs.ts)
 // Legacy: a bare string under "prefault:code:<lesson>" (v0) migrates to v1 on read.
 //
 // Pure logic over an injected KeyValueStore (window.localStorage in the app, a Map in tests).

@@ -7,6 +7,7 @@
 // data-scenario / data-step, so a later panel (a step-through) can attach to them.
 import type { Diagnostic, Report, RunResult } from "../../../engine/types.js";
 import { checkRows, counterTable, deaths, fmtNs, stepRows, summaryLine, timeline, vvarStrips } from "../core/results.js";
+import { fmtCost } from "../../../engine/costs.js";
 import { h } from "./dom.js";
 import { drawTimeline, markerKey } from "./timeline-view.js";
 
@@ -17,6 +18,8 @@ export interface RunView {
   banner?: { kind: "compile" | "timeout" | "error"; text: string };
   diagnostics?: Diagnostic[];
   ms?: { compile: number; run: number; cached: boolean };
+  /** the learner's fault cost the pictures were drawn at (the checks keep the lesson's) */
+  costs?: { fault_exception_ns: number };
 }
 
 /** What the view can ask of the page. */
@@ -66,6 +69,10 @@ export function renderResults(body: HTMLElement, v: RunView, act: ResultsActions
     list.append(li);
   }
   kids.push(list);
+  if (v.costs) {
+    kids.push(h("p", { class: "cost-note", id: "cost-note" },
+      `Timelines at your fault cost, ${fmtCost(v.costs.fault_exception_ns)} per fault; the checks are graded at the lesson's costs.`));
+  }
   for (const run of v.runs) kids.push(scenarioDetails(run, !run.ok, act));
   if (v.ms) {
     kids.push(h("p", { class: "muted small" },
