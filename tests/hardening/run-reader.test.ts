@@ -31,7 +31,7 @@ test("a symbolic link is refused, not followed", { timeout: 60_000 }, () => {
   assert.match(r.stderr, /link\.ts is a symbolic link; hand in the file itself/);
 });
 
-test("a FIFO, /dev/zero and a directory are refused at once", { timeout: 60_000 }, () => {
+test("a FIFO and /dev/zero are refused at once", { timeout: 60_000 }, () => {
   const fifo = join(dir, "fifo.ts");
   assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
   const f = run(fifo);
