@@ -229,7 +229,9 @@ export class GradePool {
         };
         if (w.stderr.readableEnded) { report(); return; }
         w.stderr.once("end", report);
-        setTimeout(report, 500).unref();
+        // the stream ends right after the exit; the timer only covers one that never does (a slow
+        // machine must not cut asc's words short: the report would change with the load)
+        setTimeout(report, 10_000).unref();
       };
       w.on("message", onMessage); w.on("exit", onExit);
       arm();
