@@ -24,7 +24,7 @@ const SUBMISSIONS: Record<string, string> = {
   broken: "export function vvar_fault(: i32 {",
 };
 
-test("graded twice, or by a fresh grader: byte-identical in every format", { timeout: 120_000 }, async () => {
+test("graded twice, or by a fresh grader: byte-identical in every format", { timeout: 300_000 }, async () => {
   const fresh = pool();
   try {
     for (const [name, src] of Object.entries(SUBMISSIONS)) {
