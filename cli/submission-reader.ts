@@ -1,7 +1,8 @@
 // cli/submission-reader.ts: a submission's files read from disk by the rules of
 // engine/submission.ts (regular files only, no symbolic link followed, a bounded read, UTF-8,
 // zip archives unpacked). `prefault grade FILE|DIR`, `prefault grade-all` (each student folder)
-// and so the kit's run_autograder all read through readSubmissionFiles().
+// and so the kit's run_autograder all read through readSubmissionFiles(); `prefault run
+// --datastore FILE` through readDatastoreFiles(), by the same rules.
 //
 // A read never blocks and never reads more than the cap: lstat first, then open with
 // O_NOFOLLOW | O_NONBLOCK (a FIFO swapped in after the lstat cannot hang the open), fstat on the
@@ -11,10 +12,10 @@
 // name that is not UTF-8 is still found (engine/student-name.ts names it in reports).
 
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, type Stats } from "node:fs";
-import { basename } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { EngineError } from "../engine/types.js";
 import {
-  MAX_SOURCE_BYTES, MAX_ZIP_BYTES, decodeSource, filesFromZip, isZip, refuseKind, refuseSize, refuseUnreadable, type FileKind,
+  MAX_SOURCE_BYTES, MAX_ZIP_BYTES, checkFiles, decodeSource, filesFromZip, isZip, refuseKind, refuseSize, refuseUnreadable, type FileKind,
 } from "../engine/submission.js";
 import { studentName } from "../engine/student-name.js";
 
@@ -132,4 +133,35 @@ export function readSubmissionFiles(editable: readonly string[], paths: FsPath[]
     Object.assign(files, r.files);
   }
   return { ok: true, files };
+}
+
+/** The learner files of `prefault run --datastore FILE`: FILE as datastore.ts, and every "./x"
+ *  it imports (transitively) that exists next to it as x.ts (kernel.ts is the grader's), each
+ *  read by the rules above (a regular file, no symbolic link followed, the byte cap, UTF-8; a
+ *  zip archive FILE is unpacked as a one-file submission). Messages name the paths as given. */
+export function readDatastoreFiles(main: string): Files {
+  const first = readSubmissionFiles(["datastore.ts"], [main]);
+  if (!first.ok) return first;
+  const files = { ...first.files };
+  if (typeof files["datastore.ts"] !== "string") {
+    return { ok: false, error: { kind: "invalid", path: main, message: `${main} holds no datastore.ts` } };
+  }
+  const dir = dirname(main);
+  const queue = [files["datastore.ts"]];
+  while (queue.length) {
+    const text = queue.shift()!;
+    for (const m of text.matchAll(/from\s+["']\.\/([A-Za-z_][A-Za-z0-9_-]*)["']/g)) {
+      const dep = `${m[1]}.ts`;
+      if (dep === "kernel.ts" || Object.hasOwn(files, dep)) continue;
+      const path = join(dir, dep);
+      const r = readRegularFile(path, path, MAX_SOURCE_BYTES);
+      if (!r.ok) { if (r.missing) continue; return r; }
+      const d = decodeSource(path, r.bytes);
+      if (!d.ok) return d;
+      files[dep] = d.text;
+      queue.push(d.text);
+    }
+  }
+  const refused = checkFiles(files);
+  return refused ? { ok: false, error: refused } : { ok: true, files };
 }

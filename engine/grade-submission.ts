@@ -12,6 +12,7 @@ import type { CompileResult, EngineError, Report, RunResult, Scenario } from "./
 import type { Lesson, Variant } from "./lesson.js";
 import { runKey, runPlan } from "./lesson.js";
 import { gradeLesson } from "./grade.js";
+import { importedFunctions } from "./wasm-imports.js";
 
 export interface GradeDeps {
   /** compile the learner's editable files (engine/compile.ts compileDatastore with asc bound) */
@@ -60,7 +61,9 @@ export async function gradeSubmission(lesson: Lesson, files: Record<string, stri
       runs[runKey(name, part.variant)] = Array.isArray(out) ? renameFile(out[i]) : out;
     });
   }
-  return gradeLesson(lesson, { ok: true, runs, sources: files });
+  // what the learner's own module links to, for imports assertions (the variants' harness adds nothing)
+  const imports = importedFunctions(base.wasm, "kernel");
+  return gradeLesson(lesson, { ok: true, runs, sources: files, ...(imports ? { imports } : {}) });
 }
 
 /** The files of a variant compile: a generated datastore.ts that re-exports the learner's

@@ -14,11 +14,15 @@ import { runKey } from "./lesson.js";
 
 export type GradeInput =
   | { ok: false; error: EngineError }
-  | { ok: true; runs: Record<string, RunResult | EngineError>; sources: Record<string, string> };
+  | { ok: true; runs: Record<string, RunResult | EngineError>; sources: Record<string, string>;
+      /** the kernel functions the learner's compiled module imports (engine/wasm-imports.ts),
+       *  for `imports` assertions; absent when the module was not given */
+      imports?: readonly string[] };
 
 /** Grades one submission. `input` is either the error that stopped everything (a compile error:
  *  its diagnostics become Report.errors) or the RunResults keyed by runKey(scenario, variant)
- *  plus the learner's sources (for source assertions). Called by engine/grade-submission.ts
+ *  plus the learner's sources (for source assertions) and its module's kernel imports (for
+ *  imports assertions). Called by engine/grade-submission.ts
  *  and the web app. */
 export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
   const max = sum(lesson.checks.map(c => c.points));
@@ -38,7 +42,7 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
       ? { ...result(c, blocker.status, `Not graded until "${blocker.name}" passes.`,
                 { kind: "blocked", message: `requires ${blocker.id}, which did not pass (${blocker.failure?.kind ?? blocker.status})` }),
           because: blocker.id }
-      : gradeCheck(c, input.runs[runKey(c.scenario, c.variant)], input.sources, failedOn));
+      : gradeCheck(c, input.runs[runKey(c.scenario, c.variant)], input.sources, input.imports, failedOn));
   }
   attributeKills(lesson, input.runs, tests, failedOn);
   const score = sum(tests.map(t => t.score));
@@ -50,7 +54,7 @@ export function gradeLesson(lesson: Lesson, input: GradeInput): Report {
 }
 
 function gradeCheck(c: Check, run: RunResult | EngineError | undefined, sources: Record<string, string>,
-                    failedOn: Map<string, Assertion>): TestResult {
+                    imports: readonly string[] | undefined, failedOn: Map<string, Assertion>): TestResult {
   if (run === undefined) {
     const msg = `scenario ${runKey(c.scenario, c.variant)} did not run`;
     return result(c, "error", msg, { kind: "error", message: msg });
@@ -69,7 +73,7 @@ function gradeCheck(c: Check, run: RunResult | EngineError | undefined, sources:
     return result(c, "fail", `The kernel oopsed ${inStep} of scenario ${c.scenario}: ${what}`, { kind: "oops", message: `${inStep}: ${what}` });
   }
   for (const a of c.assert) {
-    const why = evaluate(a, run, sources);
+    const why = evaluate(a, run, sources, imports);
     if (why !== null) { failedOn.set(c.id, a); return result(c, "fail", `${c.explain}\n(${why})`, { kind: "assertion", message: why }); }
   }
   return result(c, "pass", "");
@@ -102,7 +106,8 @@ function attributeKills(lesson: Lesson, runs: Record<string, RunResult | EngineE
   const byKey = new Map<string, number[]>();               // in check order
   lesson.checks.forEach((c, i) => {
     const t = tests[i];
-    if (t.status !== "fail" || t.because !== undefined || !failedOn.has(c.id) || "source" in failedOn.get(c.id)!) return;
+    const on = failedOn.get(c.id);
+    if (t.status !== "fail" || t.because !== undefined || !on || "source" in on || "imports" in on) return;
     const key = runKey(c.scenario, c.variant);
     byKey.set(key, [...(byKey.get(key) ?? []), i]);
   });
@@ -151,9 +156,11 @@ function oneLine(s: string): string {
   return line.length > 500 ? line.slice(0, 497) + "..." : line;
 }
 
-/** null when assertion `a` holds on `run`, else the evidence of why not (one line).
+/** null when assertion `a` holds on `run`, else the evidence of why not (one line). `imports`:
+ *  the kernel functions the learner's module imports (an imports assertion fails without them).
  *  Exported for tests and for the web app's per-assertion display. */
-export function evaluate(a: Assertion, run: RunResult, sources: Record<string, string>): string | null {
+export function evaluate(a: Assertion, run: RunResult, sources: Record<string, string>,
+                         imports?: readonly string[]): string | null {
   if ("steps_ok" in a) {
     const idx = a.steps_ok === "all" ? run.steps.map(s => s.index) : a.steps_ok;
     for (const i of idx) {
@@ -168,6 +175,12 @@ export function evaluate(a: Assertion, run: RunResult, sources: Record<string, s
     const text = stripComments(sources[a.source] ?? "");
     if (a.absent !== undefined && wordIn(text, a.absent)) return `${a.source} still uses ${a.absent}`;
     if (a.present !== undefined && !wordIn(text, a.present)) return `${a.source} does not use ${a.present}`;
+    return null;
+  }
+  if ("imports" in a) {
+    if (imports === undefined) return "the compiled datastore was not available to check what it calls";
+    if (a.absent !== undefined && imports.includes(a.absent)) return `the compiled datastore still calls the kernel's ${a.absent}()`;
+    if (a.present !== undefined && !imports.includes(a.present)) return `the compiled datastore never uses the kernel's ${a.present}`;
     return null;
   }
   // a step that did not run satisfies nothing, whatever its (zero) deltas say

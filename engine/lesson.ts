@@ -17,12 +17,16 @@ import { Ajv } from "ajv";
 import type { ErrorObject } from "ajv";
 import lessonSchema from "../lessons/lesson.schema.json" with { type: "json" };
 import type { EngineError, FailureKind, Scenario, Visibility } from "./types.js";
+import { KERNEL_IMPORTS } from "./generated/abi.js";
 
 /** One assertion on a RunResult (or on the learner's source). All of a check's must hold. */
 export type Assertion =
   | { steps_ok: "all" | number[] }
   | { path: string; op: AssertOp; value: number | string | boolean | null; describe?: string }
-  | { source: string; absent?: string; present?: string };
+  | { source: string; absent?: string; present?: string }
+  /** what the compiled learner module imports from the kernel (engine/wasm-imports.ts): a kernel
+   *  function the code calls is imported, one it never reaches is not, whatever the source says */
+  | { imports: "kernel"; absent?: string; present?: string };
 export type AssertOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "contains" | "not_contains" | "matches" | "not_matches";
 
 export interface Check {
@@ -84,6 +88,11 @@ export type ScenarioValidator = (json: unknown) =>
   { ok: true; scenario: Scenario } | { ok: false; error: { path: string; message: string } };
 
 export type LoadResult = { ok: true; lesson: Lesson } | { ok: false; error: EngineError & { kind: "invalid" } };
+
+/** Kernel imports every compiled datastore has, whatever its code: learner/kernel.ts calls them
+ *  in its top-level initializers (VDSO_NR_PAGES, vdso_data_pages, vdso_k_*_data,
+ *  vdso_vvar_mapping), which asc keeps. An imports assertion on one could never fail. */
+export const STARTUP_IMPORTS: readonly string[] = ["vdso_nr_pages", "vdso_data_pages", "vdso_k_data", "vdso_vvar_mapping"];
 
 let validateLessonJson: ((x: unknown) => boolean) & { errors?: ErrorObject[] | null } | undefined;
 
@@ -177,6 +186,18 @@ export function loadLesson(src: LessonSource, validateScenario?: ScenarioValidat
       }
       if ("source" in a && !j.files.editable.includes(a.source)) {
         return invalid(`${at}/assert/${k}/source`, `"${a.source}" is not an editable file`);
+      }
+      if ("imports" in a) {
+        // a name the kernel does not export could never be imported: such a check proves nothing
+        for (const key of ["absent", "present"] as const) {
+          const n = a[key];
+          if (n !== undefined && !KERNEL_IMPORTS.includes(n)) {
+            return invalid(`${at}/assert/${k}/${key}`, `"${n}" is not a kernel import (learner/kernel.ts: ${KERNEL_IMPORTS.join(", ")})`);
+          }
+          if (n !== undefined && STARTUP_IMPORTS.includes(n)) {
+            return invalid(`${at}/assert/${k}/${key}`, `"${n}" is imported by every datastore (kernel.ts reads it when the module starts): an assertion on it proves nothing`);
+          }
+        }
       }
     }
   }

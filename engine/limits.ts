@@ -47,5 +47,10 @@ export const BROWSER_COMPILE_DEADLINE_MS = 60_000;
 /** Backstop for grading one submission in all (compile and every scenario), `--submission-deadline-ms`. */
 export const SUBMISSION_DEADLINE_MS = 120_000;
 
+/** Resident memory (MB) one submission may add to the grader's process while it is graded (its
+ *  compile and its runs), monitored (cli/rss-watch.ts): the heap cap below bounds only the V8
+ *  heap, not asc's Wasm memory or the runners'. */
+export const SUBMISSION_RSS_MB = 2048;
+
 /** Heap cap (MB) of a worker thread that runs asc: asc needs ~400 MB, a hostile compile far more. */
 export const COMPILER_HEAP_MB = 2048;

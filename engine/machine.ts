@@ -251,7 +251,9 @@ class Run {
   // the learner's top-level code trapped or ran out of fuel: no step ran
   oopsBeforeSteps(e: unknown): RunResult {
     this.oops = this.oopsOf(e, -1, undefined);
-    this.steps = this.scenario.steps.map((s, i) => notRun(i, s, this.lockup));
+    // name the real place: the module's start (its global initializers), not an earlier step
+    const why = `the datastore's top-level code ${this.lockup ? "did not finish" : "oopsed"}`;
+    this.steps = this.scenario.steps.map((s, i) => notRun(i, s, this.lockup, why));
     return this.result();
   }
 

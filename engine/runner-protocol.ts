@@ -125,10 +125,18 @@ export function errorOf(e: unknown): EngineError {
   return { kind: "internal", message };
 }
 
+/** Where a hang is, for people: in step `step` the handler, before the first step (-1) the
+ *  datastore's top-level code, i.e. its global initializers, which the module's start function
+ *  runs when the runner instantiates it (engine/machine.ts), before any fault. */
+function hungWhere(step: number): string {
+  return step < 0 ? "the datastore's top-level code (its global initializers, run when the module starts) did not finish"
+    : "vvar_fault() did not return";
+}
+
 /** The learner-facing message of a soft lockup: the learner's code used up the scenario's fuel
  *  (engine/fuel.ts) in step `step` (-1: in its top-level code, before the first step). */
 export function softLockupMessage(step: number): string {
-  const where = step < 0 ? "the datastore's top-level code did not finish" : "vvar_fault() did not return";
+  const where = hungWhere(step);
   return `soft lockup: ${where} (it ran ${LEARNER_FUEL.toLocaleString("en-US")} loop iterations and calls, ` +
     `the budget of one scenario): an endless loop?`;
 }
@@ -139,9 +147,11 @@ export function softLockupLine(comm: string, pid: number): string {
 }
 
 /** The message of a scenario stopped by the runner's backstop deadline (engine/runner.ts):
- *  `clock` says what was counted ("CPU time" or "wall time"). */
-export function timeoutMessage(ms: number, clock = "CPU time"): string {
-  return `vvar_fault() did not return within ${ms} ms of ${clock}: an endless loop?`;
+ *  `clock` says what was counted ("CPU time" or "wall time"); `step` is the step that was running
+ *  (the worker reports each one before it starts), -1 before the first: the datastore's global
+ *  initializers were still running (the kernel's boot before them is bounded and takes no time). */
+export function timeoutMessage(ms: number, clock = "CPU time", step = 0): string {
+  return `${hungWhere(step)} within ${ms} ms of ${clock}: an endless loop?`;
 }
 
 export function zeroCounters(): Counters {
@@ -169,7 +179,8 @@ export function timeoutResult(scenario: Scenario, message: string, step = -1, be
     steps: [...prefix, ...scenario.steps.slice(prefix.length).map((s, j) => {
       const index = prefix.length + j;
       return { index, op: s.op, task: s.task, ran: false, deltas: zeroCounters(), ok: false,
-               failures: index === step ? [message] : [`not run: step ${step >= 0 ? step : "?"} did not return`] };
+               failures: index === step ? [message]
+                 : [step >= 0 ? `not run: step ${step} did not return` : "not run: the datastore's top-level code did not finish"] };
     })],
     tasks: usable ? before.tasks : {},
     dmesg: usable ? [...before.dmesg, lockup, message] : [lockup, message],

@@ -97,7 +97,7 @@ export class ScenarioRunner {
   // worker runs the scenario cut after step k-1 and those results go into the timeout result.
   private async recover(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
                         opts: RunOptions, step: number): Promise<RunResult> {
-    const message = timeoutMessage(opts.deadlineMs ?? SCENARIO_DEADLINE_MS, this.transport.clock);
+    const message = timeoutMessage(opts.deadlineMs ?? SCENARIO_DEADLINE_MS, this.transport.clock, step);
     if (step <= 0 || step >= scenario.steps.length) return timeoutResult(scenario, message, step);
     const prefix = await this.attempt(kernel, learner, { ...scenario, steps: scenario.steps.slice(0, step) }, opts);
     return timeoutResult(scenario, message, step, "hung" in prefix || !prefix.ok ? undefined : prefix.result);

@@ -35,13 +35,16 @@ import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../.
 import { emitCsv } from "../../engine/report/csv.js";
 import { classHtml } from "../class-report.js";
 import { fmtPoints } from "../../engine/report/util.js";
-import { COMPILE_DEADLINE_MS, COMPILER_HEAP_MB, SUBMISSION_DEADLINE_MS } from "../../engine/limits.js";
+import { COMPILE_DEADLINE_MS, COMPILER_HEAP_MB, SUBMISSION_DEADLINE_MS, SUBMISSION_RSS_MB, WALL_CAP } from "../../engine/limits.js";
 import { DEFAULT_LESSONS_DIR, gradeFiles, gradePaths, listLessonIds, loadGrader, type GraderOptions } from "../grade-submission.js";
 import type { FsPath } from "../submission-reader.js";
 import { listClassFolder } from "../class-folder.js";
 import { checkOutPath, writeOutFile } from "../out-file.js";
 import { capJobs } from "../jobs.js";
 import { crashMessage } from "../node-compiler.js";
+import { cpuDeadline } from "../warm-worker.js";
+import { RssWatch } from "../rss-watch.js";
+import { threadCpuClock, workerThreadId } from "../thread-clock.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
@@ -55,7 +58,7 @@ type Request = { id: number; sub: Submission };
 type Answer =
   | { id: number; report: Report }
   | { id: number; phase: "compile" | "run" }
-  | { ready: true; lesson: Lesson }
+  | { ready: true; lesson: Lesson; tid?: number }
   | { fatal: string };
 
 /** Default time one submission may take in all (compile + every scenario; each scenario also
@@ -84,7 +87,12 @@ export interface PoolOptions extends GraderOptions {
   /** warm each worker's compiler before it takes work (default true; a pool that grades one
    *  submission only would pay for it twice) */
   warm?: boolean;
+  /** resident memory one submission may add (MB), monitored (cli/rss-watch.ts); default SUBMISSION_RSS_MB */
+  rssMb?: number;
 }
+
+/** gradeOnce()'s answer when the memory cap stopped a submission that was not alone: grade it again, alone. */
+const AGAIN = Symbol("again");
 
 /** A set of grading worker threads, each with the lesson loaded and its compiler warm. grade()
  *  hands a submission to the next free worker and resolves with its Report; it never rejects
@@ -99,47 +107,107 @@ export class GradePool {
   private readonly live = new Set<Worker>();
   /** each worker's stderr since its current submission started (capped), for crash reports */
   private readonly logs = new WeakMap<Worker, string>();
+  /** each worker's OS thread id (Linux), for its CPU clock (cli/thread-clock.ts) */
+  private readonly tids = new WeakMap<Worker, number | undefined>();
   private starting = 0;
   private nextId = 0;
   private lesson: Lesson | undefined;
   private fatal: Error | undefined;
   private closed = false;
+  private readonly rss: RssWatch;
+  private readonly rssMb: number;
+  /** submissions being graded (sent to a worker, no answer yet) */
+  private inflight = 0;
+  /** gradings waiting to run, or running, alone */
+  private aloneDepth = 0;
+  private aloneChain: Promise<unknown> = Promise.resolve();
+  private readonly gateWaiters: (() => void)[] = [];
+  private readonly drainWaiters: (() => void)[] = [];
 
   constructor(private readonly o: PoolOptions) {
     this.deadlineMs = o.submissionDeadlineMs ?? DEFAULT_SUBMISSION_DEADLINE_MS;
     this.compileDeadlineMs = o.compileDeadlineMs ?? DEFAULT_COMPILE_DEADLINE_MS;
+    this.rssMb = o.rssMb ?? SUBMISSION_RSS_MB;
+    this.rss = new RssWatch(this.rssMb);
   }
 
   /** The lesson as the workers loaded it (once a worker is ready). */
   get loadedLesson(): Lesson | undefined { return this.lesson; }
 
-  /** Grades one submission. Rejects only when no worker can start (unknown lesson, no build). */
+  /** Grades one submission. Rejects only when no worker can start (unknown lesson, no build).
+   *  A submission stopped by the memory cap while others were graded with it is graded again
+   *  alone (cli/rss-watch.ts), so its report never depends on its neighbours. */
   async grade(sub: Submission): Promise<Report> {
-    const w = await this.acquire();
+    const r = await this.gradeOnce(sub, false);
+    return r === AGAIN ? this.alone(() => this.gradeOnce(sub, true)) : r;
+  }
+
+  // runs `fn` once no other submission is in flight, and holds new ones back until it is done
+  private async alone(fn: () => Promise<Report | typeof AGAIN>): Promise<Report> {
+    this.aloneDepth++;
+    const run = this.aloneChain.then(async () => {
+      while (this.inflight > 0) await new Promise<void>(r => this.drainWaiters.push(r));
+      return fn();
+    });
+    this.aloneChain = run.catch(() => undefined);
+    try {
+      const r = await run;
+      // alone, the cap gives the final verdict (RssWatch calls over(true)): never AGAIN
+      return r === AGAIN ? this.failed({ kind: "internal", message: "the memory cap stopped this submission" }) : r;
+    } finally {
+      if (--this.aloneDepth === 0) for (const g of this.gateWaiters.splice(0)) g();
+    }
+  }
+
+  private async gradeOnce(sub: Submission, isAlone: boolean): Promise<Report | typeof AGAIN> {
+    let w: Worker;
+    for (;;) {
+      w = await this.acquire();
+      if (isAlone || this.aloneDepth === 0) break;
+      // a submission is being graded alone: wait for it
+      this.release(w);
+      await new Promise<void>(r => this.gateWaiters.push(r));
+    }
     const id = this.nextId++;
-    return new Promise<Report>(resolveReport => {
+    this.inflight++;
+    return new Promise<Report | typeof AGAIN>(resolveReport => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let phase: "start" | "compile" | "run" = "start";
       const started = Date.now();
-      // (re)arms the deadline of the current phase: a compile gets the compile deadline, and
-      // nothing outlives the submission's total
+      // (re)arms the deadline of the current phase: a compile gets the compile deadline, counted
+      // in CPU time of this worker's thread (asc runs there), so that other workers, the system
+      // and the load do not count; nothing outlives the submission's total (wall time, a backstop)
+      let cancelCompile = (): void => undefined;
       const arm = (): void => {
-        clearTimeout(timer);
+        clearTimeout(timer); cancelCompile();
         const left = this.deadlineMs - (Date.now() - started);
-        const compiling = phase === "compile" && this.compileDeadlineMs < left;
-        timer = setTimeout(() => {
-          const error: EngineError = compiling
-            ? { kind: "timeout", ms: this.compileDeadlineMs, message: `compiling took longer than ${this.compileDeadlineMs} ms and was stopped` }
-            : { kind: "timeout", ms: this.deadlineMs, message: `grading took longer than ${this.deadlineMs} ms and was stopped` };
-          finish(this.failed(error), true);
-        }, Math.max(1, compiling ? this.compileDeadlineMs : left));
+        const total = (): void => finish(this.failed({ kind: "timeout", ms: this.deadlineMs,
+          message: `grading took longer than ${this.deadlineMs} ms and was stopped` }), true);
+        timer = setTimeout(total, Math.max(1, left));
+        if (phase === "compile") {
+          const ms = this.compileDeadlineMs;
+          cancelCompile = cpuDeadline(ms, WALL_CAP, () => finish(this.failed({ kind: "timeout", ms,
+            message: `compiling took longer than ${ms} ms and was stopped` }), true), threadCpuClock(w, this.tids.get(w)));
+        }
       };
-      const finish = (r: Report, kill: boolean): void => {
-        clearTimeout(timer);
+      let finished = false;
+      const finish = (r: Report | typeof AGAIN, kill: boolean): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer); cancelCompile(); unwatch();
         w.off("message", onMessage); w.off("exit", onExit);
         if (kill) this.discard(w); else this.release(w);
+        if (--this.inflight === 0) for (const d of this.drainWaiters.splice(0)) d();
         resolveReport(r);
       };
+      // the memory cap: alone, over it is this submission's fault; with others, grade it again alone
+      const unwatch = this.rss.add(alone => {
+        if (!alone) { finish(AGAIN, true); return; }
+        const message = `grading used more than ${this.rssMb} MB of memory (resident) and was stopped`;
+        finish(this.failed(phase === "compile"
+          ? { kind: "compile", diagnostics: [], message: `the AssemblyScript compiler used more than ${this.rssMb} MB of memory (resident) on datastore.ts and was stopped: recursive or deeply nested generics are the usual cause` }
+          : { kind: "internal", message }), true);
+      });
       const onMessage = (m: Answer): void => {
         if (!("id" in m) || m.id !== id) return;
         if ("phase" in m) { phase = m.phase; arm(); return; }
@@ -161,7 +229,9 @@ export class GradePool {
         };
         if (w.stderr.readableEnded) { report(); return; }
         w.stderr.once("end", report);
-        setTimeout(report, 500).unref();
+        // the stream ends right after the exit; the timer only covers one that never does (a slow
+        // machine must not cut asc's words short: the report would change with the load)
+        setTimeout(report, 10_000).unref();
       };
       w.on("message", onMessage); w.on("exit", onExit);
       arm();
@@ -227,6 +297,7 @@ export class GradePool {
         off(); this.starting--;
         if (this.closed) { void w.terminate(); return; }
         this.lesson ??= m.lesson;
+        this.tids.set(w, m.tid);
         this.live.add(w);
         this.release(w);
       }
@@ -302,7 +373,7 @@ async function serve(): Promise<void> {
   });
   // warm the compiler: the first compile in a fresh thread costs 3-5x a warm one
   if (d.warm) try { await compile({ ...g.grader.lesson.starter }); } catch { /* graded submissions will say */ }
-  port.postMessage({ ready: true, lesson: g.grader.lesson } satisfies Answer);
+  port.postMessage({ ready: true, lesson: g.grader.lesson, tid: workerThreadId() } satisfies Answer);
 }
 
 if (!isMainThread && (workerData as { prefaultGradeAll?: boolean } | null)?.prefaultGradeAll) {

@@ -21,6 +21,7 @@ import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
 import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
+import { readDatastoreFiles as readDatastore } from "../submission-reader.js";
 
 const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
@@ -53,25 +54,12 @@ function parseArgs(argv: string[]): Args | string {
            compileDeadlineMs: compile.value ?? DEFAULT_COMPILE_DEADLINE_MS, cache: v["no-cache"] !== true };
 }
 
-/** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x"
- *  it imports (transitively) that exists next to it. Returns the files or an error message. */
+/** The learner files for `main` (a datastore.ts path): it, as datastore.ts, plus every "./x" it
+ *  imports that exists next to it, read by the one submission reader (cli/submission-reader.ts
+ *  readDatastoreFiles). Returns the files or the refusal's message. */
 export function readDatastoreFiles(main: string): { ok: true; files: Record<string, string> } | { ok: false; message: string } {
-  const files: Record<string, string> = {};
-  const dir = dirname(main);
-  const queue: [string, string][] = [["datastore.ts", main]];
-  while (queue.length) {
-    const [name, path] = queue.shift()!;
-    if (Object.hasOwn(files, name)) continue;
-    let text: string;
-    try { text = readFileSync(path, "utf8"); } catch (e) { return { ok: false, message: `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }; }
-    files[name] = text;
-    for (const m of text.matchAll(/from\s+["']\.\/([A-Za-z_][A-Za-z0-9_-]*)["']/g)) {
-      const dep = `${m[1]}.ts`;
-      if (dep === "kernel.ts" || Object.hasOwn(files, dep)) continue;
-      if (existsSync(join(dir, dep))) queue.push([dep, join(dir, dep)]);
-    }
-  }
-  return { ok: true, files };
+  const r = readDatastore(main);
+  return r.ok ? r : { ok: false, message: r.error.message };
 }
 
 function readScenario(path: string): { ok: true; scenario: Scenario } | { ok: false; message: string } {
@@ -112,7 +100,9 @@ export const command = {
       }
       mainPath = join(stageDir(stage), "datastore.ts"); label = `stage ${stage}`;
     }
-    const learner = readDatastoreFiles(mainPath);
+    // the one submission reader (cli/submission-reader.ts): no link followed, no FIFO or device
+    // read, the byte cap, UTF-8 checked, as `prefault grade` reads a submission
+    const learner = readDatastoreFiles(args.datastore !== undefined ? args.datastore : mainPath);
     if (!learner.ok) return err(learner.message, 2);
 
     // the input is good: start the kernel compile and the runner worker while asc loads

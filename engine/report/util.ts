@@ -103,7 +103,7 @@ export function checkOutcome(t: TestResult, all: readonly TestResult[], depth = 
     if (kind === "blocked") return { status: "fail", reason: "blocked" };
   }
   if (t.status === "error") return { status: "error", reason: /^did not compile/.test(t.message) ? "compile" : "engine" };
-  if (/^(soft lockup: )?vvar_fault\(\) did not return/.test(t.message)) return { status: "error", reason: "timeout" };
+  if (/^(soft lockup: )?(vvar_fault\(\) did not return|the datastore's top-level code)/.test(t.message)) return { status: "error", reason: "timeout" };
   if (/^The kernel oopsed in step /.test(t.message)) return { status: "error", reason: "oops" };
   return { status: "fail", reason: "assertion" };
 }

@@ -71,10 +71,10 @@ test("assertions: steps_ok, paths, ops, and the evidence they give", () => {
     "tasks.nobody.counters.faults: expected 0, got nothing (not in the result)");
 });
 
-test("source assertions read the learner's code, not its comments", () => {
+test("source assertions read the learner's code, not its comments; lesson 3's rule reads the module's imports", () => {
   const l = lesson("03-map-by-pgoff");
-  const oneRule = l.checks.find(c => c.id === "one-rule")!;
-  const [absent, present] = oneRule.assert;
+  const absent = { source: "datastore.ts", absent: "virt_to_page" };
+  const present = { source: "datastore.ts", present: "vdso_data_pages" };
   const starter = { "datastore.ts": l.starter["datastore.ts"] };
   const solution = { "datastore.ts": l.solution["datastore.ts"] };
   assert.equal(evaluate(absent, run(), starter), "datastore.ts still uses virt_to_page");
@@ -82,6 +82,12 @@ test("source assertions read the learner's code, not its comments", () => {
   assert.equal(evaluate(present, run(), solution), null);
   const commented = { "datastore.ts": solution["datastore.ts"] + "\n// virt_to_page(vdso_k_time_data) was the old way\n/* virt_to_page */\n" };
   assert.equal(evaluate(absent, run(), commented), null);
+  // lesson 3 no longer reads words: what the compiled module imports (tests/hardening/cheats.test.ts)
+  const [rule] = l.checks.find(c => c.id === "one-rule")!.assert;
+  assert.deepEqual(rule, { imports: "kernel", absent: "virt_to_page" });
+  assert.equal(evaluate(rule, run(), solution, ["vmf_pgoff", "virt_to_page"]), "the compiled datastore still calls the kernel's virt_to_page()");
+  assert.equal(evaluate(rule, run(), starter, ["vmf_pgoff"]), null);
+  assert.equal(evaluate(rule, run(), solution), "the compiled datastore was not available to check what it calls");
 });
 
 test("an oops or a timeout fails the check with what happened and where", () => {

@@ -231,7 +231,7 @@ async function run(): Promise<void> {
     if (c && !c.ok) banner = { kind: "compile", text: diagnostics.length ? "Your datastore did not compile:" : `Your datastore did not compile:\n${c.error.message}` };
     else if (seen.runs.some(x => x.status === "timeout")) {
       const hung = seen.runs.find(x => x.status === "timeout")!;
-      banner = { kind: "timeout", text: `${hung.oops?.message ?? "vvar_fault() did not return."} (scenario ${hung.scenario}, step ${hung.oops?.step}) Your code is untouched.` };
+      banner = { kind: "timeout", text: `${hung.oops?.message ?? "vvar_fault() did not return."} (scenario ${hung.scenario}, ${(hung.oops?.step ?? 0) < 0 ? "before the first step" : `step ${hung.oops?.step}`}) Your code is untouched.` };
     }
     else if (report.status === "error") banner = { kind: "error", text: report.errors.map(e => e.message).join("\n") || "The checks could not run." };
     const passedChecks = report.tests.filter(t => t.status === "pass").length;
