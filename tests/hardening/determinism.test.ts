@@ -15,7 +15,10 @@ import { LESSON, ROOT, lessonFile, lessonsDir, pool, solution, submission } from
 import type { Report } from "../../engine/types.js";
 
 const p = pool();
-after(() => p.close());
+// a second grader, closed in after() so that a test that times out cannot leave its workers
+// keeping this file's process (and the whole test run) alive
+const fresh = pool();
+after(() => Promise.all([p.close(), fresh.close()]));
 
 const SUBMISSIONS: Record<string, string> = {
   solution: solution(),
@@ -25,18 +28,15 @@ const SUBMISSIONS: Record<string, string> = {
 };
 
 test("graded twice, or by a fresh grader: byte-identical in every format", { timeout: 300_000 }, async () => {
-  const fresh = pool();
-  try {
-    for (const [name, src] of Object.entries(SUBMISSIONS)) {
-      const a = await p.grade({ files: { "datastore.ts": src } });
-      const b = await p.grade({ files: { "datastore.ts": src } });
-      const c = await fresh.grade({ files: { "datastore.ts": src } });
-      for (const f of FORMATS) {
-        assert.equal(emitReport(b, f), emitReport(a, f), `${name} ${f}: second grading differs`);
-        assert.equal(emitReport(c, f), emitReport(a, f), `${name} ${f}: fresh grader differs`);
-      }
+  for (const [name, src] of Object.entries(SUBMISSIONS)) {
+    const a = await p.grade({ files: { "datastore.ts": src } });
+    const b = await p.grade({ files: { "datastore.ts": src } });
+    const c = await fresh.grade({ files: { "datastore.ts": src } });
+    for (const f of FORMATS) {
+      assert.equal(emitReport(b, f), emitReport(a, f), `${name} ${f}: second grading differs`);
+      assert.equal(emitReport(c, f), emitReport(a, f), `${name} ${f}: fresh grader differs`);
     }
-  } finally { await fresh.close(); }
+  }
 });
 
 test("alone (prefault grade) or in a class (prefault grade-all --jobs 2): the same report", { timeout: 180_000 }, () => {
