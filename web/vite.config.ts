@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import { createHash } from "node:crypto";
 import { brotliCompress, gzip as gzipCb, constants, type BrotliOptions, type ZlibOptions } from "node:zlib";
 import { promisify } from "node:util";
+import { stages } from "./stages-plugin.ts";
 
 const gzip = promisify(gzipCb) as (b: Buffer, o: ZlibOptions) => Promise<Buffer>;
 const brotli = promisify(brotliCompress) as (b: Buffer, o: BrotliOptions) => Promise<Buffer>;
@@ -186,7 +187,7 @@ return {
   },
   server: { fs: { allow: [resolve(here, "..")] } },
   optimizeDeps: { include: ["assemblyscript/asc", "comlink"] },
-  plugins: [lessons({ classroom, only }), preloadEditor(), serviceWorker(), ...(env.PREFAULT_PRECOMPRESS === "0" ? [] : [precompress()])],
+  plugins: [lessons({ classroom, only }), stages({ classroom, only }), preloadEditor(), serviceWorker(), ...(env.PREFAULT_PRECOMPRESS === "0" ? [] : [precompress()])],
   logLevel: "warn",
 };
 });

@@ -25,6 +25,7 @@ import { createLayout } from "./ui/layout.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
 import type { CodeEditor, EditorFile } from "./editor/monaco.js";
 import { createPlainEditor, type PlainEditor } from "./editor/plain.js";
+import { mountCompare } from "./ui/compare-view.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
@@ -58,7 +59,8 @@ let lesson: WebLesson = lessons[0];
 let editor: CodeEditor | PlainEditor | null = null;  // the textarea, then Monaco
 let files: Record<string, string> = {};          // the editable files as of the last lesson switch
 let running = false, runs = 0;
-let lastReport: Report | null = null;         // the report of the last Run, as `prefault grade --format json` prints it
+let lastReport: Report | null = null;
+let compareView: ReturnType<typeof mountCompare> | null = null;         // the report of the last Run, as `prefault grade --format json` prints it
 const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
 
 const status = (text: string) => { $("status").textContent = text; };
@@ -104,6 +106,7 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
     renderTabs();
   }
   checkStale();
+  compareView?.reset();
   backgroundCompile();
 }
 
@@ -160,6 +163,7 @@ function flushSave(): void {
 }
 function onEdit(): void {
   checkStale();
+  compareView?.edited();
   clearTimeout(saveTimer);
   savePending = true;
   saveTimer = setTimeout(flushSave, 250);
@@ -327,6 +331,13 @@ if (lessons.length === 0) {
   $("lesson-text").textContent = "This build of Prefault contains no valid lesson. " + broken.map(b => `${b.id}: ${b.message}`).join(" ");
   throw new Error("no lessons");
 }
+// "Compare with Linux": its own runner (a worker spawned on the first comparison), so it never waits for a Run
+const compareRunner = new ScenarioRunner(browserRunnerTransport);
+compareView = mountCompare($("compare"), { lesson: () => lesson, files: currentFiles, compile: f => compiler.compile(f),
+  async run(learner, scenarios) {
+    const r = await compareRunner.runAll(await kernelModule, learner, scenarios, { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS });
+    return r.ok ? r : { ok: false, message: r.error.message };
+  } });
 const plainEditor = createPlainEditor($("editor"));
 editor = plainEditor;
 plainEditor.onDidChange(onEdit);
@@ -394,6 +405,8 @@ void monacoModule.then(({ createCodeEditor }) => {
   timings,
   /** the Report of the last Run (unredacted, as `prefault grade --format json` prints it), or null */
   lastReport: () => lastReport,
+  /** the comparison on screen ("Compare with Linux"), or null */
+  lastComparison: () => compareView?.last() ?? null,
   runnerRestarts: () => Math.max(0, runner.spawned - 1),
   /** compiles without running (benchmark: the bare compile) */
   compileOnly: async (f: Record<string, string>) => { const a = performance.now(); const r = await compiler.compile(f); return { ok: r.ok, ms: performance.now() - a }; },
