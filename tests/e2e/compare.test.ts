@@ -40,7 +40,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 async function compare(page: Page, stage: string, n: number): Promise<void> {
-  await page.getByLabel("Stage").selectOption(stage);
+  await page.getByLabel("Stage", { exact: true }).selectOption(stage);
   await page.getByRole("button", { name: "Compare", exact: true }).click();
   await page.locator(`#compare[data-runs="${n}"][data-state="done"]`).waitFor({ state: "attached", timeout: 120_000 });
 }
@@ -94,7 +94,7 @@ test("desktop 1440x900: lesson 01's starter beside pre, differences marked, the 
   try {
     const { page } = b;
     await openApp(page, `${server.url}#lesson=${LESSON}`);
-    const picker = page.getByLabel("Stage");
+    const picker = page.getByLabel("Stage", { exact: true });
     const offered = await picker.locator("option").evaluateAll(os => os.map(o => (o as HTMLOptionElement).value));
     assert.deepEqual(offered, ["v6.18", "pre", "p1", "p2", "p3", "p4", "p5", "p6"], "a self-paced build offers every stage");
     await compare(page, "pre", 1);
