@@ -90,7 +90,7 @@ function readScenario(path: string): { ok: true; scenario: Scenario } | { ok: fa
 
 export const command = {
   name: "run",
-  summary: "run a scenario against a datastore and print what happened, step by step",
+  summary: "run a scenario against a datastore and print what happened, step by step (--compare STAGE: beside a Linux stage)",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     // learner text (abort messages, string literals in compiler messages) reaches a terminal:
