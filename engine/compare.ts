@@ -39,6 +39,8 @@ export interface StepValues {
   faults: number | null;
   minflt: number | null;
   signal: SignalName | null;
+  /** with a signal, its si_code ("BUS_ADRERR"); in the record only: the signal cell names the signal */
+  si_code?: string | null;
   page: PageKind | null;
   warns: number | null;
   bugs: number | null;
@@ -118,6 +120,7 @@ export function stepValues(run: RunResult, r: StepResult | undefined): StepValue
     correct: ran && r && r.correct !== undefined ? r.correct : null,
   };
   if (state === "not run") v.not_run = r?.not_run ?? (run.oops ? `the scenario stopped at step ${run.oops.step}` : "not run");
+  if (ran && r?.signal && r.si_code !== undefined) v.si_code = r.si_code;
   if (ran && r?.ret !== undefined) v.ret = r.ret;
   if (ran && r?.errno !== undefined) v.errno = r.errno;
   return v;
