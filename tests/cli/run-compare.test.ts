@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Comparison } from "../../engine/compare.js";
-import { DATASTORE_POST } from "../unit/fixtures.js";
+import { DATASTORE_POST, DATASTORE_SPIN_PGOFF2 } from "../unit/fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(ROOT, "bin", "prefault.js");
@@ -82,4 +82,15 @@ test("run --compare: an unknown stage is exit 2 listing the stages, before any c
   assert.match(c.stderr, /compile errors in/);
   const h = await prefault(["run", "--help"]);
   assert.match(h.stdout, /--compare <stage>/);
+});
+
+test("run --compare with a handler that hangs in mlockall's populate: that step is hung, the later ones not run, on its side only", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "prefault-compare-spin-"));
+  writeFileSync(join(dir, "datastore.ts"), DATASTORE_SPIN_PGOFF2);
+  const r = await prefault(["run", MLOCKALL, "--datastore", "datastore.ts", "--compare", "p6"], dir);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /^ {2}\* +1 +mlockall rt MCL_CURRENT\|MCL_FUTURE +hung vs 0 /m);
+  assert.match(r.stdout, /^ {2}\* +2 +clock_gettime rt CLOCK_MONOTONIC x1000 +not run vs 0 /m);
+  assert.match(r.stdout, /^ {2}datastore\.ts: step 1 hung: soft lockup: vvar_fault\(\) did not return/m);
+  assert.match(r.stdout, /^ {2}datastore\.ts: 4 steps not run, from step 2: the scenario stopped at step 1$/m);
 });
