@@ -52,6 +52,10 @@ const OOPS: Record<string, { step: number; message: RegExp; dmesg: RegExp[] }> =
   "fallback/fallback-gup": { step: 1, message: /faultin_page: .*VM_FAULT_FALLBACK/, dmesg: [/kernel BUG at mm\/gup.c:\d+!/] },
   "retry/retry-user-fault": { step: 1, message: /do_user_addr_fault: .*VM_FAULT_RETRY/,
     dmesg: [/Oops: retry loop/, /the model stops here; Linux would retry this fault for ever/] },
+  "retry/retry-gup": { step: 1, message: /__get_user_pages: .*VM_FAULT_RETRY: get_user_pages would retry the page for ever/,
+    dmesg: [/Oops: retry loop/, /the model stops here; Linux would retry the fault for ever/] },
+  "retry/retry-mlockall": { step: 1, message: /__get_user_pages: .*VM_FAULT_RETRY: get_user_pages would retry the page for ever/,
+    dmesg: [/Oops: retry loop/, /the model stops here; Linux would retry the fault for ever/] },
 };
 
 function rowsOf(v: string): [string, Scenario][] {
