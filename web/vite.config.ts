@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { brotliCompress, gzip as gzipCb, constants, type BrotliOptions, type ZlibOptions } from "node:zlib";
 import { promisify } from "node:util";
 import { predictions } from "./predictions-plugin.ts";
+import { stages } from "./stages-plugin.ts";
 
 const gzip = promisify(gzipCb) as (b: Buffer, o: ZlibOptions) => Promise<Buffer>;
 const brotli = promisify(brotliCompress) as (b: Buffer, o: BrotliOptions) => Promise<Buffer>;
@@ -187,7 +188,7 @@ return {
   },
   server: { fs: { allow: [resolve(here, "..")] } },
   optimizeDeps: { include: ["assemblyscript/asc", "comlink"] },
-  plugins: [lessons({ classroom, only }), predictions(resolve(here, "..")), preloadEditor(), serviceWorker(), ...(env.PREFAULT_PRECOMPRESS === "0" ? [] : [precompress()])],
+  plugins: [lessons({ classroom, only }), predictions(resolve(here, "..")), stages({ classroom, only }), preloadEditor(), serviceWorker(), ...(env.PREFAULT_PRECOMPRESS === "0" ? [] : [precompress()])],
   logLevel: "warn",
 };
 });

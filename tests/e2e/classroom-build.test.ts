@@ -106,6 +106,15 @@ test("served from a sub-path by a plain static server, the classroom site runs a
     assert.equal(await page.locator("#diff-btn").isHidden(), true);
     assert.equal(await page.evaluate(() => (window as unknown as { __prefault: { solution(): unknown } }).__prefault.solution()), undefined);
     assert.deepEqual(await page.locator("#lesson-list li").count(), LESSONS.length);
+    // "Compare with Linux" offers on lesson 03 only the stages that solve no lesson from 03 on
+    // (docs/compare.md); the others (p2 is lesson 03's solution) are not in the build at all
+    const stages = await page.locator("#compare-stage option").evaluateAll(os => os.map(o => (o as HTMLOptionElement).value));
+    assert.deepEqual(stages, ["v6.18", "pre", "p1"]);
+    const wasm = files(out).filter(f => f.endsWith(".wasm")).map(f => readFileSync(f));
+    for (const st of ["p2", "p3", "p4", "p5", "p6"]) {
+      const bytes = readFileSync(join(ROOT, "build", "stages", `${st}.wasm`));
+      assert.ok(!wasm.some(w => w.equals(bytes)), `stage ${st} is not in the classroom build`);
+    }
     await setCode(page, lessonFile("03-map-by-pgoff", "solution/datastore.ts"));
     await page.getByRole("button", { name: "Run" }).click();
     await waitRun(page, 1);

@@ -14,3 +14,8 @@ declare module "monaco-editor/languages/definitions/typescript/typescript" {
   export const conf: unknown;
   export const language: unknown;
 }
+
+declare module "virtual:prefault-stages" {
+  const data: { classroom: boolean; stages: { name: string; title: string; solves: string[]; hash: string; url: string }[] };
+  export default data;
+}

@@ -28,6 +28,7 @@ import { createPlainEditor, type PlainEditor } from "./editor/plain.js";
 import predictions from "virtual:prefault-predictions";
 import { renderCostField, renderMachineSection } from "./ui/machine-view.js";
 import { withCosts } from "../../engine/costs.js";
+import { mountCompare } from "./ui/compare-view.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
@@ -64,6 +65,7 @@ let editor: CodeEditor | PlainEditor | null = null;  // the textarea, then Monac
 let files: Record<string, string> = {};          // the editable files as of the last lesson switch
 let running = false, runs = 0;
 let lastReport: Report | null = null;         // the report of the last Run, as `prefault grade --format json` prints it
+let compareView: ReturnType<typeof mountCompare> | null = null;   // "Compare with Linux"
 const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
 
 const status = (text: string) => { $("status").textContent = text; };
@@ -110,6 +112,7 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
     renderTabs();
   }
   checkStale();
+  compareView?.reset();
   backgroundCompile();
 }
 
@@ -166,6 +169,7 @@ function flushSave(): void {
 }
 function onEdit(): void {
   checkStale();
+  compareView?.edited();
   clearTimeout(saveTimer);
   savePending = true;
   saveTimer = setTimeout(flushSave, 250);
@@ -344,6 +348,13 @@ if (lessons.length === 0) {
   $("lesson-text").textContent = "This build of Prefault contains no valid lesson. " + broken.map(b => `${b.id}: ${b.message}`).join(" ");
   throw new Error("no lessons");
 }
+// "Compare with Linux": its own runner (a worker spawned on the first comparison), so it never waits for a Run
+const compareRunner = new ScenarioRunner(browserRunnerTransport);
+compareView = mountCompare($("compare"), { lesson: () => lesson, files: currentFiles, compile: f => compiler.compile(f),
+  async run(learner, scenarios) {
+    const r = await compareRunner.runAll(await kernelModule, learner, scenarios, { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS });
+    return r.ok ? r : { ok: false, message: r.error.message };
+  } });
 const plainEditor = createPlainEditor($("editor"));
 editor = plainEditor;
 plainEditor.onDidChange(onEdit);
@@ -411,6 +422,8 @@ void monacoModule.then(({ createCodeEditor }) => {
   timings,
   /** the Report of the last Run (unredacted, as `prefault grade --format json` prints it), or null */
   lastReport: () => lastReport,
+  /** the comparison on screen ("Compare with Linux"), or null */
+  lastComparison: () => compareView?.last() ?? null,
   runnerRestarts: () => Math.max(0, runner.spawned - 1),
   /** compiles without running (benchmark: the bare compile) */
   compileOnly: async (f: Record<string, string>) => { const a = performance.now(); const r = await compiler.compile(f); return { ok: r.ok, ms: performance.now() - a }; },
