@@ -114,7 +114,11 @@ function answerOf(problem: QuizProblem, run: RunResult, index: number, r: StepRe
     parts.push(refusedBeforeFault(run, step.target, step.op === "remote_write", r.errno));
   }
   if (gupOk > 0) parts.push(`ru_minflt ${d.minflt} = ${plural(d.faults, "exception")} + ${plural(gupOk, "GUP fault")} that mapped a page.`);
-  else if (d.minflt > 0) parts.push(`ru_minflt grows by ${d.minflt} too: every exception that is resolved is a minor fault.`);
+  else if (d.faults > 0) {
+    const refused = faults.filter(e => !mapped(e)).length;
+    parts.push(d.minflt === d.faults ? `ru_minflt grows by the same ${d.minflt}: an exception that maps a page is a minor fault.`
+      : `ru_minflt grows by ${d.minflt}: ${refused ? `${refused === 1 ? "an exception" : `${refused} exceptions`} that vvar_fault() refused ${refused === 1 ? "does" : "do"} not count` : "not every exception counted"}.`);
+  }
   if (d.handler_calls > 0) parts.push(`vvar_fault() ran ${d.handler_calls === 1 ? "once" : `${d.handler_calls} times`}.`);
   if (r.signal) {
     const sig = ev.find(e => e.kind === "sigbus");
