@@ -57,3 +57,14 @@ export function fnv1a(text: string): number {
   }
   return h >>> 0;
 }
+
+/** Seeds are uint32: 0 .. 4294967295. */
+export const QUIZ_SEED_MAX = 0xffffffff;
+
+/** Parses a seed as the CLI and the share link give it: a decimal integer 0 .. QUIZ_SEED_MAX
+ *  (leading zeros allowed), else null. */
+export function parseSeed(text: string | null | undefined): number | null {
+  if (text === null || text === undefined || !/^\d{1,10}$/.test(text)) return null;
+  const n = Number(text);
+  return n <= QUIZ_SEED_MAX ? n : null;
+}

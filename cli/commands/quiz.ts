@@ -18,7 +18,7 @@ import { formatDiagnostic } from "../../engine/compile.js";
 import { generateQuiz, parseSeed, QUIZ_SEED_MAX, type QuizProblem } from "../../engine/scenario-gen.js";
 import { quizAnswer, type QuizAnswer } from "../../engine/scenario-gen-answer.js";
 import { answerText, problemText } from "../../engine/scenario-gen-text.js";
-import { variantFiles } from "../../engine/grade-submission.js";
+import { VARIANT_LEARNER_FILE, variantFiles } from "../../engine/grade-submission.js";
 import type { Lesson } from "../../engine/lesson.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir } from "../grade-submission.js";
 import { parseCommandArgs, type OptionsSpec } from "../args.js";
@@ -27,6 +27,7 @@ import { loadKernelAsync } from "../node-paths.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { readDatastoreFiles } from "./run.js";
 import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
+import { validateScenario } from "../../engine/validate.js";
 
 const USAGE = "prefault quiz --lesson <id> [--seed <n>] [--answer] [--datastore <file.ts>] [--json] [--lessons-dir <dir>]\n\n" +
   "  --lesson <id>        the lesson the problem practises (prefault lessons lists them)\n" +
@@ -49,7 +50,10 @@ async function answerWith(compiler: NodeCompiler, lesson: Lesson, problem: QuizP
   const input = problem.variant !== undefined ? variantFiles(files, lesson.variants[problem.variant]) : files;
   const compiled = await compiler.compile(input, { cache: true, file: label });
   if (!compiled.ok) {
-    const lines = compiled.error.kind === "compile" ? compiled.error.diagnostics.filter(d => d.severity === "error").map(formatDiagnostic) : [];
+    // the learner's file under the name it was given (a variant compiles it as learner_datastore.ts)
+    const shown = (f: string) => (f === "datastore.ts" || f === VARIANT_LEARNER_FILE ? label : f);
+    const lines = compiled.error.kind === "compile"
+      ? compiled.error.diagnostics.filter(d => d.severity === "error").map(d => formatDiagnostic({ ...d, file: shown(d.file) })) : [];
     return { ok: false, code: 2, message: `${label} did not compile:\n${lines.length ? lines.join("\n") : compiled.error.message}` };
   }
   const kernel = await loadKernelAsync();
@@ -65,6 +69,9 @@ export const command = {
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     const err = (msg: string, code: number) => { process.stderr.write(`prefault quiz: ${escapeControls(msg)}\n`); return code; };
+    // "--seed -1" would read as a missing value followed by an unknown option
+    const neg = argv.findIndex((a, i) => (a === "--seed" || a === "-s") && /^-\d/.test(argv[i + 1] ?? ""));
+    if (neg >= 0) return err(`--seed must be an integer from 0 to ${QUIZ_SEED_MAX} (got ${JSON.stringify(argv[neg + 1])})`, 2);
     const p = parseCommandArgs(argv, OPTIONS);
     if (!p.ok) return err(`${p.message}\n\nusage: ${USAGE}`, 2);
     const v = p.values;
@@ -82,6 +89,8 @@ export const command = {
     const q = generateQuiz(lesson, seed);
     if (!q.ok) return err(q.message, 2);
     const problem = q.problem;
+    const valid = validateScenario(JSON.parse(JSON.stringify(problem.scenario)));
+    if (!valid.ok) return err(`internal error: the generator made an invalid scenario (${valid.error.message})`, 3);
 
     let ref: QuizAnswer | undefined, yours: QuizAnswer | undefined;
     if (v.answer) {
