@@ -175,8 +175,11 @@ export function markQuiz(answer: QuizAnswer, predictions: Record<number, Partial
   return { steps, right, total };
 }
 
-/** The fields in which two answers of the same step differ (the learner's handler against the
- *  reference), e.g. ["faults", "signal"]. */
-export function answerDiff(ref: StepAnswer, mine: StepAnswer): QuizField[] {
-  return QUIZ_FIELDS.filter(f => ref[f] !== mine[f]);
+/** Where two answers of the same step differ (the learner's handler against the reference):
+ *  the predicted fields, then "result" when the step returned something else (a wrong time,
+ *  another page, an errno), e.g. ["faults", "signal"] or ["result"]. */
+export function answerDiff(ref: StepAnswer, mine: StepAnswer): (QuizField | "result")[] {
+  const out: (QuizField | "result")[] = QUIZ_FIELDS.filter(f => ref[f] !== mine[f]);
+  if (ref.result !== mine.result) out.push("result");
+  return out;
 }

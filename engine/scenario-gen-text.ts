@@ -52,7 +52,7 @@ export function answerText(p: QuizProblem, ref: QuizAnswer, yours?: QuizAnswer):
   }
   if (yours) {
     const n = ref.steps.filter(a => { const m = yours.steps.find(x => x.index === a.index); return m && answerDiff(a, m).length; }).length;
-    lines.push("", n === 0 ? "Your handler gives the same faults, minflt and signal in every step."
+    lines.push("", n === 0 ? "Your handler gives the same faults, minflt, signal and result in every step."
       : `Your handler differs from the reference in ${n} of ${ref.steps.length} steps.`);
   }
   return lines;

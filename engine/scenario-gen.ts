@@ -122,6 +122,8 @@ class Builder {
   private steps: Step[] = [];
   private tasks: Task[] = [];
   private nss: string[] = [];
+  /** the task the next action takes: a child just forked (so no fork is made for nothing) */
+  private next: Task | null = null;
   private counters = { task: 1, child: 0, ns: 0 };
   private readonly nr: number;
   private readonly maxRead: number;
@@ -183,6 +185,9 @@ class Builder {
   // a task to act: the newest live one more often than not (a fork's child, a namespace's
   // first task), else any live one; a fresh process when every task has been retired
   private task(): Task {
+    const next = this.next;
+    this.next = null;
+    if (next && !next.retired) return next;
     const live = this.live();
     if (live.length === 0) return this.spawn(`app${++this.counters.task}`);
     return this.r.chance(0.5) ? live[live.length - 1] : this.r.pick(live);
@@ -201,6 +206,7 @@ class Builder {
     const child: Task = { name: `child${++this.counters.child}`, ns: parent.forChildren, forChildren: parent.forChildren, retired: false, debugger: false };
     this.tasks.push(child);
     this.push({ op: "fork", task: parent.name, child: child.name });
+    this.next = child;
     return child;
   }
 

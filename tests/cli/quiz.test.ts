@@ -143,7 +143,7 @@ test("--answer --datastore: your handler's answers beside the reference, where t
   assert.match(t.stdout, /Your handler differs from the reference in \d+ of \d+ steps\./);
   const same = await prefault(["quiz", "--lesson", "02-time-namespaces", "--seed", String(seed), "--answer", "--datastore",
     join(ROOT, "lessons", "02-time-namespaces", "solution", "datastore.ts")]);
-  assert.match(same.stdout, /Your handler gives the same faults, minflt and signal in every step\./);
+  assert.match(same.stdout, /Your handler gives the same faults, minflt, signal and result in every step\./);
 });
 
 test("bad input exits 2 with a clear message", async () => {

@@ -206,7 +206,7 @@ export function createPractice(el: HTMLElement, host: PracticeHost, seed: number
       h("p", { class: `summary ${marks.right === marks.total ? "pass" : "fail"}` }, `${marks.right} of ${marks.total} predictions right.`),
       h("p", { class: "muted small" }, yourError !== null ? `Your code did not compile or run (${yourError}), so only the kernel's answers are shown.`
         : differ ? `Your handler differs from the reference in ${differ} step${differ === 1 ? "" : "s"} (shown under each).`
-          : "Your handler gives the same faults, minflt and signal as the reference in every step."));
+          : "Your handler gives the same faults, minflt, signal and result as the reference in every step."));
     say("");
   }
 
