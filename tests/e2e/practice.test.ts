@@ -157,6 +157,11 @@ test("a share link with a seed opens practice; predictions are marked against th
     await page.getByRole("button", { name: "Back to results" }).click();
     assert.equal(await page.locator("#practice").isHidden(), true);
     assert.ok(page.url().endsWith(`#lesson=${LESSON}`), page.url());
+    // the Practice problems button opens a random problem, its title focused
+    await page.getByRole("button", { name: "Practice problems" }).click();
+    await page.locator('#practice[data-state="ready"]').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), "practice-title");
+    assert.match(page.url(), new RegExp(`#lesson=${LESSON}&v=1&seed=\\d+$`));
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
