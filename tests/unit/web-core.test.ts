@@ -18,17 +18,26 @@ const STARTER = { "datastore.ts": "export function vvar_fault(): u32 { return 2;
 test("a share link carries the lesson, and the code only when it differs from the starter", () => {
   const same = encodeShare("01-first-fault", { ...STARTER }, STARTER);
   assert.equal(same, "#lesson=01-first-fault&v=1");
-  assert.deepEqual(decodeShare(same), { lesson: "01-first-fault", files: null });
+  assert.deepEqual(decodeShare(same), { lesson: "01-first-fault", files: null, seed: null });
   const edited = { "datastore.ts": STARTER["datastore.ts"].replace("2", "0") + "// ünïcode ✓\n".repeat(50) };
   const link = encodeShare("01-first-fault", edited, STARTER);
   assert.match(link, /^#lesson=01-first-fault&v=1&code=[A-Za-z0-9_-]+$/);
   assert.ok(link.length < edited["datastore.ts"].length, "the code is compressed");
-  assert.deepEqual(decodeShare(link), { lesson: "01-first-fault", files: edited });
+  assert.deepEqual(decodeShare(link), { lesson: "01-first-fault", files: edited, seed: null });
+});
+
+test("a share link carries a practice problem's seed, with or without code; a bad seed is dropped", () => {
+  const link = encodeShare("06-mlockall", { ...STARTER }, STARTER, 4294967295);
+  assert.equal(link, "#lesson=06-mlockall&v=1&seed=4294967295");
+  assert.deepEqual(decodeShare(link), { lesson: "06-mlockall", files: null, seed: 4294967295 });
+  const edited = { "datastore.ts": "// mine\n" };
+  assert.deepEqual(decodeShare(encodeShare("06-mlockall", edited, STARTER, 0)), { lesson: "06-mlockall", files: edited, seed: 0 });
+  for (const bad of ["-1", "4294967296", "1.5", "x", ""]) assert.equal(decodeShare(`#lesson=06-mlockall&seed=${bad}`)?.seed, null, bad);
 });
 
 test("a damaged share link still opens its lesson, without code", () => {
-  assert.deepEqual(decodeShare("#lesson=02-x&v=1&code=%%%not-base64"), { lesson: "02-x", files: null });
-  assert.deepEqual(decodeShare("#lesson=02-x&code=AAAA"), { lesson: "02-x", files: null });
+  assert.deepEqual(decodeShare("#lesson=02-x&v=1&code=%%%not-base64"), { lesson: "02-x", files: null, seed: null });
+  assert.deepEqual(decodeShare("#lesson=02-x&code=AAAA&seed=7"), { lesson: "02-x", files: null, seed: 7 });
   assert.equal(decodeShare("#code=abc"), null);
   assert.equal(decodeShare("#lesson=../../etc"), null);
 });

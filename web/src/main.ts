@@ -29,6 +29,7 @@ import predictions from "virtual:prefault-predictions";
 import { renderCostField, renderMachineSection } from "./ui/machine-view.js";
 import { withCosts } from "../../engine/costs.js";
 import { mountCompare } from "./ui/compare-view.js";
+import type { PracticeView } from "./ui/practice-view.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
 
@@ -100,6 +101,8 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   $("results-body").replaceChildren();
   $("results-empty").hidden = false;
   $("share-box").replaceChildren();
+  hidePractice();
+  $("practice-btn").hidden = Object.keys(lesson.solution).length === 0;   // practice answers from the solution
   status("");
   layout.badge("results", "");
   shownFor = null;
@@ -214,6 +217,7 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; priced: R
 async function run(): Promise<void> {
   if (running) return;
   running = true;
+  if (practice) closePractice();
   const results = $("results");
   results.dataset.state = "running";
   results.setAttribute("aria-busy", "true");
@@ -322,7 +326,7 @@ $("hint-btn").addEventListener("click", () => {
   renderHints($("hints"), $("hint-btn") as HTMLButtonElement, lesson, progress.lessons[lesson.id]?.hints ?? 0);
 });
 $("share-btn").addEventListener("click", async () => {
-  const url = location.href.replace(/#.*$/, "") + encodeShare(lesson.id, currentFiles(), lesson.starter);
+  const url = location.href.replace(/#.*$/, "") + encodeShare(lesson.id, currentFiles(), lesson.starter, practice?.seed ?? null);
   let copied = false;
   try { await navigator.clipboard.writeText(url); copied = true; } catch { /* no permission */ }
   let out = document.getElementById("share-url") as HTMLInputElement | null;
@@ -338,7 +342,36 @@ $("share-btn").addEventListener("click", async () => {
 window.addEventListener("hashchange", () => {
   const st = decodeShare(location.hash);
   if (st && lessons.some(l => l.id === st.lesson) && (st.lesson !== lesson.id || st.files)) openLesson(st.lesson, st.files);
+  if (st && st.seed !== null && st.lesson === lesson.id) void openPractice(st.seed);
 });
+
+// ---- practice: "predict, then run" (ui/practice-view.ts, loaded on first use) -------------------
+let practice: PracticeView | null = null;
+async function openPractice(seed: number, focus = false): Promise<void> {
+  const forLesson = lesson;
+  const { createPractice } = await import("./ui/practice-view.js");
+  if (forLesson !== lesson) return;
+  $("results").classList.add("practicing");
+  $("practice").hidden = false;
+  layout.show("results");
+  if (practice) practice.open(seed);
+  else practice = createPractice($("practice"), { lesson, learnerFiles: currentFiles, close: closePractice,
+    deps: { compile: f => compiler.compile(f), run: gradeDeps({ runs: [], compileMs: 0, cached: false }).run },
+    onSeed: s => history.replaceState(null, "", encodeShare(forLesson.id, {}, {}, s)) }, seed);
+  if (focus) $("practice-title").focus();
+}
+function hidePractice(): void {
+  practice = null;
+  $("practice").hidden = true;
+  $("practice").replaceChildren();
+  $("results").classList.remove("practicing");
+}
+function closePractice(): void {
+  hidePractice();
+  history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
+  $("practice-btn").focus();
+}
+$("practice-btn").addEventListener("click", () => void openPractice(crypto.getRandomValues(new Uint32Array(1))[0], true));
 
 // ---- start ------------------------------------------------------------------------------------
 const versions = __PREFAULT_VERSIONS__;
@@ -363,6 +396,7 @@ const shared = decodeShare(location.hash);
 const known = (id: string | null | undefined) => !!id && lessons.some(l => l.id === id);
 if (shared && known(shared.lesson)) openLesson(shared.lesson, shared.files);
 else openLesson(known(progress.current) ? progress.current! : lessons[0].id, null);    // resume where the learner left off
+if (shared && known(shared.lesson) && shared.seed !== null) void openPractice(shared.seed);   // a practice link
 timings.editorUsable = performance.now();
 root.dataset.editor = "plain";
 
