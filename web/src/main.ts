@@ -356,7 +356,7 @@ async function openPractice(seed: number, focus = false): Promise<void> {
   layout.show("results");
   if (practice) practice.open(seed);
   else practice = createPractice($("practice"), { lesson, learnerFiles: currentFiles, close: closePractice,
-    deps: { compile: f => compiler.compile(f), run: gradeDeps({ runs: [], compileMs: 0, cached: false }).run },
+    deps: { compile: f => compiler.compile(f), run: gradeDeps({ runs: [], priced: [], costs: null, compileMs: 0, cached: false }).run },
     onSeed: s => history.replaceState(null, "", encodeShare(forLesson.id, {}, {}, s)) }, seed);
   if (focus) $("practice-title").focus();
 }
