@@ -19,8 +19,9 @@ export function formatNs(ns: number): string {
 
 function trim(x: number): string { return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10); }
 
-// what the step asked for, e.g. "mlockall rt MCL_CURRENT|MCL_FUTURE"
-function describe(step: Step | undefined, r: StepResult): string {
+/** What the step asked for, e.g. "mlockall rt MCL_CURRENT|MCL_FUTURE" (`step`: the scenario's
+ *  step, for its arguments). Pure; also the step-through's heading (engine/explain.ts). */
+export function describeStep(step: Step | undefined, r: Pick<StepResult, "op" | "task">): string {
   const s = (step ?? { op: r.op, task: r.task ?? "" }) as Step & Record<string, unknown>;
   const parts: string[] = [r.op];
   if (s.task) parts.push(String(s.task));
@@ -74,7 +75,7 @@ export function formatRunResult(result: RunResult, scenario?: Scenario): string[
     // the step a handler never returned in (a soft lockup, or the backstop's stop)
     const hung = result.status === "timeout" && result.oops?.step === r.index;
     const mark = hung ? "HUNG" : !r.ran ? "-" : r.ok ? "ok" : "FAIL";
-    const what = describe(step, r);
+    const what = describeStep(step, r);
     const got = hung ? "did not return (see below)" : r.ran ? outcome(r) + killedIn(result, r) : r.not_run ? `not run: ${r.not_run}` : "(not run)";
     lines.push(`${String(r.index).padStart(width)} ${mark.padEnd(4)} ${what}${got ? `: ${got}` : ""}`);
     for (const f of r.failures) if (!r.not_run || f !== `not run: ${r.not_run}`) lines.push(`${" ".repeat(width)}      unmet: ${f}`);

@@ -13,6 +13,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { formatDiagnostic } from "../../engine/compile.js";
 import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
+import { stepIndex } from "../../engine/explain.js";
+import { explainOutput } from "../run-explain.js";
 import type { Scenario } from "../../engine/types.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { readCostsFile } from "../costs-file.js";
@@ -21,19 +23,21 @@ import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
 import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--explain <step>] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
-  "  --json               print the RunResult as JSON instead of the trace\n" +
+  "  --json               print the RunResult as JSON instead of the trace (with --explain: the walk)\n" +
+  "  --explain <step>     step through the faults of step <step> (its index as the trace prints it): the call\n" +
+  "                       chain each took in the kernel, your vvar_fault()'s kernel calls with their lines, the result\n" +
   "  --costs <file>       simulated costs from a costs file (`prefault probe --save-costs`), over the scenario's own\n" +
   `  --deadline <ms>      stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first)\n` +
   `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
-interface Args { scenario: string; stage?: string; datastore?: string; costs?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
+interface Args { scenario: string; stage?: string; datastore?: string; costs?: string; explain?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
 
 const OPTIONS = {
-  stage: { type: "string" }, datastore: { type: "string" }, costs: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
+  stage: { type: "string" }, datastore: { type: "string" }, costs: { type: "string" }, explain: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
   deadline: { type: "string", aliases: ["deadline-ms"] }, "compile-deadline": { type: "string", aliases: ["compile-deadline-ms"] },
 } as const satisfies OptionsSpec;
 
@@ -48,7 +52,7 @@ function parseArgs(argv: string[]): Args | string {
   const scenario = p.positionals[0];
   if (scenario === undefined) return "no scenario file given";
   if (v.stage !== undefined && v.datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage: v.stage, datastore: v.datastore, costs: v.costs, json: v.json === true, deadlineMs: deadline.value ?? SCENARIO_DEADLINE_MS,
+  return { scenario, stage: v.stage, datastore: v.datastore, costs: v.costs, explain: v.explain, json: v.json === true, deadlineMs: deadline.value ?? SCENARIO_DEADLINE_MS,
            compileDeadlineMs: compile.value ?? DEFAULT_COMPILE_DEADLINE_MS, cache: v["no-cache"] !== true };
 }
 
@@ -95,6 +99,9 @@ export const command = {
 
     const sc = readScenario(args.scenario);
     if (!sc.ok) return err(sc.message, 2);
+    // a bad STEP is bad input, said before anything is compiled
+    const explain = args.explain === undefined ? undefined : stepIndex(sc.scenario.steps.length, sc.scenario.name, args.explain);
+    if (explain && !explain.ok) return err(explain.message, 2);
     if (args.costs !== undefined) {
       const c = readCostsFile(args.costs);
       if (!c.ok) return err(c.message, 2);
@@ -151,7 +158,10 @@ export const command = {
       const f = result.oops.file === "datastore.ts" ? mainPath : join(dirname(mainPath), result.oops.file);
       result.oops.file = relative(process.cwd(), f) || result.oops.file;
     }
-    if (args.json) {
+    if (explain?.ok) {
+      if (!args.json) process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
+      process.stdout.write(escapeControls(explainOutput(result, sc.scenario, explain.step, args.json)));
+    } else if (args.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     } else {
       process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
