@@ -74,7 +74,7 @@ export function slotOf(pgoff: number): string {
 
 // ---- how each function's recorded arguments and return value read ---------------------------
 
-type Fmt = "hex" | "int" | "signed" | "bool" | "fault_flags" | "foll_flags" | "vm_fault" | "handle" | "page" | "void";
+type Fmt = "hex" | "int" | "signed" | "bool" | "fault_flags" | "foll_flags" | "vm_fault" | "handle" | "page" | "pfn" | "void";
 /** params: [name, format] for a recorded argument (a0, a1, a2 in order), or a plain name
  *  (a parameter the record does not carry); `vmf`: the a0..a2 are vmf fields shown after it */
 interface Sig { params: (string | [string, Fmt])[]; ret: Fmt; vmf?: [string, Fmt][] }
@@ -96,7 +96,7 @@ const SIGS: Record<string, Sig> = {
   __do_fault: { params: ["vmf"], ret: "vm_fault" },
   special_mapping_fault: { params: ["vmf"], ret: "vm_fault", vmf: [["pgoff", "int"]] },
   vvar_fault: { params: ["sm", "vma", "vmf"], ret: "vm_fault", vmf: [["pgoff", "int"], ["address", "hex"], ["flags", "fault_flags"]] },
-  finish_fault: { params: ["vmf"], ret: "vm_fault", vmf: [["address", "hex"], ["page", "int"]] },
+  finish_fault: { params: ["vmf"], ret: "vm_fault", vmf: [["address", "hex"], ["page", "pfn"]] },
   vmf_pgoff: { params: [["vmf", "handle"]], ret: "int" },
   vmf_address: { params: [["vmf", "handle"]], ret: "hex" },
   vmf_flags: { params: [["vmf", "handle"]], ret: "fault_flags" },
@@ -173,6 +173,7 @@ function fmt(v: number | string | undefined, f: Fmt): string {
     case "foll_flags": return flagNames(b, FOLL_BITS);
     case "vm_fault": return flagNames(b, VM_FAULT_BITS);
     case "handle": case "page": return handleName(b);
+    case "pfn": return handleName(b + BigInt(HANDLES.H_PAGE));
     case "void": return "";
   }
 }
@@ -187,7 +188,7 @@ export function callText(c: CallEvent): string {
     return `${p[0]}=${fmt(c.args[i++], p[1])}`;
   });
   let vmf = "";
-  if (sig.vmf) vmf = ` [${sig.vmf.map(([n, f], k) => `vmf->${n}=${n === "page" ? `page pfn ${big(c.args[k])}` : fmt(c.args[k], f)}`).join(", ")}]`;
+  if (sig.vmf) vmf = ` [${sig.vmf.map(([n, f], k) => `vmf->${n}=${fmt(c.args[k], f)}`).join(", ")}]`;
   // a learner call's handle argument is shown by its name alone: vmf_pgoff(vmf), not vmf=vmf
   const shown = params.map(p => { const m = /^(\w+)=(\w+)$/.exec(p); return m && m[1] === m[2] ? m[1] : p; });
   const ret = c.ret === undefined ? " (did not return)" : sig.ret === "void" ? "" : ` = ${fmt(c.ret, sig.ret)}`;
@@ -219,7 +220,8 @@ function eventNode(run: RunResult, e: TraceEvent, index: number, where: Where, d
       return { depth, kind: "event", text: `PTE: [vvar] pgoff ${e.pgoff} (${slotOf(e.pgoff ?? 0)}) maps ${e.page ? PAGE_LABEL[e.page] : "a page"}${e.detail ? ` (${e.detail})` : ""}` };
     case "sigbus": {
       const sig = e.detail === "SIGSEGV" ? "SIGSEGV" : "SIGBUS";
-      return { depth, kind: "event", bad: true, text: `${sig} to ${e.task}${e.pgoff !== undefined ? ` for [vvar] pgoff ${e.pgoff}` : ""}: force_sig_fault(), the task is killed` };
+      const path = sig === "SIGBUS" ? "mm_fault_error() -> do_sigbus() -> force_sig_fault(SIGBUS, BUS_ADRERR)" : "bad_area() -> force_sig_fault(SIGSEGV)";
+      return { depth, kind: "event", bad: true, text: `${sig} to ${e.task}${e.pgoff !== undefined ? ` for [vvar] pgoff ${e.pgoff}` : ""} (${path}): the task is killed` };
     }
     case "warn": {
       const k = run.trace.slice(0, index).filter(x => x.kind === "warn").length;
@@ -237,7 +239,7 @@ function eventNode(run: RunResult, e: TraceEvent, index: number, where: Where, d
       const loc = o?.file ? ` at ${o.file}:${o.line ?? 0}` : "";
       return { depth, kind: "event", bad: true, text: `Oops: ${o?.message ?? e.detail ?? "the kernel stopped"}${loc}` };
     }
-    case "zap": return { depth, kind: "event", text: `zap_vma_pages()${detail}` };
+    case "zap": return { depth, kind: "event", text: `zap_vma_pages()${detail} (the [vvar] PTEs go with the mm)` };
     case "populate": return { depth, kind: "event", text: `__mm_populate()${e.pgoff !== undefined ? ` at pgoff ${e.pgoff}` : ""}${detail}` };
     case "remote":
       return { depth, kind: "event", text: e.detail === "failed" ? "access_remote_vm(): GUP failed, nothing copied"
@@ -316,6 +318,12 @@ function resultOf(root: CallEvent, nodes: WalkNode[]): string {
   return parts.join("; ");
 }
 
+// whose [vvar] a fault of `root` is on: the remote target for a remote access, else the task
+function ownerOf(scenario: Scenario | undefined, step: number, root: CallEvent): string {
+  const s = scenario?.steps[step] as { op: string; target?: string } | undefined;
+  return s && (s.op === "remote_read" || s.op === "remote_write") && s.target ? s.target : root.task;
+}
+
 // the caller line of a fault: what the step did that touched [vvar]
 function callerText(run: RunResult, scenario: Scenario | undefined, step: number, root: CallEvent): string {
   const r = run.steps[step];
@@ -324,7 +332,9 @@ function callerText(run: RunResult, scenario: Scenario | undefined, step: number
     const pgoff = Number(big(root.args[1]));
     return `${what}: ${root.task} loads [vvar] pgoff ${pgoff} (${slotOf(pgoff)}); no PTE, so the CPU raises a page fault`;
   }
-  return `${what}: the kernel's get_user_pages() walks ${root.task}'s [vvar]`;
+  const owner = ownerOf(scenario, step, root);
+  return owner !== root.task ? `${what}: get_user_pages_remote() walks ${owner}'s [vvar] for ${root.task}`
+    : `${what}: get_user_pages() walks ${root.task}'s [vvar] in the kernel`;
 }
 
 /** The walk of step `step` of `run` (`scenario`, when given, adds the step's arguments). Every
@@ -361,9 +371,10 @@ export function explainStep(run: RunResult, step: number, scenario?: Scenario): 
     const seen = new Set<string>();
     const lines = nodes.filter(x => x.at).map(x => ({ file: x.at!.file, line: x.at!.line }))
       .filter(x => { const k = `${x.file}:${x.line}`; if (seen.has(k)) return false; seen.add(k); return true; });
+    const owner = ownerOf(scenario, step, root);
     walk.faults.push({
       ...(event !== undefined ? { event } : {}), kind, task: root.task, ...(pgoff !== undefined ? { pgoff } : {}),
-      title: `fault ${n + 1} of ${entries.length}: ${root.task}, [vvar] pgoff ${pgoff ?? "?"}${pgoff !== undefined ? ` (${slotOf(pgoff)})` : ""}, ` +
+      title: `fault ${n + 1} of ${entries.length}: ${owner === root.task ? root.task : `${owner} (for ${root.task})`}, [vvar] pgoff ${pgoff ?? "?"}${pgoff !== undefined ? ` (${slotOf(pgoff)})` : ""}, ` +
         `${kind === "user" ? "a user page fault" : "a GUP fault (faultin_page)"}${lat}`,
       result: resultOf(root, nodes), nodes, lines,
     });
