@@ -1,6 +1,6 @@
 // cli/commands/run.ts: `prefault run`, one scenario against one datastore, with a readable trace.
 //
-//   prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--deadline <ms>]
+//   prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--json] [--explain <step>] [--deadline <ms>]
 //
 // Exit 0 when every expectation held; 1 when one did not, or the handler trapped or hung; 2 for
 // bad input (unreadable or invalid scenario, with the JSON path; compile errors, as
@@ -88,7 +88,7 @@ function readScenario(path: string): { ok: true; scenario: Scenario } | { ok: fa
 
 export const command = {
   name: "run",
-  summary: "run a scenario against a datastore and print what happened, step by step",
+  summary: "run a scenario against a datastore and print what happened, step by step (--explain STEP: its faults' call chain)",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     // learner text (abort messages, string literals in compiler messages) reaches a terminal:
