@@ -119,6 +119,9 @@ function zero(): Counters {
 export interface RunOpts {
   /** the learner module's source map (compileDatastore), to locate raw traps in its files */
   sourceMap?: string;
+  /** with sourceMap: the learner's line of each traced kernel API call (CallEvent.at), for the
+   *  step-through (engine/explain.ts). A stack per traced call: off unless asked for. */
+  callSites?: boolean;
   /** called before each step starts (index), so a host that stops a hung worker can name it */
   onStep?: (index: number) => void;
   /** called once the run is over, with the kernel's page accounting (tests: pageProblems()) */
@@ -155,7 +158,7 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   // the learner: only the kernel.* functions of the allowlist, and stubs for the AS runtime
   let learnerMemory: WebAssembly.Memory | undefined;
   const kernelImports: Record<string, unknown> = {};
-  const locate = opts.sourceMap ? learnerLocator(opts.sourceMap) : undefined;
+  const locate = opts.sourceMap && opts.callSites ? learnerLocator(opts.sourceMap) : undefined;
   for (const name of KERNEL_IMPORTS) {
     const f = (k as unknown as Record<string, unknown>)[name];
     kernelImports[name] = locate && typeof f === "function" ? callSite(k, f as (...a: unknown[]) => unknown, locate, run.sites) : f;
@@ -193,6 +196,10 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   return result;
 }
 
+/** The frames a call site's stack keeps: the wrapper, up to two kernel.ts accessors, then learner
+ *  frames (a call from a helper of the learner's is found at the helper). */
+const STACK_FRAMES = 6;
+
 /** Kernel API function `f` as the learner's import: when the call made a call-trace record (it
  *  was made inside vvar_fault() and the ring had room), the learner's source line it was made
  *  from (the innermost learner frame of a stack taken here, mapped by `locate`) is kept in
@@ -203,7 +210,14 @@ function callSite(k: KernelExports, f: (...a: unknown[]) => unknown, locate: (e:
     const before = k.call_trace_count();
     try { return f(...a); } finally {
       if (k.call_trace_count() > before) {
-        const at = locate(new Error().stack);
+        // a short stack is enough: the caller is within the first frames (this wrapper, a
+        // kernel.ts accessor, the learner's function); formatting a long one is the cost here
+        const E = Error as { stackTraceLimit?: number };
+        const limit = E.stackTraceLimit;
+        E.stackTraceLimit = STACK_FRAMES;
+        const stack = new Error().stack;
+        E.stackTraceLimit = limit;
+        const at = locate(stack);
         if (at && at.line > 0) sites.set(before, at);
       }
     }

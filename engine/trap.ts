@@ -38,6 +38,19 @@ export function locateTrap(err: unknown, sourceMap?: string): TrapLocation | und
  *  learner makes while its calls are traced (engine/machine.ts), so the map is not decoded per
  *  call. A map that does not parse gives a locator that always answers undefined. */
 export function learnerLocator(sourceMap: string): (err: unknown) => TrapLocation | undefined {
+  // one grading runs every scenario with the same map: decode it once, and only when asked
+  if (sourceMap === lastMap && lastLocator) return lastLocator;
+  let made: ((err: unknown) => TrapLocation | undefined) | undefined;
+  const lazy = (err: unknown) => (made ??= makeLocator(sourceMap))(err);
+  lastMap = sourceMap;
+  lastLocator = lazy;
+  return lazy;
+}
+
+let lastMap: string | undefined;
+let lastLocator: ((err: unknown) => TrapLocation | undefined) | undefined;
+
+function makeLocator(sourceMap: string): (err: unknown) => TrapLocation | undefined {
   let map: SourceMapV3;
   try { map = JSON.parse(sourceMap) as SourceMapV3; } catch { return () => undefined; }
   if (!Array.isArray(map.sources) || typeof map.mappings !== "string") return () => undefined;

@@ -150,7 +150,7 @@ export const command = {
     if (!kernel.ok) return err(kernel.message, 2);
 
     const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
-      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap });
+      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, callSites: true });
     if (!Array.isArray(out)) return err(`${out.kind} error: ${out.message}`, out.kind === "link" ? 2 : 3);
     const result = out[0];
     if (result.oops?.file && Object.hasOwn(learner.files, result.oops.file)) {

@@ -10,6 +10,8 @@ import { explainLines, explainStep } from "../../engine/explain.js";
 import type { Scenario } from "../../engine/types.js";
 import { compile, run, stageSource } from "../model/helpers.js";
 
+/** the learner's line of each kernel call, as `prefault run` and the browser ask for */
+const SITES = { callSites: true };
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(ROOT, "bin", "prefault.js");
 const SCENARIOS = join(ROOT, "scenarios");
@@ -32,7 +34,7 @@ test("run --explain 1 prints the engine's walk of step 1, line for line", async 
   const [header, ...lines] = r.stdout.trimEnd().split("\n");
   assert.match(header, /^scenario first-fault \(scenarios\/01-first-fault\.json\), datastore: stage p6$/);
   const sc = JSON.parse(readFileSync(path, "utf8")) as Scenario;
-  const mine = run(await compile(stageSource("p6")), sc);
+  const mine = run(await compile(stageSource("p6")), sc, SITES);
   assert.deepEqual(lines, explainLines(explainStep(mine, 1, sc)));
   assert.match(r.stdout, /^ +vvar_fault\(sm, vma, vmf\) \[vmf->pgoff=0, .*\] = 0 {3}<- your handler$/m);
   assert.match(r.stdout, /^ +get_page\(page=page pfn \d+\) {3}<- datastore\.ts:\d+$/m);

@@ -16,6 +16,8 @@ import type { Scenario } from "../../engine/types.js";
 import { compile, run } from "../model/helpers.js";
 import { launch, openApp, serve, setCode, waitRun } from "./harness.js";
 
+/** the learner's line of each kernel call, as `prefault run` and the browser ask for */
+const SITES = { callSites: true };
 const LESSON = "01-first-fault";
 const lessonFile = (p: string) => readFileSync(join(repoRoot(), "lessons", LESSON, p), "utf8");
 const SOLUTION = lessonFile("solution/datastore.ts");
@@ -29,7 +31,7 @@ before(async () => {
   server = await serve();
   mkdirSync(SHOTS, { recursive: true });
   // the walk the CLI prints for this run (cli/run-explain.ts prints explainLines() of it)
-  expected = explainStep(run(await compile(SOLUTION), SCENARIO), 1, SCENARIO);
+  expected = explainStep(run(await compile(SOLUTION), SCENARIO, SITES), 1, SCENARIO);
 });
 after(async () => { await server?.close(); });
 

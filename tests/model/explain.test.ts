@@ -10,6 +10,8 @@ import { CALLS_PER_HANDLER } from "../../engine/generated/abi.js";
 import type { Scenario } from "../../engine/types.js";
 import { compile, run, stageSource, ROOT } from "./helpers.js";
 
+/** the learner's line of each kernel call, as `prefault run` and the browser ask for */
+const SITES = { callSites: true };
 const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
 const scenario = (p: string) => JSON.parse(read(p)) as Scenario;
 const FIRST_FAULT = "lessons/01-first-fault/scenarios/first-fault.json";
@@ -48,7 +50,7 @@ function assertLinesInHandler(w: StepWalk, src: string): void {
 test("lesson 01's solution: the first clock_gettime() walks do_user_addr_fault .. vvar_fault .. finish_fault to a PTE", async () => {
   const src = read("lessons/01-first-fault/solution/datastore.ts");
   const sc = scenario(FIRST_FAULT);
-  const r = run(await compile(src), sc);
+  const r = run(await compile(src), sc, SITES);
   const w = explainStep(r, 1, sc);
   assert.equal(w.faults.length, 1);
   const f = w.faults[0];
@@ -81,13 +83,13 @@ test("lesson 01's solution: the first clock_gettime() walks do_user_addr_fault .
   assert.equal(later.faults.length, 0);
   assert.match(later.notes.join("\n"), /no page fault in this step/);
   // deterministic: the same run, the same walk
-  assert.deepEqual(explainStep(run(await compile(src), sc), 1, sc), w);
+  assert.deepEqual(explainStep(run(await compile(src), sc, SITES), 1, sc), w);
 });
 
 test("lesson 01's starter: pgoff 0 is a SIGBUS, do_user_addr_fault -> do_sigbus, no finish_fault", async () => {
   const src = read("lessons/01-first-fault/starter/datastore.ts");
   const sc = scenario(FIRST_FAULT);
-  const r = run(await compile(src), sc);
+  const r = run(await compile(src), sc, SITES);
   const w = explainStep(r, 1, sc);
   assert.equal(w.faults.length, 1);
   const f = w.faults[0];
@@ -102,7 +104,7 @@ test("lesson 01's starter: pgoff 0 is a SIGBUS, do_user_addr_fault -> do_sigbus,
 
 test("a SIGBUS hole (stage p2, pgoff 1 in the root namespace) and its lines in the stage's source", async () => {
   const src = stageSource("p2");
-  const r = run(await compile(src), HOLE);
+  const r = run(await compile(src), HOLE, SITES);
   const w = explainStep(r, 1, HOLE);
   const f = w.faults[0];
   assert.equal(f.pgoff, 1);
@@ -113,7 +115,7 @@ test("a SIGBUS hole (stage p2, pgoff 1 in the root namespace) and its lines in t
 
 test("a WARN: ZERO_PAGE through vmf->page warns in finish_fault, at include/linux/rmap.h:216", async () => {
   const src = read("lessons/04-no-holes/mutants/zero-page.ts");
-  const r = run(await compile(src), HOLE);
+  const r = run(await compile(src), HOLE, SITES);
   const f = explainStep(r, 1, HOLE).faults[0];
   const ff = f.nodes.findIndex(n => n.func === "finish_fault");
   const warn = f.nodes.findIndex(n => n.text.startsWith("WARN"));
@@ -126,7 +128,7 @@ test("a WARN: ZERO_PAGE through vmf->page warns in finish_fault, at include/linu
 
 test("a remote GUP fault: access_remote_vm -> get_user_pages_remote -> __get_user_pages -> faultin_page, refused", async () => {
   const sc = scenario("scenarios/04-remote-read.json");
-  const r = run(await compile(stageSource("p6")), sc);
+  const r = run(await compile(stageSource("p6")), sc, SITES);
   const w = explainStep(r, 2, sc);
   assert.equal(w.faults.length, 1);
   const f = w.faults[0];
@@ -147,7 +149,7 @@ test("a remote GUP fault: access_remote_vm -> get_user_pages_remote -> __get_use
 
 test("mlockall() populates every page: four GUP faults under __mm_populate; before the series it skips VM_IO", async () => {
   const sc = scenario("scenarios/02-mlockall.json");
-  const r = run(await compile(stageSource("p6")), sc);
+  const r = run(await compile(stageSource("p6")), sc, SITES);
   const w = explainStep(r, 1, sc);
   assert.deepEqual(w.faults.map(f => f.pgoff), [0, 1, 2, 3]);
   for (const f of w.faults) {
@@ -155,7 +157,7 @@ test("mlockall() populates every page: four GUP faults under __mm_populate; befo
     assert.deepEqual(chain(f).slice(0, 5), ["__mm_populate", "populate_vma_page_range", "__get_user_pages", "faultin_page", "handle_mm_fault"]);
     assert.match(f.result, /^\[vvar\] pgoff \d \([a-z0-9 ]+\) maps /);
   }
-  const pre = run(await compile(stageSource("pre")), sc);
+  const pre = run(await compile(stageSource("pre")), sc, SITES);
   const pw = explainStep(pre, 1, sc);
   assert.equal(pw.faults.length, 0);
   assert.match(pw.other.map(n => n.text).join("\n"), /^__mm_populate\(start=0x0, .*\) = 0\n {0}.*populate skipped \(VM_IO\|VM_PFNMAP\)/m);
@@ -166,7 +168,7 @@ test("the call trace is bounded: a handler's calls past CALLS_PER_HANDLER are co
     "export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_fault): vm_fault_t {\n  let s: u64 = 0; for (let i = 0; i < 1000; i++) s += vmf.pgoff; if (s == 12345) return 0;");
   assert.notEqual(src, stageSource("p6"));
   const sc = scenario(FIRST_FAULT);
-  const r = run(await compile(src), sc);
+  const r = run(await compile(src), sc, SITES);
   const f = explainStep(r, 1, sc).faults[0];
   const kept = learnerCalls(f).length;
   assert.equal(kept, CALLS_PER_HANDLER);
@@ -180,7 +182,7 @@ test("the call trace is bounded: a handler's calls past CALLS_PER_HANDLER are co
 test("an oops in the handler: the calls it unwound through did not return, and the Oops says where", async () => {
   const src = stageSource("p6").replace("export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_fault): vm_fault_t {",
     "export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_fault): vm_fault_t {\n  get_page(changetype<page>(<usize>0x0dead));");
-  const r = run(await compile(src), scenario(FIRST_FAULT));
+  const r = run(await compile(src), scenario(FIRST_FAULT), SITES);
   assert.equal(r.status, "oops");
   const f = explainStep(r, 1).faults[0];
   assert.ok(f.nodes.find(n => n.func === "vvar_fault")!.unfinished);
@@ -197,7 +199,7 @@ test("stepIndex: STEP is an index the scenario has; explainLines indents each no
   const nan = stepIndex(3, "s", "-1");
   assert.ok(!nan.ok && /step index/.test(nan.message));
   const sc = scenario(FIRST_FAULT);
-  const r = run(await compile(stageSource("p6")), sc);
+  const r = run(await compile(stageSource("p6")), sc, SITES);
   const w = explainStep(r, 1, sc);
   const lines = explainLines(w);
   assert.equal(lines[0], "step 1: clock_gettime app CLOCK_MONOTONIC");
@@ -205,4 +207,15 @@ test("stepIndex: STEP is an index the scenario has; explainLines indents each no
   w.faults[0].nodes.forEach((n, i) => assert.equal(lines[2 + i], `  ${"  ".repeat(n.depth)}${n.text}`));
   assert.equal(lines[2 + w.faults[0].nodes.length], `  => ${w.faults[0].result}`);
   assert.throws(() => explainStep(r, 99), RangeError);
+});
+
+test("without callSites (grading) the calls are recorded the same, without the learner's lines", async () => {
+  const sc = scenario(FIRST_FAULT);
+  const l = await compile(stageSource("p6"));
+  const graded = run(l, sc), shown = run(l, sc, SITES);
+  assert.ok(graded.calls!.length > 0);
+  assert.ok(graded.calls!.every(c => c.at === undefined));
+  assert.deepEqual(graded.calls, shown.calls!.map(({ at: _at, ...c }) => c));
+  assert.ok(shown.calls!.some(c => c.at));
+  assert.deepEqual({ ...graded, calls: [] }, { ...shown, calls: [] });
 });

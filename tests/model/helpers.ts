@@ -34,9 +34,10 @@ export function stageSource(name: string): string {
 /** Runs `scenario`, then checks the kernel's page accounting (engine/machine.ts pageProblems):
  *  a run that logged no WARN and no BUG must leave every page's refcount equal to its
  *  mappings plus the kernel's own reference. Throws, naming the pages, when one leaks. */
-export function run(l: Learner, scenario: Scenario): RunResult {
+export function run(l: Learner, scenario: Scenario, opts: { callSites?: boolean } = {}): RunResult {
   let problems: string[] = [];
-  const r = runScenario(kernelModule(), l.module, scenario, { sourceMap: l.sourceMap, afterRun: k => { problems = pageProblems(k); } });
+  const r = runScenario(kernelModule(), l.module, scenario, { sourceMap: l.sourceMap, callSites: opts.callSites,
+                                                               afterRun: k => { problems = pageProblems(k); } });
   const splats = Object.values(r.tasks).reduce((n, t) => n + t.counters.warns + t.counters.bugs, 0);
   if (splats === 0 && r.status === "ok" && problems.length > 0) {
     throw new Error(`scenario ${scenario.name}: page refcounts leaked without a WARN or BUG:\n  ${problems.join("\n  ")}`);

@@ -186,7 +186,7 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; compileMs
       if (!mod) { mod = WebAssembly.compile(wasm as BufferSource); learnerModules.set(wasm, mod); }
       const learner = await mod;
       const r = await runner.runAll(await kernelModule, learner, scenarios,
-                                    { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
+                                    { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap, callSites: true });
       if (!r.ok) return r.error;
       seen.runs.push(...r.results);
       return r.results;
