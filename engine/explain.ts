@@ -220,7 +220,9 @@ function eventNode(run: RunResult, e: TraceEvent, index: number, where: Where, d
       return { depth, kind: "event", text: `PTE: [vvar] pgoff ${e.pgoff} (${slotOf(e.pgoff ?? 0)}) maps ${e.page ? PAGE_LABEL[e.page] : "a page"}${e.detail ? ` (${e.detail})` : ""}` };
     case "sigbus": {
       const sig = e.detail === "SIGSEGV" ? "SIGSEGV" : "SIGBUS";
-      const path = sig === "SIGBUS" ? "mm_fault_error() -> do_sigbus() -> force_sig_fault(SIGBUS, BUS_ADRERR)" : "bad_area() -> force_sig_fault(SIGSEGV)";
+      const path = sig === "SIGSEGV" ? "bad_area() -> force_sig_fault(SIGSEGV, SEGV_MAPERR)"
+        : /HWPOISON/.test(e.detail ?? "") ? "mm_fault_error() -> do_sigbus() -> force_sig_mceerr(BUS_MCEERR_AR)"
+        : "mm_fault_error() -> do_sigbus() -> force_sig_fault(SIGBUS, BUS_ADRERR)";
       return { depth, kind: "event", bad: true, text: `${sig} to ${e.task}${e.pgoff !== undefined ? ` for [vvar] pgoff ${e.pgoff}` : ""} (${path}): the task is killed` };
     }
     case "warn": {

@@ -110,6 +110,8 @@ export function render(root) {
   for (const o of callOffsets) if (o.value >= callRecSize) throw new Error(`${o.where}: ${o.name} = ${o.value} is past CALL_REC (${callRecSize})`);
   const errnos = unique(family(decls, /^(E[A-Z0-9]+)$/));
   const signals = unique(family(decls, /^(SIG[A-Z0-9]+)$/));
+  const busCodes = unique(family(decls, /^(BUS_[A-Z0-9_]+)$/));
+  const segvCodes = unique(family(decls, /^(SEGV_[A-Z0-9_]+)$/));
   const clocks = unique(family(decls, /^(CLOCK_[A-Z0-9_]+)$/));
   const mcl = unique(family(decls, /^(MCL_[A-Z0-9_]+)$/));
   const via = unique(family(decls, /^VIA_([A-Z0-9_]+)$/));
@@ -157,6 +159,8 @@ export function render(root) {
     `export const ERRNO_NAMES: Readonly<Record<number, string>> = { ${byNumber(errnos)} };`,
     "/** SIG* by number. */",
     `export const SIGNAL_NAMES: Readonly<Record<number, string>> = { ${byNumber(signals)} };`,
+    "/** BUS_* and SEGV_* by number: a fault signal's si_code, per signal. */",
+    `export const SI_CODE_NAMES: Readonly<Record<string, Readonly<Record<number, string>>>> = { SIGBUS: { ${byNumber(busCodes)} }, SIGSEGV: { ${byNumber(segvCodes)} } };`,
     "/** CLOCK_* ids of clock_gettime(). */",
     `export const CLOCK_IDS: Readonly<Record<string, number>> = { ${upper(clocks)} };`,
     "/** MCL_* bits of mlockall(). */",
