@@ -21,13 +21,13 @@
 // learner's file:line in `oops`, an "Oops:" line in dmesg, and the remaining steps `ran: false`.
 
 import { MAX_TASKS, PTRS_PER_VVAR, TRACE_MAX } from "./kernel-bounds.js";
-import type { Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName, Step,
+import type { CallEvent, Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName, Step,
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
 import { resolveConfig, resolveCosts } from "./defaults.js";
 import { CLOCK_IDS, COUNTER_NAMES, ERRNO_NAMES, MCL_BITS, PAGE_KINDS, SIGNAL_NAMES, SI_CODE_NAMES, TRACE_DETAILS, TRACE_KINDS,
-         TRACE_RECORD as TR, VIA_IDS, KERNEL_LIMITS, ZERO_PFN } from "./generated/abi.js";
-import { describeTrap, locateTrap } from "./trap.js";
+         TRACE_RECORD as TR, VIA_IDS, KERNEL_LIMITS, ZERO_PFN, CALL_FUNCS, CALL_RECORD as CR, CALL_TRACE_MAX } from "./generated/abi.js";
+import { describeTrap, learnerLocator, locateTrap, type TrapLocation } from "./trap.js";
 import { FUEL_EXPORT, fuelLeft } from "./fuel.js";
 import { softLockupLine, softLockupMessage } from "./runner-protocol.js";
 
@@ -66,6 +66,7 @@ interface KernelExports {
   task_vvar_pages(pid: number): number; task_pte_kind(pid: number, pgoff: number): number;
   dmesg_ptr(): number; dmesg_len(): number;
   trace_ptr(): number; trace_count(): number; trace_dropped(): number;
+  call_trace_ptr(): number; call_trace_count(): number; call_trace_dropped(): number;
   oops_pending(): number; oops_msg_start(): number; oops_msg_end(): number;
   page_refcount(pfn: number): number; page_mapcount(pfn: number): number; page_reserved(pfn: number): number;
 }
@@ -118,6 +119,9 @@ function zero(): Counters {
 export interface RunOpts {
   /** the learner module's source map (compileDatastore), to locate raw traps in its files */
   sourceMap?: string;
+  /** with sourceMap: the learner's line of each traced kernel API call (CallEvent.at), for the
+   *  step-through (engine/explain.ts). A stack per traced call: off unless asked for. */
+  callSites?: boolean;
   /** called before each step starts (index), so a host that stops a hung worker can name it */
   onStep?: (index: number) => void;
   /** called once the run is over, with the kernel's page accounting (tests: pageProblems()) */
@@ -154,7 +158,11 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   // the learner: only the kernel.* functions of the allowlist, and stubs for the AS runtime
   let learnerMemory: WebAssembly.Memory | undefined;
   const kernelImports: Record<string, unknown> = {};
-  for (const name of KERNEL_IMPORTS) kernelImports[name] = (k as unknown as Record<string, unknown>)[name];
+  const locate = opts.sourceMap && opts.callSites ? learnerLocator(opts.sourceMap) : undefined;
+  for (const name of KERNEL_IMPORTS) {
+    const f = (k as unknown as Record<string, unknown>)[name];
+    kernelImports[name] = locate && typeof f === "function" ? callSite(k, f as (...a: unknown[]) => unknown, locate, run.sites) : f;
+  }
   let li: WebAssembly.Instance;
   try {
     li = new WebAssembly.Instance(learner, {
@@ -188,6 +196,34 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   return result;
 }
 
+/** The frames a call site's stack keeps: the wrapper, up to two kernel.ts accessors, then learner
+ *  frames (a call from a helper of the learner's is found at the helper). */
+const STACK_FRAMES = 6;
+
+/** Kernel API function `f` as the learner's import: when the call made a call-trace record (it
+ *  was made inside vvar_fault() and the ring had room), the learner's source line it was made
+ *  from (the innermost learner frame of a stack taken here, mapped by `locate`) is kept in
+ *  `sites` under that record's index. At most CALL_TRACE_MAX stacks per run. */
+function callSite(k: KernelExports, f: (...a: unknown[]) => unknown, locate: (e: unknown) => TrapLocation | undefined,
+                  sites: Map<number, TrapLocation>): (...a: unknown[]) => unknown {
+  return (...a: unknown[]) => {
+    const before = k.call_trace_count();
+    try { return f(...a); } finally {
+      if (k.call_trace_count() > before) {
+        // a short stack is enough: the caller is within the first frames (this wrapper, a
+        // kernel.ts accessor, the learner's function); formatting a long one is the cost here
+        const E = Error as { stackTraceLimit?: number };
+        const limit = E.stackTraceLimit;
+        E.stackTraceLimit = STACK_FRAMES;
+        const stack = new Error().stack;
+        E.stackTraceLimit = limit;
+        const at = locate(stack);
+        if (at && at.line > 0) sites.set(before, at);
+      }
+    }
+  };
+}
+
 /** The page-accounting invariant after a run, as xv6's usertests check for leaked pages: every
  *  page holds one reference per PTE that maps it, plus the kernel's own when the kernel
  *  allocated it for itself (a user's copy-on-write page has none, a page never allocated holds
@@ -215,6 +251,8 @@ class Run {
   private killed = new Map<number, { task: string; signal: SignalName; step: number }>();   // pid -> its death
 
   private lockup = false;
+  /** call-trace record index -> the learner's source line of that kernel API call */
+  readonly sites = new Map<number, TrapLocation>();
 
   /** `fuel()`: the learner instance's fuel left (engine/fuel.ts), negative once it ran out. */
   constructor(private k: KernelExports, private scenario: Scenario, private opts: RunOpts,
@@ -426,6 +464,8 @@ class Run {
       dmesg: this.dmesg(),
       trace: this.trace(),
       trace_dropped: this.k.trace_dropped(),
+      calls: this.calls(),
+      calls_dropped: this.k.call_trace_dropped(),
     };
     if (this.oops) r.oops = this.oops;
     return r;
@@ -465,6 +505,40 @@ class Run {
       case "zap": return `${arg} PTE${arg === 1 ? "" : "s"}`;
       default: return "";
     }
+  }
+
+  // the call trace (kernel-as/trace.ts): one CallEvent per record, with the learner's lines
+  private calls(): CallEvent[] {
+    const k = this.k;
+    const n = Math.min(k.call_trace_count(), CALL_TRACE_MAX);
+    const view = new DataView(k.memory.buffer, k.call_trace_ptr(), n * CR.size);
+    const names = new Map<number, string>();
+    for (const [name, pid] of this.pids) names.set(pid, name);
+    const u64 = (o: number): number | string => {
+      const v = view.getBigUint64(o, true);
+      return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : "0x" + v.toString(16);
+    };
+    const out: CallEvent[] = [];
+    for (let i = 0; i < n; i++) {
+      const o = i * CR.size;
+      const pid = view.getUint32(o + CR.pid, true);
+      const done = view.getUint32(o + CR.done, true) !== 0;
+      const skipped = view.getUint32(o + CR.skipped, true);
+      const at = this.sites.get(i);
+      out.push({
+        step: view.getUint32(o + CR.step, true),
+        task: names.get(pid) ?? `pid${pid}`,
+        func: CALL_FUNCS[view.getUint32(o + CR.func, true)] ?? "?",
+        depth: view.getUint32(o + CR.depth, true),
+        args: [u64(o + CR.a0), u64(o + CR.a1), u64(o + CR.a2)],
+        ...(done ? { ret: u64(o + CR.ret) } : {}),
+        event: view.getUint32(o + CR.event, true),
+        ...(done ? { event_end: view.getUint32(o + CR.event_end, true) } : {}),
+        ...(skipped ? { skipped } : {}),
+        ...(at ? { at: { file: at.file, line: at.line, column: at.column } } : {}),
+      });
+    }
+    return out;
   }
 
   private trace(): TraceEvent[] {

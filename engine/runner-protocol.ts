@@ -26,6 +26,8 @@ export interface RunRequest {
   scenario: Scenario;
   /** the learner module's source map, for trap locations */
   sourceMap?: string;
+  /** record the learner's line of each traced kernel API call (engine/machine.ts RunOpts) */
+  callSites?: boolean;
 }
 
 /** What a runner worker posts. `tid`: the OS thread id of a Node worker (its CPU clock). */
@@ -40,7 +42,7 @@ export type RunResponse = WorkerMessage;
 
 /** engine/machine.ts runScenario(), injected so this file does not load the kernel glue. */
 export type RunScenarioFn = (kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                             opts?: { sourceMap?: string; onStep?: (index: number) => void })
+                             opts?: { sourceMap?: string; callSites?: boolean; onStep?: (index: number) => void })
                              => RunResult | Promise<RunResult>;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -90,8 +92,10 @@ export function parseRunRequest(m: unknown): RunRequest | string {
   const s = m.scenario;
   if (!isObj(s) || typeof s.name !== "string" || !Array.isArray(s.steps)) return "run: not a scenario";
   if (m.sourceMap !== undefined && typeof m.sourceMap !== "string") return "run: sourceMap must be a string";
+  if (m.callSites !== undefined && typeof m.callSites !== "boolean") return "run: callSites must be a boolean";
   return { type: "run", id: m.id, kernel: m.kernel, learner: m.learner, scenario: s as unknown as Scenario,
-           ...(m.sourceMap !== undefined ? { sourceMap: m.sourceMap as string } : {}) };
+           ...(m.sourceMap !== undefined ? { sourceMap: m.sourceMap as string } : {}),
+           ...(m.callSites === true ? { callSites: true } : {}) };
 }
 
 /** The worker side: returns the handler for one incoming message. It validates the request,
@@ -110,7 +114,7 @@ export function createRunnerHandler(runScenario: RunScenarioFn,
     const fail = (e: unknown) => post({ type: "error", id: msg.id, error: errorOf(e) });
     try {
       const r = runScenario(msg.kernel, msg.learner, msg.scenario,
-                            { sourceMap: msg.sourceMap, onStep: index => post({ type: "step", id: msg.id, index }) });
+                            { sourceMap: msg.sourceMap, callSites: msg.callSites, onStep: index => post({ type: "step", id: msg.id, index }) });
       Promise.resolve(r).then(result => post({ type: "result", id: msg.id, result }), fail);
     } catch (e) {
       fail(e);

@@ -19,8 +19,9 @@ export function formatNs(ns: number): string {
 
 function trim(x: number): string { return x >= 100 ? String(Math.round(x)) : String(Math.round(x * 10) / 10); }
 
-/** What the step asked for, e.g. "mlockall rt MCL_CURRENT|MCL_FUTURE" (`step` adds the arguments). */
-export function describeStep(step: Step | undefined, r: StepResult): string {
+/** What the step asked for, e.g. "mlockall rt MCL_CURRENT|MCL_FUTURE" (`step`: the scenario's
+ *  step, for its arguments). Pure; also the step-through's heading (engine/explain.ts). */
+export function describeStep(step: Step | undefined, r: Pick<StepResult, "op" | "task">): string {
   const s = (step ?? { op: r.op, task: r.task ?? "" }) as Step & Record<string, unknown>;
   const parts: string[] = [r.op];
   if (s.task) parts.push(String(s.task));

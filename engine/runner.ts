@@ -45,6 +45,9 @@ export interface RunOptions {
   /** backstop per scenario, ms on the transport's clock; default SCENARIO_DEADLINE_MS */
   deadlineMs?: number;
   sourceMap?: string;
+  /** record the learner's source line of each traced kernel API call (CallEvent.at), for the
+   *  step-through; it costs a stack per call, so grading leaves it off */
+  callSites?: boolean;
 }
 
 export type RunOne = { ok: true; result: RunResult } | { ok: false; error: EngineError };
@@ -180,7 +183,8 @@ export class ScenarioRunner {
       };
       timer = setTimeout(() => void check(), ms);
       w.busy?.(true);
-      w.post({ type: "run", id, kernel, learner, scenario, ...(opts.sourceMap !== undefined ? { sourceMap: opts.sourceMap } : {}) });
+      w.post({ type: "run", id, kernel, learner, scenario, ...(opts.sourceMap !== undefined ? { sourceMap: opts.sourceMap } : {}),
+               ...(opts.callSites ? { callSites: true } : {}) });
     });
   }
 }

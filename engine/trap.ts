@@ -30,31 +30,54 @@ const ENGINE_SOURCES = new Set(["kernel.ts", "prefault_entry.ts"]);
  *  Called by the runner (engine/machine.ts) when learner code traps. */
 export function locateTrap(err: unknown, sourceMap?: string): TrapLocation | undefined {
   if (!sourceMap) return undefined;
-  const stack = typeof err === "string" ? err : (err as { stack?: unknown } | null)?.stack;
-  if (typeof stack !== "string") return undefined;
+  return learnerLocator(sourceMap)(err);
+}
+
+/** A locator for one learner module: decodes `sourceMap` once and returns a function that maps
+ *  a stack (an error, or a stack string) as locateTrap() does. Used for every kernel API call the
+ *  learner makes while its calls are traced (engine/machine.ts), so the map is not decoded per
+ *  call. A map that does not parse gives a locator that always answers undefined. */
+export function learnerLocator(sourceMap: string): (err: unknown) => TrapLocation | undefined {
+  // one grading runs every scenario with the same map: decode it once, and only when asked
+  if (sourceMap === lastMap && lastLocator) return lastLocator;
+  let made: ((err: unknown) => TrapLocation | undefined) | undefined;
+  const lazy = (err: unknown) => (made ??= makeLocator(sourceMap))(err);
+  lastMap = sourceMap;
+  lastLocator = lazy;
+  return lazy;
+}
+
+let lastMap: string | undefined;
+let lastLocator: ((err: unknown) => TrapLocation | undefined) | undefined;
+
+function makeLocator(sourceMap: string): (err: unknown) => TrapLocation | undefined {
   let map: SourceMapV3;
-  try { map = JSON.parse(sourceMap) as SourceMapV3; } catch { return undefined; }
-  if (!Array.isArray(map.sources) || typeof map.mappings !== "string") return undefined;
-  const frames = parseWasmFrames(stack);
+  try { map = JSON.parse(sourceMap) as SourceMapV3; } catch { return () => undefined; }
+  if (!Array.isArray(map.sources) || typeof map.mappings !== "string") return () => undefined;
   const stems = new Set(map.sources.filter(s => !s.startsWith("~lib/")).map(s => s.replace(/\.ts$/, "")));
-  // the learner module: the url of the first frame named after one of the map's own files
-  const mine = frames.find(f => stems.has(stemOf(f.name)));
-  const candidates = mine ? frames.filter(f => f.url === mine.url) : frames;
   const segments = decodeMappings(map.mappings);
-  for (const f of candidates) {
-    if (f.offset === undefined) {
-      // no offset (JavaScriptCore): the learner's file, from the frame's name, without a line
-      const file = map.sources.find(src => src.replace(/\.ts$/, "") === stemOf(f.name));
-      if (file !== undefined && !file.startsWith("~lib/") && !ENGINE_SOURCES.has(file)) return { file, line: 0, column: 0 };
-      continue;
+  return (err: unknown) => {
+    const stack = typeof err === "string" ? err : (err as { stack?: unknown } | null)?.stack;
+    if (typeof stack !== "string") return undefined;
+    const frames = parseWasmFrames(stack);
+    // the learner module: the url of the first frame named after one of the map's own files
+    const mine = frames.find(f => stems.has(stemOf(f.name)));
+    const candidates = mine ? frames.filter(f => f.url === mine.url) : frames;
+    for (const f of candidates) {
+      if (f.offset === undefined) {
+        // no offset (JavaScriptCore): the learner's file, from the frame's name, without a line
+        const file = map.sources.find(src => src.replace(/\.ts$/, "") === stemOf(f.name));
+        if (file !== undefined && !file.startsWith("~lib/") && !ENGINE_SOURCES.has(file)) return { file, line: 0, column: 0 };
+        continue;
+      }
+      const seg = lookup(segments, f.offset);
+      if (!seg) continue;
+      const file = map.sources[seg.source];
+      if (file === undefined || file.startsWith("~lib/") || ENGINE_SOURCES.has(file)) continue;
+      return { file, line: seg.line + 1, column: seg.column + 1 };
     }
-    const seg = lookup(segments, f.offset);
-    if (!seg) continue;
-    const file = map.sources[seg.source];
-    if (file === undefined || file.startsWith("~lib/") || ENGINE_SOURCES.has(file)) continue;
-    return { file, line: seg.line + 1, column: seg.column + 1 };
-  }
-  return undefined;
+    return undefined;
+  };
 }
 
 /** A learner-facing message for a raw trap whose own message says little, or undefined.

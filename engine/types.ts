@@ -160,6 +160,30 @@ export interface TraceEvent {
   detail?: string;
 }
 
+/** One call on the kernel's fault path, or one kernel API call made by the learner's vvar_fault()
+ *  (RunResult.calls), in call order; the step-through (engine/explain.ts) is built from these.
+ *  `func` is Linux's name. Capped (CALL_TRACE_MAX, CALLS_PER_HANDLER); see RunResult.calls_dropped. */
+export interface CallEvent {
+  step: number;
+  task: string;
+  func: string;
+  /** nesting: a call's callees have a greater depth and follow it */
+  depth: number;
+  /** the three recorded arguments (what each means depends on func: engine/explain.ts); a value
+   *  past 2^53 is a "0x" hex string */
+  args: (number | string)[];
+  /** the return value (as args), absent when the call never returned (an oops) */
+  ret?: number | string;
+  /** the trace events (RunResult.trace indices) recorded while it ran: [event, event_end) */
+  event: number;
+  event_end?: number;
+  /** vvar_fault(): the calls it made past CALLS_PER_HANDLER, not recorded */
+  skipped?: number;
+  /** a learner call: where in the learner's source it was made (absent when the engine gives
+   *  no Wasm byte offset, as Safari's does not) */
+  at?: { file: string; line: number; column: number };
+}
+
 export interface Oops { message: string; file?: string; line?: number; column?: number; step: number }
 
 export interface RunResult {
@@ -173,6 +197,9 @@ export interface RunResult {
   dmesg: string[];
   trace: TraceEvent[];
   trace_dropped: number;
+  /** the fault path's calls (absent from results a host made without running the kernel) */
+  calls?: CallEvent[];
+  calls_dropped?: number;
   oops?: Oops;
 }
 

@@ -20,7 +20,9 @@ import { EFAULT, ENOMEM, EINVAL, EEXIST, EHWPOISON } from "./errno";
 import { die, BUG } from "./bug";
 import { printk } from "./printk";
 import { trace_event, TR_GUP_FAULT, TR_POPULATE, TD_NONE, TD_FAILED, TD_REFAULT_LOOP, TD_POPULATE_SKIPPED,
-         TD_POPULATE_STOPPED, TD_RETRY_LOOP, TD_UNEXPECTED_FAULT_CODE } from "./trace";
+         TD_POPULATE_STOPPED, TD_RETRY_LOOP, TD_UNEXPECTED_FAULT_CODE, call_enter, call_exit, KF_FAULTIN_PAGE,
+         KF___GET_USER_PAGES, KF_POPULATE_VMA_PAGE_RANGE, KF___MM_POPULATE, KF_FAULTIN_PAGE_RANGE,
+         KF_GET_USER_PAGES_REMOTE } from "./trace";
 
 // FOLL_* (include/linux/mm_types.h, mm/internal.h)
 // @ts-ignore: decorator
@@ -88,6 +90,14 @@ let gup_last_fault: u32 = 0;
  *  (VM_FAULT_FALLBACK) is a BUG(), as in Linux. VM_FAULT_RETRY is -EBUSY in Linux, which
  *  __get_user_pages() turns into "look the page up again"; here it is 0, the same thing. */
 export function faultin_page(vma: vm_area_struct, address: u64, gup_flags: u32): i32 {
+  const c = call_enter(current.pid, KF_FAULTIN_PAGE, address, <u64>gup_flags, 0);
+  const r = faultin_page_body(vma, address, gup_flags);
+  call_exit(c, <u64>r);
+  return r;
+}
+
+// faultin_page()'s work, between the call trace's entry and exit records
+function faultin_page_body(vma: vm_area_struct, address: u64, gup_flags: u32): i32 {
   let fault_flags: u32 = FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE;
   if (gup_flags & FOLL_WRITE) fault_flags |= FAULT_FLAG_WRITE;
   if (gup_flags & FOLL_REMOTE) fault_flags |= FAULT_FLAG_REMOTE;
@@ -111,6 +121,14 @@ export function faultin_page(vma: vm_area_struct, address: u64, gup_flags: u32):
  *  the walk and returns the count). The pfn of the last page is left in gup_last_pfn. */
 export let gup_last_pfn: i32 = 0;
 export function __get_user_pages(mm: mm_struct, start: u64, nr_pages: u64, gup_flags: u32): i64 {
+  const c = call_enter(current.pid, KF___GET_USER_PAGES, start, nr_pages, <u64>gup_flags);
+  const r = __get_user_pages_body(mm, start, nr_pages, gup_flags);
+  call_exit(c, <u64>r);
+  return r;
+}
+
+// __get_user_pages()'s work, between the call trace's entry and exit records
+function __get_user_pages_body(mm: mm_struct, start: u64, nr_pages: u64, gup_flags: u32): i64 {
   let i: u64 = 0;
   let vma: vm_area_struct | null = null;
   let ret: i32 = 0;
@@ -161,6 +179,14 @@ export function __get_user_pages(mm: mm_struct, start: u64, nr_pages: u64, gup_f
 /** populate_vma_page_range(): faults in [start, end) of vma as mlock does. A VM_LOCKONFAULT VMA
  *  is "done" without faulting; an inaccessible one is -EFAULT. Returns pages done or -errno. */
 export function populate_vma_page_range(vma: vm_area_struct, start: u64, end: u64): i64 {
+  const c = call_enter(current.pid, KF_POPULATE_VMA_PAGE_RANGE, start, end, 0);
+  const r = populate_vma_page_range_body(vma, start, end);
+  call_exit(c, <u64>r);
+  return r;
+}
+
+// populate_vma_page_range()'s work, between the call trace's entry and exit records
+function populate_vma_page_range_body(vma: vm_area_struct, start: u64, end: u64): i64 {
   const nr_pages = (end - start) >> PAGE_SHIFT;
   if ((vma.vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKONFAULT) return <i64>nr_pages;
   if (!(vma.vm_flags & (VM_READ | VM_WRITE | VM_EXEC))) return -EFAULT;
@@ -175,6 +201,14 @@ export function populate_vma_page_range(vma: vm_area_struct, start: u64, end: u6
  *  fails again and ends that VMA. Returns 0, or the -errno when !ignore_errors. Callers:
  *  mlockall (ignore_errors), mlock (not). */
 export function __mm_populate(start: u64, len: u64, ignore_errors: bool): i32 {
+  const c = call_enter(current.pid, KF___MM_POPULATE, start, len, <u64>ignore_errors);
+  const r = __mm_populate_body(start, len, ignore_errors);
+  call_exit(c, <u64>r);
+  return r;
+}
+
+// __mm_populate()'s work, between the call trace's entry and exit records
+function __mm_populate_body(start: u64, len: u64, ignore_errors: bool): i32 {
   const mm = current.mm;
   if (mm === null) return 0;
   const end = start + len;
@@ -210,6 +244,14 @@ export function __mm_populate(start: u64, len: u64, ignore_errors: bool): i32 {
  *  Returns pages done or -errno (-ENOMEM no VMA or out of memory, -EINVAL a VMA GUP refuses,
  *  -EHWPOISON a poisoned page, -EFAULT a fault failed with SIGBUS/SIGSEGV). */
 export function faultin_page_range(mm: mm_struct, start: u64, end: u64, write: bool): i64 {
+  const c = call_enter(current.pid, KF_FAULTIN_PAGE_RANGE, start, end, <u64>write);
+  const r = faultin_page_range_body(mm, start, end, write);
+  call_exit(c, <u64>r);
+  return r;
+}
+
+// faultin_page_range()'s work, between the call trace's entry and exit records
+function faultin_page_range_body(mm: mm_struct, start: u64, end: u64, write: bool): i64 {
   let gup_flags = FOLL_TOUCH | FOLL_HWPOISON | FOLL_UNLOCKABLE | FOLL_MADV_POPULATE;
   if (write) gup_flags |= FOLL_WRITE;
   return __get_user_pages(mm, start, (end - start) >> PAGE_SHIFT, gup_flags);
@@ -219,6 +261,14 @@ export function faultin_page_range(mm: mm_struct, start: u64, end: u64, write: b
  *  FOLL_TOUCH|FOLL_REMOTE, so a fault carries FAULT_FLAG_REMOTE (also for /proc/self/mem).
  *  Returns the pfn, or -errno. */
 export function get_user_pages_remote(mm: mm_struct, addr: u64, gup_flags: u32): i32 {
+  const c = call_enter(current.pid, KF_GET_USER_PAGES_REMOTE, addr, <u64>gup_flags, 0);
+  const r = get_user_pages_remote_body(mm, addr, gup_flags);
+  call_exit(c, <u64>r);
+  return r;
+}
+
+// get_user_pages_remote()'s work, between the call trace's entry and exit records
+function get_user_pages_remote_body(mm: mm_struct, addr: u64, gup_flags: u32): i32 {
   const r = __get_user_pages(mm, addr & ~(PAGE_SIZE - 1), 1, gup_flags | FOLL_TOUCH | FOLL_REMOTE | FOLL_GET);
   if (r < 0) return <i32>r;
   return gup_last_pfn;

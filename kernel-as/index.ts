@@ -18,7 +18,8 @@ import { printk, log_buf_ptr, log_buf_len, printk_flush_suppressed } from "./pri
 import { find_task_by_vpid, task_count } from "./sched";
 import { set_learner_slots as __set_learner_slots } from "./mmap";
 import { pte_offset_map, pte_present, pte_page_kind } from "./memory";
-import { trace_set_step, trace_ptr as __trace_ptr, trace_count as __trace_count, trace_dropped as __trace_dropped } from "./trace";
+import { trace_set_step, trace_ptr as __trace_ptr, trace_count as __trace_count, trace_dropped as __trace_dropped,
+         call_trace_ptr as __call_trace_ptr, call_trace_count as __call_trace_count, call_trace_dropped as __call_trace_dropped } from "./trace";
 import { oops_is_pending, oops_message_start, oops_message_end } from "./bug";
 import { VVAR_BASE, PAGE_SHIFT, TC_FAULTS, TC_MINFLT, TC_HANDLER_CALLS, TC_GUP_FAULTS, TC_SIGBUS, TC_WARNS, TC_BUGS,
          TC_SYSCALL_FALLBACKS } from "./mm_types";
@@ -121,6 +122,9 @@ export function dmesg_len(): usize { return log_buf_len(); }
 export function trace_ptr(): usize { return __trace_ptr(); }
 export function trace_count(): u32 { return __trace_count(); }
 export function trace_dropped(): u32 { return __trace_dropped(); }
+export function call_trace_ptr(): usize { return __call_trace_ptr(); }
+export function call_trace_count(): u32 { return __call_trace_count(); }
+export function call_trace_dropped(): u32 { return __call_trace_dropped(); }
 export function oops_pending(): u32 { return oops_is_pending(); }
 export function oops_msg_start(): usize { return oops_message_start(); }
 export function oops_msg_end(): usize { return oops_message_end(); }

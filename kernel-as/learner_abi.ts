@@ -22,7 +22,25 @@ import { kernel_config_enabled, VDSO_NR_PAGES } from "./config";
 import { vdso_data_pages_pfn, vdso_k_data_kaddr, PAGE_OFFSET } from "./datastore_pages";
 import { BUG, die, WARN } from "./bug";
 import { pr_begin, pr_end, pr_str, pr_u64, printk as printk_line } from "./printk";
-import { TD_BAD_HANDLE, TD_GET_PAGE_FREE } from "./trace";
+import { TD_BAD_HANDLE, TD_GET_PAGE_FREE, call_enter, call_exit, KF_VMF_PGOFF, KF_VMF_ADDRESS, KF_VMF_FLAGS, KF_VMF_VMA,
+         KF_VMF_GET_PAGE, KF_VMF_SET_PAGE, KF_VMA_VM_MM, KF_VMA_VM_START, KF_VMA_VM_END, KF_VMA_VM_FLAGS, KF_TASK_MM,
+         KF_KERNEL_CONFIG, KF_VDSO_NR_PAGES, KF_VDSO_DATA_PAGES, KF_VDSO_K_DATA, KF_VDSO_VVAR_MAPPING,
+         KF_FIND_TIMENS_VVAR_PAGE, KF_VMF_INSERT_PAGE, KF_VMF_INSERT_PFN, KF_VMF_INSERT_MIXED, KF_GET_PAGE, KF_PUT_PAGE,
+         KF_PAGE_TO_PFN, KF_PFN_TO_PAGE, KF_VIRT_TO_PAGE, KF_ZERO_PAGE, KF_INSTALL_SPECIAL_MAPPING, KF_PRINTK } from "./trace";
+
+// ---- the call trace (trace.ts): every call below is recorded with its arguments and return
+// value, but only inside vvar_fault() or vdso_install_vvar_mapping() (the learner's top-level
+// code may call as often as it likes without filling the ring). The host adds the learner's
+// source line of each recorded call. ------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline const NOT_TRACED: i32 = -2;
+
+function ae(func: u32, a0: u64, a1: u64, a2: u64): i32 {
+  if (!in_fault && !in_install) return NOT_TRACED;
+  return call_enter(changetype<usize>(current) != 0 ? current.pid : 0, func, a0, a1, a2);
+}
+function ax(c: i32, ret: u64): void { if (c != NOT_TRACED) call_exit(c, ret); }
 
 // ---- handle checks (each either returns the object or oopses) --------------------------------
 
@@ -64,45 +82,77 @@ function check_fault_context(func: string): void {
 
 // ---- struct vm_fault ---------------------------------------------------------------------------
 
-export function vmf_pgoff(h: u32): u64 { check_vmf("vmf_pgoff", h); return vmf.pgoff; }
-export function vmf_address(h: u32): u64 { check_vmf("vmf_address", h); return vmf.address; }
-export function vmf_flags(h: u32): u32 { check_vmf("vmf_flags", h); return vmf.flags; }
-export function vmf_vma(h: u32): u32 { check_vmf("vmf_vma", h); return vma_handle(vmf.vma); }
-export function vmf_get_page(h: u32): u32 { check_vmf("vmf_get_page", h); return vmf.page; }
+export function vmf_pgoff(h: u32): u64 {
+  const c = ae(KF_VMF_PGOFF, h, 0, 0); check_vmf("vmf_pgoff", h); const r = vmf.pgoff; ax(c, r); return r;
+}
+export function vmf_address(h: u32): u64 {
+  const c = ae(KF_VMF_ADDRESS, h, 0, 0); check_vmf("vmf_address", h); const r = vmf.address; ax(c, r); return r;
+}
+export function vmf_flags(h: u32): u32 {
+  const c = ae(KF_VMF_FLAGS, h, 0, 0); check_vmf("vmf_flags", h); const r = vmf.flags; ax(c, r); return r;
+}
+export function vmf_vma(h: u32): u32 {
+  const c = ae(KF_VMF_VMA, h, 0, 0); check_vmf("vmf_vma", h); const r = vma_handle(vmf.vma); ax(c, r); return r;
+}
+export function vmf_get_page(h: u32): u32 {
+  const c = ae(KF_VMF_GET_PAGE, h, 0, 0); check_vmf("vmf_get_page", h); const r = vmf.page; ax(c, r); return r;
+}
 export function vmf_set_page(h: u32, page: u32): void {
+  const c = ae(KF_VMF_SET_PAGE, h, page, 0);
   check_vmf("vmf_set_page", h);
   if (page != 0) check_page("vmf_set_page", page);
   vmf.page = page;
+  ax(c, 0);
 }
 
 // ---- VMAs, mms, tasks --------------------------------------------------------------------------
 
-export function vma_vm_mm(h: u32): u32 { return mm_handle(check_vma("vma_vm_mm", h).vm_mm); }
-export function vma_vm_start(h: u32): u64 { return check_vma("vma_vm_start", h).vm_start; }
-export function vma_vm_end(h: u32): u64 { return check_vma("vma_vm_end", h).vm_end; }
-export function vma_vm_flags(h: u32): u64 { return check_vma("vma_vm_flags", h).vm_flags; }
+export function vma_vm_mm(h: u32): u32 {
+  const c = ae(KF_VMA_VM_MM, h, 0, 0); const r = mm_handle(check_vma("vma_vm_mm", h).vm_mm); ax(c, r); return r;
+}
+export function vma_vm_start(h: u32): u64 {
+  const c = ae(KF_VMA_VM_START, h, 0, 0); const r = check_vma("vma_vm_start", h).vm_start; ax(c, r); return r;
+}
+export function vma_vm_end(h: u32): u64 {
+  const c = ae(KF_VMA_VM_END, h, 0, 0); const r = check_vma("vma_vm_end", h).vm_end; ax(c, r); return r;
+}
+export function vma_vm_flags(h: u32): u64 {
+  const c = ae(KF_VMA_VM_FLAGS, h, 0, 0); const r = check_vma("vma_vm_flags", h).vm_flags; ax(c, r); return r;
+}
 
 /** task->mm; only `current` (handle 1) is ever handed out. 0 for a task without an mm. */
 export function task_mm(h: u32): u32 {
+  const c = ae(KF_TASK_MM, h, 0, 0);
   if (h != H_CURRENT) bad("task_mm", "not a task_struct (only current is valid)", h);
   const mm = changetype<usize>(current) != 0 ? current.mm : null;
-  return mm === null ? 0 : mm_handle(mm);
+  const r = mm === null ? 0 : mm_handle(mm);
+  ax(c, r);
+  return r;
 }
 
 // ---- configuration and the data store ------------------------------------------------------------
 
-export function kernel_config(option: u32): u32 { return kernel_config_enabled(option) ? 1 : 0; }
-export function vdso_nr_pages(): u32 { return VDSO_NR_PAGES; }
-export function vdso_data_pages(): u32 { return H_PAGE + vdso_data_pages_pfn; }
-export function vdso_k_data(which: u32): u64 { return vdso_k_data_kaddr(which); }
-export function vdso_vvar_mapping(): u32 { return H_VVAR_MAPPING; }
+export function kernel_config(option: u32): u32 {
+  const c = ae(KF_KERNEL_CONFIG, option, 0, 0); const r: u32 = kernel_config_enabled(option) ? 1 : 0; ax(c, r); return r;
+}
+export function vdso_nr_pages(): u32 { const c = ae(KF_VDSO_NR_PAGES, 0, 0, 0); const r = VDSO_NR_PAGES; ax(c, r); return r; }
+export function vdso_data_pages(): u32 {
+  const c = ae(KF_VDSO_DATA_PAGES, 0, 0, 0); const r = H_PAGE + vdso_data_pages_pfn; ax(c, r); return r;
+}
+export function vdso_k_data(which: u32): u64 {
+  const c = ae(KF_VDSO_K_DATA, which, 0, 0); const r = vdso_k_data_kaddr(which); ax(c, r); return r;
+}
+export function vdso_vvar_mapping(): u32 { const c = ae(KF_VDSO_VVAR_MAPPING, 0, 0, 0); ax(c, H_VVAR_MAPPING); return H_VVAR_MAPPING; }
 
 // ---- what a fault handler does ------------------------------------------------------------------
 
 export function find_timens_vvar_page(vma: u32): u32 {
+  const c = ae(KF_FIND_TIMENS_VVAR_PAGE, vma, 0, 0);
   check_fault_context("find_timens_vvar_page");
   const pfn = __find_timens_vvar_page(check_vma("find_timens_vvar_page", vma));
-  return pfn == 0 ? 0 : H_PAGE + pfn;
+  const r = pfn == 0 ? 0 : H_PAGE + pfn;
+  ax(c, r);
+  return r;
 }
 
 // the VMA must belong to the mm whose fault is being handled (its mmap_lock is the one held)
@@ -117,19 +167,29 @@ function check_insert_vma(func: string, h: u32): vm_area_struct {
 }
 
 export function vmf_insert_page(vma: u32, addr: u64, page: u32): u32 {
+  const c = ae(KF_VMF_INSERT_PAGE, vma, addr, page);
   const v = check_insert_vma("vmf_insert_page", vma);
-  return __vmf_insert_page(v, addr, check_page("vmf_insert_page", page));
+  const r = __vmf_insert_page(v, addr, check_page("vmf_insert_page", page));
+  ax(c, r);
+  return r;
 }
 
 export function vmf_insert_pfn(vma: u32, addr: u64, pfn: u64): u32 {
-  return __vmf_insert_pfn(check_insert_vma("vmf_insert_pfn", vma), addr, pfn);
+  const c = ae(KF_VMF_INSERT_PFN, vma, addr, pfn);
+  const r = __vmf_insert_pfn(check_insert_vma("vmf_insert_pfn", vma), addr, pfn);
+  ax(c, r);
+  return r;
 }
 
 export function vmf_insert_mixed(vma: u32, addr: u64, pfn: u64): u32 {
-  return __vmf_insert_mixed(check_insert_vma("vmf_insert_mixed", vma), addr, pfn);
+  const c = ae(KF_VMF_INSERT_MIXED, vma, addr, pfn);
+  const r = __vmf_insert_mixed(check_insert_vma("vmf_insert_mixed", vma), addr, pfn);
+  ax(c, r);
+  return r;
 }
 
 export function get_page(page: u32): void {
+  const c = ae(KF_GET_PAGE, page, 0, 0);
   check_fault_context("get_page");
   const pfn = check_page("get_page", page);
   if (pfn != ZERO_PFN && page_ref_count(pfn) <= 0) {
@@ -140,45 +200,63 @@ export function get_page(page: u32): void {
         "get_page() on a page with refcount 0 (a free page: taking a reference needs one already held)", TD_GET_PAGE_FREE);
   }
   page_get(pfn);
+  ax(c, 0);
 }
 
 export function put_page(page: u32): void {
+  const c = ae(KF_PUT_PAGE, page, 0, 0);
   check_fault_context("put_page");
   page_put(check_page("put_page", page));
+  ax(c, 0);
 }
 
-export function page_to_pfn(page: u32): u64 { return <u64>check_page("page_to_pfn", page); }
+export function page_to_pfn(page: u32): u64 {
+  const c = ae(KF_PAGE_TO_PFN, page, 0, 0); const r = <u64>check_page("page_to_pfn", page); ax(c, r); return r;
+}
 
 /** pfn_to_page(): pointer arithmetic, like Linux: an invalid pfn gives a pointer that is
  *  refused when used. */
-export function pfn_to_page(pfn: u64): u32 { return pfn < <u64>0x0e000000 ? H_PAGE + <u32>pfn : 0xffffffff; }
+export function pfn_to_page(pfn: u64): u32 {
+  const c = ae(KF_PFN_TO_PAGE, pfn, 0, 0);
+  const r: u32 = pfn < <u64>0x0e000000 ? H_PAGE + <u32>pfn : 0xffffffff;
+  ax(c, r);
+  return r;
+}
 
 export function virt_to_page(kaddr: u64): u32 {
+  const c = ae(KF_VIRT_TO_PAGE, kaddr, 0, 0);
   if (kaddr < PAGE_OFFSET || kaddr >= PAGE_OFFSET + (<u64>MAX_PFN << PAGE_SHIFT)) {
     bad("virt_to_page", "not a kernel direct-map address", kaddr);
   }
-  return H_PAGE + <u32>((kaddr - PAGE_OFFSET) >> PAGE_SHIFT);
+  const r = H_PAGE + <u32>((kaddr - PAGE_OFFSET) >> PAGE_SHIFT);
+  ax(c, r);
+  return r;
 }
 
-export function zero_page(vaddr: u64): u32 { return H_PAGE + ZERO_PFN; }
+export function zero_page(vaddr: u64): u32 { const c = ae(KF_ZERO_PAGE, vaddr, 0, 0); const r = H_PAGE + ZERO_PFN; ax(c, r); return r; }
 
 /** _install_special_mapping(), from the learner's vdso_install_vvar_mapping() only, for the mm
  *  it was given. Returns the VMA handle, or 0 (the kernel's ERR_PTR) when the range is bad. */
 export function install_special_mapping(mm: u32, addr: u64, len: u64, vm_flags: u64, spec: u32): u32 {
+  const c = ae(KF_INSTALL_SPECIAL_MAPPING, addr, len, vm_flags);
   const m = check_mm("install_special_mapping", mm);
   if (!in_install || m !== install_mm) {
     bad("install_special_mapping", "may only be called from vdso_install_vvar_mapping() for the mm it was given", mm);
   }
   if (spec != H_VVAR_MAPPING) bad("install_special_mapping", "not a vm_special_mapping", spec);
   const vma = _install_special_mapping(m, addr, len, vm_flags, spec);
-  return vma === null ? 0 : vma_handle(vma);
+  const r = vma === null ? 0 : vma_handle(vma);
+  ax(c, r);
+  return r;
 }
 
 /** printk(level, value): "datastore: <value>" in dmesg (level 4 adds "warn: "). */
 export function printk(level: u32, value: u64): void {
+  const c = ae(KF_PRINTK, level, value, 0);
   pr_begin();
   pr_str("datastore: ");
   if (level <= 4) pr_str("warn: ");
   pr_u64(value);
   pr_end();
+  ax(c, 0);
 }

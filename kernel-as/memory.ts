@@ -25,7 +25,9 @@ import { WARN, BUG, die } from "./bug";
 import { EBUSY, EFAULT, EINVAL, ENOMEM, EEXIST } from "./errno";
 import { printk as printk_line } from "./printk";
 import { trace_event, TR_MAP, TR_ZAP, TD_RMAP_ZERO_PAGE, TD_NULL_PAGE,
-         TD_INSERT_PFN_MIXEDMAP, TD_INSERT_PAGE_NO_MIXEDMAP, TD_PFNMAP_MIXEDMAP, TD_COW, TD_NONE } from "./trace";
+         TD_INSERT_PFN_MIXEDMAP, TD_INSERT_PAGE_NO_MIXEDMAP, TD_PFNMAP_MIXEDMAP, TD_COW, TD_NONE,
+         call_enter, call_exit, KF_HANDLE_MM_FAULT, KF_DO_READ_FAULT, KF_DO_SHARED_FAULT, KF_DO_COW_FAULT,
+         KF_WP_PAGE_COPY, KF___DO_FAULT, KF_FINISH_FAULT } from "./trace";
 
 /** The one struct vm_fault: faults do not nest in the model. */
 export const vmf: vm_fault = changetype<vm_fault>(kzalloc(offsetof<vm_fault>()));
@@ -69,22 +71,33 @@ export function pte_page_data(pte: u32): usize {
  *    PTE, write, private VMA       do_wp_page() -> wp_page_copy(): a private copy, no ->fault
  *    PTE otherwise                 nothing to do (mapped meanwhile, or a shared write) */
 export function handle_mm_fault(vma: vm_area_struct, address: u64, flags: u32): u32 {
+  const c = call_enter(current.pid, KF_HANDLE_MM_FAULT, address, <u64>flags, 0);
+  const ret = handle_pte_fault(vma, address, flags);
+  // mm_account_fault(): failures are not counted in min_flt
+  if (!(ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))) current.c.minflt++;
+  call_exit(c, ret);
+  return ret;
+}
+
+/** handle_pte_fault(): what handle_mm_fault() does for the PTE of address (the table above). */
+function handle_pte_fault(vma: vm_area_struct, address: u64, flags: u32): u32 {
   const ptep = pte_offset_map(vma.vm_mm, address);
   if (ptep == 0) return VM_FAULT_SIGBUS;
   const write = (flags & FAULT_FLAG_WRITE) != 0;
   const private_vma = (vma.vm_flags & VM_SHARED) == 0;
-  let ret: u32;
   if (pte_present(load<u32>(ptep))) {
     if (!write || !private_vma || pte_anon_exclusive(load<u32>(ptep))) return 0;
-    ret = wp_page_copy(vma, ptep);
-  } else if (write && private_vma) {
-    ret = do_cow_fault(vma, address, flags);
-  } else {
-    ret = do_read_fault(vma, address, flags);       // do_shared_fault() too: no ->page_mkwrite
+    const c = call_enter(current.pid, KF_WP_PAGE_COPY, address, <u64>flags, 0);
+    const r = wp_page_copy(vma, ptep);
+    call_exit(c, r);
+    return r;
   }
-  // mm_account_fault(): failures are not counted in min_flt
-  if (!(ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))) current.c.minflt++;
-  return ret;
+  const func = write && private_vma ? KF_DO_COW_FAULT : write ? KF_DO_SHARED_FAULT : KF_DO_READ_FAULT;
+  const c = call_enter(current.pid, func, address, <u64>flags, 0);
+  // do_shared_fault() is do_read_fault() here: [vvar] has no ->page_mkwrite
+  const r = write && private_vma ? do_cow_fault(vma, address, flags) : do_read_fault(vma, address, flags);
+  call_exit(c, r);
+  return r;
 }
 
 /** Whether the PTE maps an anonymous page only this PTE maps (PageAnonExclusive): the one
@@ -152,6 +165,7 @@ function do_read_fault(vma: vm_area_struct, address: u64, flags: u32): u32 {
 /** __do_fault(): fills vmf and calls the handler. A handler that returns success without a page
  *  makes the kernel dereference NULL (lock_page(vmf->page)): an oops. */
 function __do_fault(vma: vm_area_struct, address: u64, flags: u32): u32 {
+  const c = call_enter(current.pid, KF___DO_FAULT, address & ~(PAGE_SIZE - 1), <u64>flags, 0);
   vmf_gen = (vmf_gen + 1) & H_ID_MASK;
   if (vmf_gen == 0) vmf_gen = 1;
   vmf.handle = H_VMF | vmf_gen;
@@ -172,6 +186,7 @@ function __do_fault(vma: vm_area_struct, address: u64, flags: u32): u32 {
         "vvar_fault() returned 0 without setting vmf->page: the kernel dereferenced a NULL struct page",
         TD_NULL_PAGE);
   }
+  call_exit(c, ret);
   return ret;
 }
 
@@ -185,6 +200,14 @@ function printk_null_deref(): void {
  *  handler's reference moves to the PTE). Returns 0, or VM_FAULT_NOPAGE when a PTE is already
  *  there (the reference is dropped). */
 export function finish_fault(f: vm_fault): u32 {
+  const c = call_enter(current.pid, KF_FINISH_FAULT, f.address, <u64>(f.page - H_PAGE), 0);
+  const ret = finish_fault_pte(f);
+  call_exit(c, ret);
+  return ret;
+}
+
+// finish_fault()'s work: the PTE for vmf->page
+function finish_fault_pte(f: vm_fault): u32 {
   const vma = f.vma;
   const pfn = f.page - H_PAGE;
   const ptep = pte_offset_map(vma.vm_mm, f.address);

@@ -12,7 +12,9 @@ import { mm_struct, vm_area_struct, vm_fault, vm_operations_struct, MAX_MMS, MAX
          H_VVAR_MAPPING, kzalloc, VM_SOFTDIRTY, VM_DONTCOPY, VM_WIPEONFORK, TASK_SIZE } from "./mm_types";
 import { zap_vma_pages, copy_page_range } from "./memory";
 import { printk } from "./printk";
-import { TD_NONE, TD_FORK_DONTCOPY, TD_FORK_WIPEONFORK, TD_FORK_NO_PTE_COPY } from "./trace";
+import { TD_NONE, TD_FORK_DONTCOPY, TD_FORK_WIPEONFORK, TD_FORK_NO_PTE_COPY, call_enter, call_exit,
+         KF_SPECIAL_MAPPING_FAULT, KF_VVAR_FAULT } from "./trace";
+import { current } from "./sched";
 
 const mm_table: usize = kzalloc(<usize>MAX_MMS * sizeof<usize>());
 const vma_table: usize = kzalloc(<usize>MAX_VMAS * sizeof<usize>());
@@ -138,8 +140,16 @@ export function _install_special_mapping(mm: mm_struct, addr: u64, len: u64, vm_
  *  its vm_fault_t; a mapping without one (not linked) is VM_FAULT_SIGBUS. */
 export function special_mapping_fault(vmf: vm_fault): u32 {
   const vma = vmf.vma;
-  if (vma.vm_special != H_VVAR_MAPPING || vvar_fault_slot == 0) return VM_FAULT_SIGBUS;
-  return call_indirect<u32>(vvar_fault_slot, H_VVAR_MAPPING, vma_handle(vma), vmf.handle);
+  const c = call_enter(current.pid, KF_SPECIAL_MAPPING_FAULT, vmf.pgoff, vmf.address, <u64>vmf.flags);
+  let ret: u32 = VM_FAULT_SIGBUS;
+  if (vma.vm_special == H_VVAR_MAPPING && vvar_fault_slot != 0) {
+    // the learner's handler: its record carries what it was asked (vmf->pgoff, address, flags)
+    const h = call_enter(current.pid, KF_VVAR_FAULT, vmf.pgoff, vmf.address, <u64>vmf.flags);
+    ret = call_indirect<u32>(vvar_fault_slot, H_VVAR_MAPPING, vma_handle(vma), vmf.handle);
+    call_exit(h, ret);
+  }
+  call_exit(c, ret);
+  return ret;
 }
 
 /** arch_setup_additional_pages() for the data part: asks the learner's

@@ -11,7 +11,7 @@ import { current } from "./sched";
 import { get_user_pages_remote, FOLL_WRITE } from "./gup";
 import { pfn_page } from "./page_alloc";
 import { pte_page_kind } from "./memory";
-import { trace_event, TR_REMOTE, TD_NONE, TD_FAILED } from "./trace";
+import { trace_event, TR_REMOTE, TD_NONE, TD_FAILED, call_enter, call_exit, KF_ACCESS_REMOTE_VM } from "./trace";
 
 // The interfaces a scenario's remote_read/remote_write uses (step_remote's `via`); the host's
 // names are these in lower case (engine/generated/abi.ts).
@@ -31,6 +31,14 @@ export let remote_gup_error: i32 = 0;
 /** access_remote_vm(mm, addr, 8 bytes, gup_flags): copies 8 bytes from (or, with FOLL_WRITE,
  *  to) addr in mm. Returns the bytes copied: 8, or 0 when GUP failed (remote_gup_error says why). */
 export function access_remote_vm(mm: mm_struct, addr: u64, value: u64, gup_flags: u32): u32 {
+  const c = call_enter(current.pid, KF_ACCESS_REMOTE_VM, addr, <u64>gup_flags, 0);
+  const r = access_remote_vm_body(mm, addr, value, gup_flags);
+  call_exit(c, <u64>r);
+  return r;
+}
+
+// access_remote_vm()'s work, between the call trace's entry and exit records
+function access_remote_vm_body(mm: mm_struct, addr: u64, value: u64, gup_flags: u32): u32 {
   const r = get_user_pages_remote(mm, addr, gup_flags);
   const pgoff = mm.vvar !== null ? <i32>((addr - mm.vvar!.vm_start) >> 12) : -1;
   if (r < 0) {

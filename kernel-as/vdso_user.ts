@@ -33,7 +33,8 @@ import { clock_truth_ns, CS_HRES_COARSE, CS_RAW, VC_SEQ, VC_CLOCK_MODE,
 import { RNG_IS_READY } from "./datastore_pages";
 import { VVAR_BASE } from "./mm_types";
 import { trace_event, trace_event_at, TR_FAULT, TR_SIGBUS, TR_VDSO_CALL, TR_SYSCALL_FALLBACK, TD_NONE, TD_SIGSEGV,
-         TD_REFAULT_LOOP, TD_FAILED, TD_FAULT_OOM, TD_HWPOISON, TD_RETRY_LOOP, TD_UNEXPECTED_FAULT_CODE } from "./trace";
+         TD_REFAULT_LOOP, TD_FAILED, TD_FAULT_OOM, TD_HWPOISON, TD_RETRY_LOOP, TD_UNEXPECTED_FAULT_CODE,
+         call_enter, call_exit, KF_DO_USER_ADDR_FAULT } from "./trace";
 import { set_signal, set_value, set_correct, set_calls, set_ret, set_killed } from "./step_result";
 
 /** do_exit() after a fatal signal: the task dies and its mm goes. */
@@ -93,11 +94,13 @@ export function user_touch(pgoff: u32): u32 {
     // do_user_addr_fault(): the exception costs fault_exception_ns, charged after the handler ran
     t.c.faults++;
     const t0 = ktime_get_ns();
+    const c = call_enter(t.pid, KF_DO_USER_ADDR_FAULT, addr, <u64>pgoff, 0);
     const vma = find_vma(mm, addr);
     if (vma === null || !(vma.vm_flags & VM_READ) || ptep == 0) {
       ktime_advance(cost_fault_exception_ns);
       trace_event_at(t0, t.pid, TR_FAULT, <i32>pgoff, -1, TD_FAILED, cost_fault_exception_ns);
       force_sig_fault(t, SIGSEGV, SEGV_MAPERR, <i32>pgoff, TD_NONE);    // bad_area()
+      call_exit(c, VM_FAULT_SIGSEGV);
       return 0;
     }
     let ret = handle_mm_fault(vma, addr, FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE);
@@ -119,14 +122,16 @@ export function user_touch(pgoff: u32): u32 {
       if (ret & VM_FAULT_OOM) {
         // pagefault_out_of_memory(): no OOM kill from #PF; back to user space, which faults again
         printk("Huh VM_FAULT_OOM leaked out to the #PF handler. Retrying PF");
+        call_exit(c, ret);
         continue;
       }
-      if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) { do_sigbus(t, <i32>pgoff, ret); return 0; }
-      if (ret & VM_FAULT_SIGSEGV) { force_sig_fault(t, SIGSEGV, SEGV_MAPERR, <i32>pgoff, TD_NONE); return 0; }  // bad_area_nosemaphore()
+      if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) { do_sigbus(t, <i32>pgoff, ret); call_exit(c, ret); return 0; }
+      if (ret & VM_FAULT_SIGSEGV) { force_sig_fault(t, SIGSEGV, SEGV_MAPERR, <i32>pgoff, TD_NONE); call_exit(c, ret); return 0; }  // bad_area_nosemaphore()
       BUG("arch/x86/mm/fault.c:1484", "do_user_addr_fault",
           "vvar_fault() returned VM_FAULT_FALLBACK: none of OOM, SIGBUS, HWPOISON, SIGSEGV, so mm_fault_error() has nothing to do but BUG()",
           TD_UNEXPECTED_FAULT_CODE);
     }
+    call_exit(c, ret);
     if (pte_present(pte)) return pte;
   }
   if (last & VM_FAULT_OOM) {

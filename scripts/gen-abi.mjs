@@ -72,6 +72,20 @@ function unique(list) {
 
 const js = v => JSON.stringify(v);
 
+// the declarations whose name matches `re` and whose value is a literal or `1 << n` (others,
+// such as VM_FAULT_ERROR, an OR of the rest, are left out): { NAME: value }, by value
+function bits(decls, re) {
+  const out = [];
+  for (const [name, d] of decls) {
+    if (!re.test(name)) continue;
+    const shift = /^1\s*<<\s*(\d+)$/.exec(d.value);
+    if (shift) out.push([name, 2 ** Number(shift[1])]);
+    else if (/^(0x[0-9a-f]+|\d+)$/i.test(d.value)) out.push([name, Number(d.value)]);
+  }
+  if (out.length === 0) throw new Error(`no kernel-as constant matches ${re}`);
+  return out.sort((a, b) => a[1] - b[1]).map(([n, v]) => `${js(n)}: ${v}`).join(", ");
+}
+
 /** The text of engine/generated/abi.ts for the sources under root. Throws on a broken table. */
 export function render(root) {
   const decls = declarations(root);
@@ -88,6 +102,12 @@ export function render(root) {
   if (!rec) throw new Error("kernel-as declares no TRACE_REC");
   const recSize = literal("TRACE_REC", rec);
   for (const o of offsets) if (o.value >= recSize) throw new Error(`${o.where}: ${o.name} = ${o.value} is past TRACE_REC (${recSize})`);
+  const funcs = indexed(family(decls, /^KF_([A-Z0-9_]+)$/), "KF_*");
+  const callOffsets = family(decls, /^CALL_OFF_([A-Z0-9_]+)$/);
+  const callRec = decls.get("CALL_REC");
+  if (!callRec) throw new Error("kernel-as declares no CALL_REC");
+  const callRecSize = literal("CALL_REC", callRec);
+  for (const o of callOffsets) if (o.value >= callRecSize) throw new Error(`${o.where}: ${o.name} = ${o.value} is past CALL_REC (${callRecSize})`);
   const errnos = unique(family(decls, /^(E[A-Z0-9]+)$/));
   const signals = unique(family(decls, /^(SIG[A-Z0-9]+)$/));
   const busCodes = unique(family(decls, /^(BUS_[A-Z0-9_]+)$/));
@@ -98,6 +118,7 @@ export function render(root) {
   const limits = family(decls, /^MAX_([A-Z0-9_]+)$/);
   const single = name => { const d = decls.get(name); if (!d) throw new Error(`kernel-as declares no ${name}`); return literal(name, d); };
   const zeroPfn = single("ZERO_PFN"), ptrsPerVvar = single("PTRS_PER_VVAR"), traceMax = single("TRACE_MAX");
+  const callTraceMax = single("CALL_TRACE_MAX"), callsPerHandler = single("CALLS_PER_HANDLER");
   const imports = [...readFileSync(join(root, "learner", "kernel.ts"), "utf8").matchAll(/@external\("kernel",\s*"([A-Za-z0-9_]+)"\)/g)].map(m => m[1]);
   if (imports.length === 0) throw new Error("learner/kernel.ts declares no @external(\"kernel\", ...) import");
 
@@ -121,6 +142,19 @@ export function render(root) {
     `export const TRACE_DETAILS: readonly string[] = [\n${details.map(e => `  ${js(e.comment)},`).join("\n")}\n];`,
     "/** TRACE_REC and TRACE_OFF_*: a trace record's size and each field's byte offset. */",
     `export const TRACE_RECORD = { size: ${recSize}, ${lower(offsets)} } as const;`,
+    "/** KF_* by number: the kernel function a call-trace record is of (Linux's name). */",
+    `export const CALL_FUNCS: readonly string[] = [${funcs.map(e => js(e.word)).join(", ")}];`,
+    "/** CALL_REC and CALL_OFF_*: a call-trace record's size and each field's byte offset. */",
+    `export const CALL_RECORD = { size: ${callRecSize}, ${lower(callOffsets)} } as const;`,
+    "/** CALL_TRACE_MAX: the call-trace records the kernel keeps; CALLS_PER_HANDLER: of one vvar_fault()'s own calls. */",
+    `export const CALL_TRACE_MAX = ${callTraceMax};`,
+    `export const CALLS_PER_HANDLER = ${callsPerHandler};`,
+    "/** Flag bits by name, for showing a call's arguments and return value (engine/explain.ts). */",
+    `export const VM_FAULT_BITS: Readonly<Record<string, number>> = { ${bits(decls, /^VM_FAULT_(?!ERROR$)[A-Z0-9_]+$/)} };`,
+    `export const FAULT_FLAG_BITS: Readonly<Record<string, number>> = { ${bits(decls, /^FAULT_FLAG_[A-Z0-9_]+$/)} };`,
+    `export const FOLL_BITS: Readonly<Record<string, number>> = { ${bits(decls, /^FOLL_[A-Z0-9_]+$/)} };`,
+    "/** The handle bases the learner sees (kernel-as/mm_types.ts H_*). */",
+    `export const HANDLES = { ${["H_CURRENT", "H_PAGE", "H_VMF", "H_VMA", "H_MM", "H_VVAR_MAPPING"].map(n => `${js(n)}: ${single(n)}`).join(", ")} } as const;`,
     "/** E* by number (positive; the kernel returns -E*). */",
     `export const ERRNO_NAMES: Readonly<Record<number, string>> = { ${byNumber(errnos)} };`,
     "/** SIG* by number. */",

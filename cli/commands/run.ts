@@ -1,9 +1,10 @@
 // cli/commands/run.ts: `prefault run`, one scenario against one datastore, with a readable trace.
 //
-//   prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage>] [--json] [--deadline <ms>]
+//   prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage> | --explain <step>] [--json] [--deadline <ms>]
 //
 // --compare STAGE runs the scenario on both sides and prints them side by side
 // (cli/run-compare.ts); its exit code is diff's: 0 the same, 1 they differ.
+// --explain STEP walks the faults of one step down the kernel's call chain (cli/run-explain.ts).
 //
 // Exit 0 when every expectation held; 1 when one did not, or the handler trapped or hung; 2 for
 // bad input (unreadable or invalid scenario, with the JSON path; compile errors, as
@@ -18,6 +19,8 @@ import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
 import type { RunResult, Scenario } from "../../engine/types.js";
 import { resolveStage, runCompare } from "../run-compare.js";
+import { stepIndex } from "../../engine/explain.js";
+import { explainOutput } from "../run-explain.js";
 import { runScenarios, warmSharedRunner } from "../node-runner.js";
 import { readCostsFile } from "../costs-file.js";
 import { withCosts } from "../../engine/costs.js";
@@ -27,21 +30,24 @@ import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
 import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { readDatastoreFiles as readDatastore } from "../submission-reader.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage> | --explain <step>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --compare <stage>    run it with stages/<stage>/ too (pre, p1 .. p6, v6.18) and show both side by side, step by step;\n" +
   "                       exit 0 when they behave the same, 1 when they differ\n" +
-  "  --json               print the RunResult as JSON instead of the trace (with --compare: the comparison record)\n" +
+  "  --explain <step>     step through the faults of step <step> (its index as the trace prints it): the call\n" +
+  "                       chain each took in the kernel, your vvar_fault()'s kernel calls with their lines, the result\n" +
+  "  --json               print the RunResult as JSON instead of the trace (with --compare: the comparison record;\n" +
+  "                       with --explain: the walk)\n" +
   "  --costs <file>       simulated costs from a costs file (`prefault probe --save-costs`), over the scenario's own\n" +
   `  --deadline <ms>      stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first)\n` +
   `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
-interface Args { scenario: string; stage?: string; datastore?: string; compare?: string; costs?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
+interface Args { scenario: string; stage?: string; datastore?: string; compare?: string; costs?: string; explain?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
 
 const OPTIONS = {
-  stage: { type: "string" }, datastore: { type: "string" }, compare: { type: "string" }, costs: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
+  stage: { type: "string" }, datastore: { type: "string" }, compare: { type: "string" }, costs: { type: "string" }, explain: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
   deadline: { type: "string", aliases: ["deadline-ms"] }, "compile-deadline": { type: "string", aliases: ["compile-deadline-ms"] },
 } as const satisfies OptionsSpec;
 
@@ -56,7 +62,7 @@ function parseArgs(argv: string[]): Args | string {
   const scenario = p.positionals[0];
   if (scenario === undefined) return "no scenario file given";
   if (v.stage !== undefined && v.datastore !== undefined) return "give --stage or --datastore, not both";
-  return { scenario, stage: v.stage, datastore: v.datastore, compare: v.compare, costs: v.costs, json: v.json === true, deadlineMs: deadline.value ?? SCENARIO_DEADLINE_MS,
+  return { scenario, stage: v.stage, datastore: v.datastore, compare: v.compare, costs: v.costs, explain: v.explain, json: v.json === true, deadlineMs: deadline.value ?? SCENARIO_DEADLINE_MS,
            compileDeadlineMs: compile.value ?? DEFAULT_COMPILE_DEADLINE_MS, cache: v["no-cache"] !== true };
 }
 
@@ -79,7 +85,7 @@ function readScenario(path: string): { ok: true; scenario: Scenario } | { ok: fa
 
 export const command = {
   name: "run",
-  summary: "run a scenario against a datastore and print what happened, step by step (--compare STAGE: beside a Linux stage)",
+  summary: "run a scenario against a datastore and print what happened, step by step (--compare STAGE: beside a Linux stage; --explain STEP: its faults' call chain)",
   usage: USAGE,
   async run(argv: string[]): Promise<number> {
     // learner text (abort messages, string literals in compiler messages) reaches a terminal:
@@ -90,7 +96,11 @@ export const command = {
 
     const sc = readScenario(args.scenario);
     if (!sc.ok) return err(sc.message, 2);
+    if (args.compare !== undefined && args.explain !== undefined) return err("--compare and --explain cannot be combined: pick one", 2);
     if (args.compare !== undefined) { const st = resolveStage(args.compare); if (!st.ok) return err(st.message, 2); }
+    // a bad STEP is bad input, said before anything is compiled
+    const explain = args.explain === undefined ? undefined : stepIndex(sc.scenario.steps.length, sc.scenario.name, args.explain);
+    if (explain && !explain.ok) return err(explain.message, 2);
     if (args.costs !== undefined) {
       const c = readCostsFile(args.costs);
       if (!c.ok) return err(c.message, 2);
@@ -153,11 +163,14 @@ export const command = {
         cache: args.cache, out: t => process.stdout.write(args.json ? t : escapeControls(t)), err, fixOops });
     }
     const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
-      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap });
+      { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, callSites: true });
     if (!Array.isArray(out)) return err(`${out.kind} error: ${out.message}`, out.kind === "link" ? 2 : 3);
     const result = out[0];
     fixOops(result);
-    if (args.json) {
+    if (explain?.ok) {
+      if (!args.json) process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
+      process.stdout.write(escapeControls(explainOutput(result, sc.scenario, explain.step, args.json)));
+    } else if (args.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     } else {
       process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);

@@ -40,6 +40,19 @@ export const TRACE_DETAILS: readonly string[] = [
 ];
 /** TRACE_REC and TRACE_OFF_*: a trace record's size and each field's byte offset. */
 export const TRACE_RECORD = { size: 40, "t_ns": 0, "step": 8, "pid": 12, "kind": 16, "pgoff": 20, "page": 24, "detail": 28, "latency_ns": 32 } as const;
+/** KF_* by number: the kernel function a call-trace record is of (Linux's name). */
+export const CALL_FUNCS: readonly string[] = ["do_user_addr_fault", "__mm_populate", "populate_vma_page_range", "faultin_page_range", "access_remote_vm", "get_user_pages_remote", "__get_user_pages", "faultin_page", "handle_mm_fault", "do_read_fault", "do_shared_fault", "do_cow_fault", "wp_page_copy", "__do_fault", "special_mapping_fault", "vvar_fault", "finish_fault", "vmf_pgoff", "vmf_address", "vmf_flags", "vmf_vma", "vmf_get_page", "vmf_set_page", "vma_vm_mm", "vma_vm_start", "vma_vm_end", "vma_vm_flags", "task_mm", "kernel_config", "vdso_nr_pages", "vdso_data_pages", "vdso_k_data", "vdso_vvar_mapping", "find_timens_vvar_page", "vmf_insert_page", "vmf_insert_pfn", "vmf_insert_mixed", "get_page", "put_page", "page_to_pfn", "pfn_to_page", "virt_to_page", "zero_page", "install_special_mapping", "printk"];
+/** CALL_REC and CALL_OFF_*: a call-trace record's size and each field's byte offset. */
+export const CALL_RECORD = { size: 64, "step": 0, "pid": 4, "func": 8, "depth": 12, "a0": 16, "a1": 24, "a2": 32, "ret": 40, "done": 48, "event": 52, "event_end": 56, "skipped": 60 } as const;
+/** CALL_TRACE_MAX: the call-trace records the kernel keeps; CALLS_PER_HANDLER: of one vvar_fault()'s own calls. */
+export const CALL_TRACE_MAX = 2048;
+export const CALLS_PER_HANDLER = 64;
+/** Flag bits by name, for showing a call's arguments and return value (engine/explain.ts). */
+export const VM_FAULT_BITS: Readonly<Record<string, number>> = { "VM_FAULT_OOM": 1, "VM_FAULT_SIGBUS": 2, "VM_FAULT_HWPOISON": 16, "VM_FAULT_HWPOISON_LARGE": 32, "VM_FAULT_SIGSEGV": 64, "VM_FAULT_NOPAGE": 256, "VM_FAULT_LOCKED": 512, "VM_FAULT_RETRY": 1024, "VM_FAULT_FALLBACK": 2048 };
+export const FAULT_FLAG_BITS: Readonly<Record<string, number>> = { "FAULT_FLAG_WRITE": 1, "FAULT_FLAG_ALLOW_RETRY": 4, "FAULT_FLAG_KILLABLE": 16, "FAULT_FLAG_TRIED": 32, "FAULT_FLAG_USER": 64, "FAULT_FLAG_REMOTE": 128 };
+export const FOLL_BITS: Readonly<Record<string, number>> = { "FOLL_WRITE": 1, "FOLL_GET": 2, "FOLL_FORCE": 8, "FOLL_HWPOISON": 64, "FOLL_ANON": 128, "FOLL_TOUCH": 65536, "FOLL_REMOTE": 262144, "FOLL_PIN": 524288, "FOLL_UNLOCKABLE": 2097152, "FOLL_MADV_POPULATE": 4194304 };
+/** The handle bases the learner sees (kernel-as/mm_types.ts H_*). */
+export const HANDLES = { "H_CURRENT": 1, "H_PAGE": 16777216, "H_VMF": 536870912, "H_VMA": 805306368, "H_MM": 1073741824, "H_VVAR_MAPPING": 1610612737 } as const;
 /** E* by number (positive; the kernel returns -E*). */
 export const ERRNO_NAMES: Readonly<Record<number, string>> = { 1: "EPERM", 3: "ESRCH", 4: "EINTR", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 87: "EUSERS", 133: "EHWPOISON" };
 /** SIG* by number. */

@@ -34,9 +34,10 @@ export function stageSource(name: string): string {
 /** Runs `scenario`, then checks the kernel's page accounting (engine/machine.ts pageProblems):
  *  a run that logged no WARN and no BUG must leave every page's refcount equal to its
  *  mappings plus the kernel's own reference. Throws, naming the pages, when one leaks. */
-export function run(l: Learner, scenario: Scenario): RunResult {
+export function run(l: Learner, scenario: Scenario, opts: { callSites?: boolean } = {}): RunResult {
   let problems: string[] = [];
-  const r = runScenario(kernelModule(), l.module, scenario, { sourceMap: l.sourceMap, afterRun: k => { problems = pageProblems(k); } });
+  const r = runScenario(kernelModule(), l.module, scenario, { sourceMap: l.sourceMap, callSites: opts.callSites,
+                                                               afterRun: k => { problems = pageProblems(k); } });
   const splats = Object.values(r.tasks).reduce((n, t) => n + t.counters.warns + t.counters.bugs, 0);
   // a leak Linux makes silently too is allowed when the model said so in dmesg ("prefault: ...")
   const noted = r.dmesg.some(l => /(^|\] )prefault: /.test(l));

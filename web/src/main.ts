@@ -21,6 +21,7 @@ import { ScenarioRunner } from "../../engine/runner.js";
 import { BROWSER_SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { browserRunnerTransport, CompilerClient } from "./workers/clients.js";
 import { markStale, renderResults, type RunView } from "./ui/results-view.js";
+import { attachExplain } from "./ui/explain-view.js";
 import { createLayout } from "./ui/layout.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
 import type { CodeEditor, EditorFile } from "./editor/monaco.js";
@@ -198,7 +199,7 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; priced: R
       if (!mod) { mod = WebAssembly.compile(wasm as BufferSource); learnerModules.set(wasm, mod); }
       const learner = await mod;
       const r = await runner.runAll(await kernelModule, learner, scenarios,
-                                    { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
+                                    { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap, callSites: true });
       if (!r.ok) return r.error;
       seen.runs.push(...r.results);
       // the learner's fault cost: the same scenarios again at that cost, for the pictures only
@@ -273,7 +274,16 @@ async function run(): Promise<void> {
     ($("run-btn") as HTMLButtonElement).disabled = false;
   }
 }
+let shownRuns: RunResult[] = [];                 // the runs on screen, for the step-through
+attachExplain($("results-body"), {
+  runs: () => shownRuns,
+  scenario: name => Object.values(lesson.scenarios).find(sc => sc.name === name),
+  highlight: (file, lines) => editor?.highlightLines(file, lines),
+  goto(file, line, column) { layout.show("code"); if (!editor?.revealLine(file, line, column)) status(`${file} is not open in the editor.`); },
+});
 function show(v: RunView): void {
+  shownRuns = v.runs;
+  editor?.highlightLines("datastore.ts", []);
   $("results-empty").hidden = true;
   const at = lessons.findIndex(l => l.id === lesson.id);
   const next = lessons[at + 1];
@@ -451,6 +461,8 @@ void monacoModule.then(({ createCodeEditor }) => {
   lesson: () => lesson.id,
   solution: (file = "datastore.ts") => lesson.solution[file],
   markers: (owner?: string) => editor?.markers(owner) ?? [],
+  /** the editor lines the step-through highlights */
+  highlighted: () => editor?.highlighted() ?? [],
   /** the active file and the cursor's line and column */
   cursor: () => editor?.cursor() ?? null,
   timings,

@@ -63,7 +63,9 @@ export function vvarStrips(run: RunResult): Strip[] {
 }
 
 /** `slot`: the call's position in order (0, 1, ...); markers sit between calls (slot - 0.5). */
-export interface TimelinePoint { slot: number; t_ns: number; latency_ns: number; faulted: boolean; task: string; step: number; pgoff?: number }
+/** `fault_event`: the RunResult.trace index of the fault a faulted call took (the step-through
+ *  opens at it). */
+export interface TimelinePoint { slot: number; t_ns: number; latency_ns: number; faulted: boolean; task: string; step: number; pgoff?: number; fault_event?: number }
 export interface TimelineMarker { slot: number; t_ns: number; label: string; kind: TraceEvent["kind"]; step: number; task: string }
 export interface Timeline {
   points: TimelinePoint[];
@@ -89,16 +91,23 @@ export function timeline(run: RunResult): Timeline {
   const points: TimelinePoint[] = [];
   const markers: TimelineMarker[] = [];
   const pendingFault = new Map<string, number>();          // task -> pgoff of a fault not yet paired
+  const pendingEvent = new Map<string, number>();          // task -> the trace index of that fault
   let firstMlock = Infinity;                               // the step of the first mlockall()
-  for (const e of run.trace) {
-    if (e.kind === "fault") pendingFault.set(e.task, e.pgoff ?? -1);
+  for (const [index, e] of run.trace.entries()) {
+    if (e.kind === "fault") {
+      pendingFault.set(e.task, e.pgoff ?? -1);
+      if (!pendingEvent.has(e.task)) pendingEvent.set(e.task, index);   // the call's first fault
+    }
     else if (e.kind === "vdso_call") {
       const lat = e.latency_ns ?? 0;
       const faulted = pendingFault.has(e.task);
       const pgoff = pendingFault.get(e.task);
+      const fault_event = pendingEvent.get(e.task);
       pendingFault.delete(e.task);
+      pendingEvent.delete(e.task);
       points.push({ slot: points.length, t_ns: e.t_ns, latency_ns: lat, faulted, task: e.task, step: e.step,
-                    ...(faulted && pgoff !== undefined && pgoff >= 0 ? { pgoff } : {}) });
+                    ...(faulted && pgoff !== undefined && pgoff >= 0 ? { pgoff } : {}),
+                    ...(faulted && fault_event !== undefined ? { fault_event } : {}) });
     }
     if (MARKER_KINDS.has(e.kind)) {
       const last = markers[markers.length - 1];

@@ -169,8 +169,9 @@ const RESULTS_MAX_CHARS = 1_000_000;
 export function saveResults(store: KeyValueStore, lesson: string, files: Record<string, string>, view: unknown): boolean {
   let text = JSON.stringify({ v: 1, files, view });
   if (text.length > RESULTS_MAX_CHARS && view && typeof view === "object" && Array.isArray((view as { runs?: unknown }).runs)) {
-    const v = view as { runs: { trace?: unknown[]; trace_dropped?: number }[] };
-    const slim = { ...v, runs: v.runs.map(r => ({ ...r, trace: [], trace_dropped: (r.trace_dropped ?? 0) + (r.trace?.length ?? 0) })) };
+    const v = view as { runs: { trace?: unknown[]; trace_dropped?: number; calls?: unknown[]; calls_dropped?: number }[] };
+    const slim = { ...v, runs: v.runs.map(r => ({ ...r, trace: [], trace_dropped: (r.trace_dropped ?? 0) + (r.trace?.length ?? 0),
+                                                  calls: [], calls_dropped: (r.calls_dropped ?? 0) + (r.calls?.length ?? 0) })) };
     text = JSON.stringify({ v: 1, files, view: slim });
   }
   if (text.length > RESULTS_MAX_CHARS) { safeRemove(store, PREFIX + "results:" + lesson); return false; }

@@ -109,6 +109,11 @@ export interface CodeEditor {
   cursor(): { file: string; line: number; column: number };
   /** Markers currently shown (for tests): owner, file, 1-based line, message. */
   markers(owner?: string): { owner: string; file: string; line: number; message: string }[];
+  /** Highlights 1-based `lines` of file `name` (the step-through's lines of the learner's code;
+   *  an empty list clears them), scrolling the first into view when that file is shown. */
+  highlightLines(name: string, lines: number[]): void;
+  /** The highlighted lines (for tests): file, 1-based line. */
+  highlighted(): { file: string; line: number }[];
 }
 
 function currentTheme(): string {
@@ -155,8 +160,12 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
     showCbs.forEach(cb => cb(name));
   }
 
+  // the step-through's highlighted lines: model name -> decoration ids
+  const highlights = new Map<string, string[]>();
+
   const api: CodeEditor = {
     setFiles(files) {
+      highlights.clear();
       api.hideDiff();
       for (const { model } of models.values()) model.dispose();
       models.clear();
@@ -261,6 +270,29 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
     markers(owner) {
       return monaco.editor.getModelMarkers(owner ? { owner } : {}).map(m => ({
         owner: m.owner, file: m.resource.path.replace(/^\//, ""), line: m.startLineNumber, message: m.message }));
+    },
+    highlightLines(name, lines) {
+      for (const [n, ids] of highlights) models.get(n)?.model.deltaDecorations(ids, []);
+      highlights.clear();
+      const file = [...models.keys()].find(n => n === name || name.endsWith("/" + n));
+      if (!file || lines.length === 0) return;
+      const model = models.get(file)!.model;
+      const ok = lines.filter(l => l >= 1 && l <= model.getLineCount());
+      highlights.set(file, model.deltaDecorations([], ok.map(l => ({
+        range: new monaco.Range(l, 1, l, 1),
+        options: { isWholeLine: true, className: "explain-line", linesDecorationsClassName: "explain-gutter",
+                   hoverMessage: { value: "This line called the kernel in the fault you are stepping through." },
+                   overviewRuler: { color: "#d98a00", position: monaco.editor.OverviewRulerLane.Center } },
+      }))));
+      if (ok.length && file === active) editor.revealLineInCenterIfOutsideViewport(ok[0]);
+    },
+    highlighted() {
+      const out: { file: string; line: number }[] = [];
+      for (const [n, ids] of highlights) {
+        const model = models.get(n)?.model;
+        for (const id of ids) { const r = model?.getDecorationRange(id); if (r) out.push({ file: n, line: r.startLineNumber }); }
+      }
+      return out.sort((a, b) => a.line - b.line);
     },
   };
   return api;

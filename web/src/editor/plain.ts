@@ -18,6 +18,7 @@ export function createPlainEditor(host: HTMLElement): PlainEditor {
   const changeCbs: (() => void)[] = [];
   const showCbs: ((n: string) => void)[] = [];
   let active = "", diagnostics: Diagnostic[] = [], oops: Oops | null = null;
+  let highlighted: { file: string; line: number }[] = [];
 
   const ta = document.createElement("textarea");
   ta.className = "plain-editor";
@@ -97,6 +98,10 @@ export function createPlainEditor(host: HTMLElement): PlainEditor {
       return { file: active, line: before.length, column: before[before.length - 1].length + 1 };
     },
     markers: () => [],
+    // no decorations in a textarea: the lines are kept (and handed to nothing: Monaco replaces
+    // this editor, and the step-through highlights again when it is opened)
+    highlightLines(name, lines) { highlighted = lines.map(line => ({ file: name, line })); },
+    highlighted: () => highlighted,
     selection: () => ({ start: ta.selectionStart, end: ta.selectionEnd, focused: document.activeElement === ta }),
     lastMarks: () => ({ diagnostics, oops }),
     dispose() { ta.remove(); },

@@ -143,7 +143,10 @@ function scenarioBody(d: HTMLElement, run: RunResult, act: ResultsActions): void
     ...stepRows(run).map(r => h("li", { class: `step ${r.state.replace(" ", "-")}`, "data-step": String(r.index) },
       h("span", { class: "state" }, r.state), " ",
       h("code", {}, `${r.op}${r.task ? ` ${r.task}` : ""}`),
-      r.text ? `: ${r.text}` : ""))));
+      r.text ? `: ${r.text}` : "",
+      // the step-through (explain-view.ts) opens on a click of this
+      r.state !== "not run" ? h("button", { type: "button", class: "explain-step", "data-step": String(r.index),
+        "aria-label": `Step through step ${r.index} (${r.op}${r.task ? ` ${r.task}` : ""})` }, "Step through") : null))));
   d.append(h("h3", {}, "[vvar] pages at the end"));
   for (const strip of vvarStrips(run)) {
     const killed = run.tasks[strip.task]?.killed;

@@ -2,8 +2,14 @@
 // its text is the size the stylesheet says (12 px), never scaled down. Redrawn when the width
 // changes (a splitter drag, a phone tab that becomes visible). Events (mlockall(), fork, a
 // SIGBUS ...) are dashed lines keyed A, B, ...; the legend under the picture names them in full.
-import { fmtNs, type Timeline } from "../core/results.js";
+// A call that faulted is a button (click, Enter or Space): it sends EXPLAIN_EVENT up the page
+// with the step and the fault's trace index, and the step-through (explain-view.ts) opens there.
+import { fmtNs, type Timeline, type TimelinePoint } from "../core/results.js";
 import { s } from "./dom.js";
+
+/** The event a fault bar sends (bubbling): detail { step, event } (a RunResult.trace index). */
+export const EXPLAIN_EVENT = "prefault-explain";
+export interface ExplainRequest { step: number; event?: number }
 
 /** The key of marker i on the picture and in its legend: A, B, ... Z, AA ... */
 export function markerKey(i: number): string {
@@ -33,7 +39,9 @@ function svgOf(t: Timeline, W: number): SVGElement {
   // log scale: a 20 µs fault next to 50 ns reads are both visible
   const y = (lat: number) => H - B - (Math.log10(1 + lat) / Math.log10(1 + maxLat)) * (H - B - T);
   const mlock = t.mlockall_step !== null;
-  const svg = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: "img",
+  const clickable = t.points.some(p => p.faulted && p.fault_event !== undefined);
+  // with buttons inside, the picture is a group (an img's children are hidden from assistive tech)
+  const svg = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: clickable ? "group" : "img",
     "aria-label": `Latency of ${t.calls} vDSO calls in order (${n} drawn); ${t.fault_calls} took a page fault` +
       (mlock ? `, ${t.faults_after_mlockall} of them after mlockall()` : "") + `; the slowest took ${fmtNs(t.max_latency_ns)}.` });
   svg.append(s("line", { class: "axis", x1: L, y1: H - B, x2: W - R, y2: H - B }));
@@ -44,6 +52,7 @@ function svgOf(t: Timeline, W: number): SVGElement {
     svg.append(s("rect", { class: p.faulted ? "bar fault" : "bar", x: x(p.slot) - bw / 2, width: bw,
       y: y(p.latency_ns), height: Math.max(1, H - B - y(p.latency_ns)) },
       s("title", {}, `${p.task}, step ${p.step}: ${fmtNs(p.latency_ns)}${p.faulted ? ` (page fault${p.pgoff !== undefined ? ` on pgoff ${p.pgoff}` : ""})` : ""}`)));
+    if (p.faulted && p.fault_event !== undefined) svg.append(faultButton(p, x(p.slot), Math.max(bw + 6, Math.min(step, 24)), T, H - B));
   }
   // marker keys in two rows at the top, a row further down when two would touch
   const lastInRow = [-Infinity, -Infinity];
@@ -58,4 +67,20 @@ function svgOf(t: Timeline, W: number): SVGElement {
     svg.append(s("text", { class: "key", x: Math.min(W - R - wKey, mx + 2), y: FONT + row * FONT }, key));
   });
   return svg;
+}
+
+// A fault's bar as a button: a transparent target the height of the plot and at least the bar's
+// width (easier to hit than the bar), named for assistive tech; a click, Enter or Space sends
+// EXPLAIN_EVENT.
+function faultButton(p: TimelinePoint, cx: number, w: number, top: number, bottom: number): SVGElement {
+  const label = `Step through the page fault of ${p.task} in step ${p.step}${p.pgoff !== undefined ? ` (pgoff ${p.pgoff})` : ""}`;
+  const b = s("rect", { class: "hit", x: cx - w / 2, y: top, width: w, height: bottom - top, role: "button", tabindex: 0,
+    "aria-label": label, "data-step": p.step, "data-event": p.fault_event! }, s("title", {}, label));
+  const send = () => b.dispatchEvent(new CustomEvent<ExplainRequest>(EXPLAIN_EVENT, { bubbles: true, detail: { step: p.step, event: p.fault_event } }));
+  b.addEventListener("click", send);
+  b.addEventListener("keydown", e => {
+    const k = (e as KeyboardEvent).key;
+    if (k === "Enter" || k === " ") { e.preventDefault(); send(); }
+  });
+  return b;
 }

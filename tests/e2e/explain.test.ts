@@ -1,0 +1,144 @@
+// The step-through in real Chromium: run lesson 01's solution, click the fault of the timeline,
+// see the call chain (the same lines `prefault run --explain` prints for the same run, made here
+// with the real asc and kernel), the learner's lines highlighted in Monaco, a link that moves the
+// cursor there; a step's own button opens it too; axe-core finds nothing in the panel; no
+// horizontal scroll at 1440x900 nor at 390x844. Screenshots in test-results/screenshots/explain/.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import type { RunningServer } from "../../cli/commands/serve.js";
+import { repoRoot } from "../../cli/commands/serve.js";
+import { explainStep, type StepWalk } from "../../engine/explain.js";
+import type { Scenario } from "../../engine/types.js";
+import { compile, run } from "../model/helpers.js";
+import { launch, openApp, serve, setCode, waitRun } from "./harness.js";
+
+/** the learner's line of each kernel call, as `prefault run` and the browser ask for */
+const SITES = { callSites: true };
+const LESSON = "01-first-fault";
+const lessonFile = (p: string) => readFileSync(join(repoRoot(), "lessons", LESSON, p), "utf8");
+const SOLUTION = lessonFile("solution/datastore.ts");
+const SCENARIO = JSON.parse(lessonFile("scenarios/first-fault.json")) as Scenario;
+const SHOTS = join(repoRoot(), "test-results", "screenshots", "explain");
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let server: RunningServer;
+let expected: StepWalk;
+before(async () => {
+  server = await serve();
+  mkdirSync(SHOTS, { recursive: true });
+  // the walk the CLI prints for this run (cli/run-explain.ts prints explainLines() of it)
+  expected = explainStep(run(await compile(SOLUTION), SCENARIO, SITES), 1, SCENARIO);
+});
+after(async () => { await server?.close(); });
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+type AxeResult = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+async function axe(page: Page, selector: string): Promise<AxeResult["violations"]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  const r = await page.evaluate(async sel => {
+    const a = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<AxeResult> } }).axe;
+    return a.run({ include: [sel] }, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"] } });
+  }, selector);
+  return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target })) }));
+}
+
+const highlighted = (page: Page) => page.evaluate(() =>
+  (window as unknown as { __prefault: { highlighted(): { file: string; line: number }[] } }).__prefault.highlighted());
+
+// what the panel says: its title, the shown fault's title, each node's text, the result
+async function panelText(page: Page): Promise<{ title: string; fault: string; nodes: string[]; result: string }> {
+  const panel = page.locator("section.explain");
+  return {
+    title: (await panel.locator("h3").textContent()) ?? "",
+    fault: (await panel.locator("h4.explain-title").textContent()) ?? "",
+    nodes: await panel.locator("ol.walk[aria-label='Call chain'] > li").allTextContents(),
+    result: (await panel.locator(".explain-result").textContent()) ?? "",
+  };
+}
+
+// runs the solution and opens the first-fault scenario's section
+async function runSolution(page: Page): Promise<void> {
+  await openApp(page, `${server.url}#lesson=${LESSON}`);
+  await setCode(page, SOLUTION);
+  await page.locator("#run-btn").click();
+  await waitRun(page, 1);
+  const section = page.locator("details[data-scenario='first-fault']");
+  if (!(await section.evaluate(d => (d as HTMLDetailsElement).open))) await section.locator("summary").click();
+}
+
+for (const size of [{ name: "desktop", width: 1440, height: 900 }, { name: "phone", width: 390, height: 844 }]) {
+  test(`${size.name} ${size.width}x${size.height}: a click on the timeline's fault walks it down the kernel, the editor shows its lines`, async () => {
+    const b = await launch({ viewport: { width: size.width, height: size.height } });
+    try {
+      const { page } = b;
+      await runSolution(page);
+      const section = page.locator("details[data-scenario='first-fault']");
+      const fault = section.locator(".timeline rect.hit[role=button]");
+      assert.equal(await fault.count(), 1, "one faulted call on the timeline of first-fault");
+      assert.equal(await fault.getAttribute("data-step"), "1");
+      await fault.scrollIntoViewIfNeeded();
+      await fault.click();
+      const panel = page.locator("section.explain");
+      await panel.waitFor();
+      // the same walk as the terminal's, node for node
+      const got = await panelText(page);
+      const f = expected.faults[0];
+      assert.equal(got.title, `Step through: ${expected.title}`);
+      assert.equal(got.fault, f.title);
+      assert.deepEqual(got.nodes, f.nodes.map(n => n.text));
+      assert.equal(got.result, `=> ${f.result}`);
+      assert.ok(got.nodes.some(t => /^vvar_fault\(sm, vma, vmf\)/.test(t)) && got.nodes.some(t => /^finish_fault\(vmf\)/.test(t)));
+      assert.equal(await page.evaluate(() => document.activeElement?.closest("section.explain") !== null), true, "focus moves to the panel");
+      // the learner's lines of this fault, highlighted in Monaco (decorations the editor draws)
+      const lines = await highlighted(page);
+      assert.deepEqual(lines, f.lines.map(l => ({ file: "datastore.ts", line: l.line })).sort((a, c) => a.line - c.line));
+      assert.ok(lines.length > 0);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.equal(overflow, 0, "no page-level horizontal scroll with the panel open");
+      const paneOverflow = await page.evaluate(() => { const p = document.getElementById("results")!; return p.scrollWidth - p.clientWidth; });
+      assert.equal(paneOverflow, 0, "the panel fits its pane");
+      assert.deepEqual(await axe(page, "section.explain"), []);
+      await panel.screenshot({ path: join(SHOTS, `${size.name}-panel.png`) });
+      await shot(page, `${size.name}-1-panel`);
+      // a learner call's link goes to its line in the editor
+      const link = panel.locator("a.loc").first();
+      const where = (await link.textContent())!.match(/datastore\.ts:(\d+)$/)!;
+      await link.click();
+      const cursor = await page.evaluate(() => (window as unknown as { __prefault: { cursor(): { file: string; line: number } } }).__prefault.cursor());
+      assert.deepEqual({ file: cursor.file, line: cursor.line }, { file: "datastore.ts", line: Number(where[1]) });
+      const drawn = await page.locator(".monaco-editor .explain-line").count();
+      assert.ok(drawn > 0, "Monaco draws the highlighted lines");
+      await shot(page, `${size.name}-2-editor`);
+      assert.deepEqual(b.errors, []);
+    } finally { await b.close(); }
+  });
+}
+
+test("a step's button opens the walk of any step: a step with no fault says so; Close clears the highlight", async () => {
+  const b = await launch({ viewport: { width: 1440, height: 900 } });
+  try {
+    const { page } = b;
+    await runSolution(page);
+    const section = page.locator("details[data-scenario='first-fault']");
+    await section.locator("li.step[data-step='2'] button.explain-step").click();
+    const panel = page.locator("section.explain");
+    await panel.waitFor();
+    assert.equal(await panel.locator("h3").textContent(), "Step through: step 2: clock_gettime app CLOCK_MONOTONIC x1000");
+    assert.match((await panel.locator(".explain-note").allTextContents()).join("\n"), /no page fault in this step/);
+    assert.deepEqual(await highlighted(page), []);
+    await section.locator("li.step[data-step='1'] button.explain-step").click();
+    assert.equal(await page.locator("section.explain").count(), 1, "one panel at a time");
+    assert.deepEqual((await panelText(page)).nodes, expected.faults[0].nodes.map(n => n.text));
+    assert.ok((await highlighted(page)).length > 0);
+    await shot(page, "desktop-3-step");
+    await page.locator("section.explain button.explain-close").click();
+    assert.equal(await page.locator("section.explain").count(), 0);
+    assert.deepEqual(await highlighted(page), []);
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});
