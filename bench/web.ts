@@ -27,7 +27,7 @@ type Hook = { __prefault: { timings: Record<string, number>; setCode(t: string):
 function part(url: string): string {
   const name = url.split("/").pop() ?? "";
   if (/^(index\.html|)$/.test(name) || /^index-.*\.(js|css)$/.test(name) || /favicon/.test(name) || /rolldown-runtime/.test(name)) return "first paint";
-  if (/^(asc|compiler\.worker|__vite-browser-external)/.test(name)) return "compiler";
+  if (/^(asc|binaryen|compiler\.worker|__vite-browser-external)/.test(name)) return "compiler";
   if (/kernel.*\.wasm$|^runner\.worker/.test(name)) return "kernel + runner";
   if (/^ts\.worker|^tsMode|^register|^typescript/.test(name)) return "editor (TS language service, lazy)";
   return "editor";

@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import { createHash } from "node:crypto";
 import { brotliCompress, gzip as gzipCb, constants, type BrotliOptions, type ZlibOptions } from "node:zlib";
 import { promisify } from "node:util";
+import { binaryenWasm } from "./plugins/binaryen-wasm.ts";
 
 const gzip = promisify(gzipCb) as (b: Buffer, o: ZlibOptions) => Promise<Buffer>;
 const brotli = promisify(brotliCompress) as (b: Buffer, o: BrotliOptions) => Promise<Buffer>;
@@ -180,7 +181,8 @@ return {
       },
     },
   },
-  worker: { format: "es" },
+  // the workers are a build of their own: binaryen's Wasm out of its JS (plugins/binaryen-wasm.ts)
+  worker: { format: "es", plugins: () => [binaryenWasm()] },
   define: {
     __PREFAULT_VERSIONS__: JSON.stringify({ monaco: version("monaco-editor"), assemblyscript: version("assemblyscript"), vite: version("vite") }),
   },

@@ -9,3 +9,9 @@ declare module "monaco-editor/languages/definitions/typescript/typescript" {
   export const conf: unknown;
   export const language: unknown;
 }
+
+declare module "virtual:prefault-binaryen-wasm" {
+  /** the URL of binaryen's Wasm asset (web/plugins/binaryen-wasm.ts); null where binaryen keeps it inline (dev server) */
+  const url: string | null;
+  export default url;
+}

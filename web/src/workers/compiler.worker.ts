@@ -7,10 +7,13 @@ import * as Comlink from "comlink";
 import { compileDatastore, type AscModule } from "../../../engine/compile.js";
 import type { CompileResult } from "../../../engine/types.js";
 import type { CompilerApi, CompilerPhases } from "./api.js";
+import { binaryenModule } from "./binaryen-module.js";
 
 const t0 = performance.now();
 const epoch = () => performance.timeOrigin + performance.now();
 const phases: CompilerPhases = { workerStart: epoch(), ascImported: 0, warm: [] };
+// binaryen's Wasm downloads and compiles on V8's background threads while the asc chunk loads
+void binaryenModule()?.catch(() => undefined);       // a failure surfaces through import(asc)
 const ascReady: Promise<AscModule & { version: string; definitionFiles: { assembly: string } }> =
   import("assemblyscript/asc").then(m => { phases.ascImported = epoch(); return m.default as never; });
 
