@@ -17,11 +17,11 @@ self.addEventListener("activate", event => {
 });
 
 // a hashed asset that was not precached: fetched, and kept for the next (or an offline) visit
-async function fetchAndKeep(req) {
+async function fetchAndKeep(event, req) {
   const res = await fetch(req);
   if (res.ok && res.type === "basic" && /\/assets\/[^/]+$/.test(new URL(req.url).pathname)) {
     const copy = res.clone();
-    caches.open(CACHE).then(c => c.put(req, copy)).catch(() => undefined);
+    event.waitUntil(caches.open(CACHE).then(c => c.put(req, copy)).catch(() => undefined));
   }
   return res;
 }
@@ -33,5 +33,5 @@ self.addEventListener("fetch", event => {
     event.respondWith(fetch(req).catch(() => caches.match("./", { ignoreSearch: true }).then(r => r || caches.match("./index.html"))));
     return;
   }
-  event.respondWith(caches.match(req, { ignoreSearch: true }).then(hit => hit || fetchAndKeep(req)));
+  event.respondWith(caches.match(req, { ignoreSearch: true }).then(hit => hit || fetchAndKeep(event, req)));
 });
