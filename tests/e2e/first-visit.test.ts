@@ -15,9 +15,7 @@ import { join } from "node:path";
 import type { RunningServer } from "../../cli/commands/serve.js";
 import { repoRoot } from "../../cli/commands/serve.js";
 import { launch, openApp, serve } from "./harness.js";
-
-/** 3 MB (decimal): the aim of issue 13's "a faster first Run". */
-export const FIRST_VISIT_BUDGET = 3_000_000;
+import { FIRST_VISIT_BUDGET } from "./budget.js";
 const DIST = process.env.PREFAULT_WEB_ROOT ?? join(repoRoot(), "web", "dist");
 
 let server: RunningServer, proxy: Server, proxyUrl = "";

@@ -17,11 +17,15 @@ void binaryenModule()?.catch(() => undefined);       // a failure surfaces throu
 const ascReady: Promise<AscModule & { version: string; definitionFiles: { assembly: string } }> =
   import("assemblyscript/asc").then(m => { phases.ascImported = epoch(); return m.default as never; });
 
+// Compiles start a task after asc is in, so that ready()'s answer (a few microtasks in Comlink)
+// is posted first: a compile holds the thread for its whole synchronous part.
+const ascForCompiles = ascReady.then(asc => new Promise<typeof asc>(ok => setTimeout(() => ok(asc), 0)));
+
 // Compiles run one at a time, in the order asked: two interleaved asc compiles (its main() is
 // async) would both finish late.
 let chain: Promise<unknown> = Promise.resolve();
 function serial<T>(job: (asc: Awaited<typeof ascReady>) => Promise<T>): Promise<T> {
-  const p = chain.then(() => ascReady).then(job);
+  const p = chain.then(() => ascForCompiles).then(job);
   chain = p.catch(() => undefined);
   return p;
 }
@@ -36,7 +40,7 @@ export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_
 export function vdso_install_vvar_mapping(mm: mm_struct, addr: u64): vm_area_struct { return changetype<vm_area_struct>(0); }
 `;
 let first: Promise<unknown> | null = null;
-const warmed = ascReady.then(async asc => {
+const warmed = ascForCompiles.then(async asc => {
   first ??= serial(a => compileDatastore(a, { "datastore.ts": WARM_SOURCE + "// warm\n" }));
   await first.catch(() => undefined);
   phases.warm.push(epoch());
