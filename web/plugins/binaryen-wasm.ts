@@ -8,7 +8,7 @@
 // smaller over the wire (brotli). binaryen gets the module through Emscripten's documented
 // `instantiateWasm` hook; no line of binaryen's code changes otherwise.
 //
-// The patch matches two shapes of binaryen's build and fails the build, naming them, when either
+// docs/toolchain.md §5.1. The patch matches two shapes of binaryen's build and fails the build, naming them, when either
 // is missing (a binaryen upgrade that changes its output must be looked at, not silently slow).
 import type { Plugin } from "vite";
 import { readFileSync } from "node:fs";
