@@ -25,7 +25,7 @@ import type { Counters, ErrnoName, Expect, Oops, RunResult, Scenario, SignalName
               StepResult, TaskState, TraceEvent } from "./types.js";
 import { checkLearnerModule, KERNEL_IMPORTS } from "./learner-abi.js";
 import { resolveConfig, resolveCosts } from "./defaults.js";
-import { CLOCK_IDS, COUNTER_NAMES, ERRNO_NAMES, MCL_BITS, PAGE_KINDS, SIGNAL_NAMES, TRACE_DETAILS, TRACE_KINDS,
+import { CLOCK_IDS, COUNTER_NAMES, ERRNO_NAMES, MCL_BITS, PAGE_KINDS, SIGNAL_NAMES, SI_CODE_NAMES, TRACE_DETAILS, TRACE_KINDS,
          TRACE_RECORD as TR, VIA_IDS, KERNEL_LIMITS, ZERO_PFN } from "./generated/abi.js";
 import { describeTrap, locateTrap } from "./trap.js";
 import { FUEL_EXPORT, fuelLeft } from "./fuel.js";
@@ -57,7 +57,7 @@ interface KernelExports {
   step_remote(pid: number, target: number, pgoff: number, offset: number, via: number, write: number): void;
   step_tick(ns: number): void;
   step_smaps(pid: number): void;
-  res_ret(): number; res_errno(): number; res_signal(): number; res_has_value(): number;
+  res_ret(): number; res_errno(): number; res_signal(): number; res_si_code(): number; res_has_value(): number;
   res_value(): bigint; res_page(): number; res_correct(): number; res_calls(): number;
   res_lat_max(): number; res_lat_total(): number; res_rss_kb(): number; res_locked_kb(): number;
   res_vm_flags(): bigint;
@@ -344,6 +344,10 @@ class Run {
       errno: e === 0 ? null : ((ERRNO_NAMES[e] ?? `E${e}`) as ErrnoName),
       signal: sig === 0 ? null : ((SIGNAL_NAMES[sig] ?? "SIGSEGV") as SignalName),
     };
+    if (sig !== 0) {
+      const code = k.res_si_code();
+      o.si_code = SI_CODE_NAMES[o.signal!]?.[code] ?? (code === 0 ? null : String(code));
+    }
     if (k.res_has_value()) o.value = "0x" + BigInt.asUintN(64, k.res_value()).toString(16);
     const pk = k.res_page();
     if (pk >= 0) o.page = PAGE_KINDS[pk] ?? "other";

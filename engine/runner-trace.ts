@@ -45,7 +45,7 @@ function outcome(r: StepResult): string {
   const out: string[] = [];
   const res: string[] = [];
   if (r.errno) res.push(`-${r.errno}`); else if (r.ret !== undefined) res.push(`ret ${r.ret}`);
-  if (r.signal) res.push(r.signal);
+  if (r.signal) res.push(r.si_code ? `${r.signal} (${r.si_code})` : r.signal);
   if (r.page) res.push(`page ${r.page}`);
   if (r.value !== undefined) res.push(`value ${r.value}`);
   if (r.correct !== undefined) res.push(r.correct ? "correct" : "WRONG");

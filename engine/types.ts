@@ -112,6 +112,9 @@ export interface StepResult {
   ret?: number;
   errno?: ErrnoName | null;
   signal?: SignalName | null;
+  /** with a signal: its si_code, why the kernel sent it ("BUS_ADRERR" a fault the handler could
+   *  not serve, "BUS_MCEERR_AR" a poisoned page, "SEGV_MAPERR" nothing mapped there) */
+  si_code?: string | null;
   /** the value read, as a 0x-prefixed hex string (u64 does not fit a JSON number) */
   value?: string;
   page?: PageKind | null;

@@ -34,3 +34,13 @@
 @inline export const SIGBUS: i32 = 7;
 // @ts-ignore: decorator
 @inline export const SIGSEGV: i32 = 11;
+
+// si_code of a fault signal (include/uapi/asm-generic/siginfo.h): why it was sent
+// @ts-ignore: decorator
+@inline export const BUS_ADRERR: i32 = 2;      // SIGBUS: a fault the handler could not serve (VM_FAULT_SIGBUS)
+// @ts-ignore: decorator
+@inline export const BUS_MCEERR_AR: i32 = 4;   // SIGBUS: a poisoned page was accessed (VM_FAULT_HWPOISON)
+// @ts-ignore: decorator
+@inline export const SEGV_MAPERR: i32 = 1;     // SIGSEGV: no VMA there, or VM_FAULT_SIGSEGV
+// @ts-ignore: decorator
+@inline export const SEGV_ACCERR: i32 = 2;     // SIGSEGV: the VMA forbids the access

@@ -46,6 +46,7 @@ export function now_ns(): f64 { return <f64>ktime_get_ns(); }
 export function res_ret(): f64 { return <f64>R.res_ret; }
 export function res_errno(): i32 { return R.res_errno; }
 export function res_signal(): i32 { return R.res_signal; }
+export function res_si_code(): i32 { return R.res_si_code; }
 export function res_has_value(): bool { return R.res_has_value; }
 export function res_value(): u64 { return R.res_value; }
 export function res_page(): i32 { return R.res_page; }

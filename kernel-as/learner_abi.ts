@@ -20,7 +20,7 @@ import { page_get, page_put, page_ref_count, pfn_valid, ZERO_PFN } from "./page_
 import { find_timens_vvar_page as __find_timens_vvar_page } from "./time_namespace";
 import { kernel_config_enabled, VDSO_NR_PAGES } from "./config";
 import { vdso_data_pages_pfn, vdso_k_data_kaddr, PAGE_OFFSET } from "./datastore_pages";
-import { die, WARN } from "./bug";
+import { BUG, die, WARN } from "./bug";
 import { pr_begin, pr_end, pr_str, pr_u64, printk as printk_line } from "./printk";
 import { TD_BAD_HANDLE, TD_GET_PAGE_FREE } from "./trace";
 
@@ -133,7 +133,11 @@ export function get_page(page: u32): void {
   check_fault_context("get_page");
   const pfn = check_page("get_page", page);
   if (pfn != ZERO_PFN && page_ref_count(pfn) <= 0) {
-    WARN("include/linux/mm.h:1531", "get_page+0x3c/0x50", "get_page() on a page with refcount 0", TD_GET_PAGE_FREE);
+    // folio_get(): VM_BUG_ON_FOLIO(folio_ref_zero_or_close_to_overflow(folio), folio), a BUG on
+    // the debug kernel the model is (CONFIG_DEBUG_VM): taking a reference needs one already held
+    printk_line("page dumped because: VM_BUG_ON_FOLIO(folio_ref_zero_or_close_to_overflow(folio))");
+    BUG("include/linux/mm.h:1531", "get_page+0x3c/0x50",
+        "get_page() on a page with refcount 0 (a free page: taking a reference needs one already held)", TD_GET_PAGE_FREE);
   }
   page_get(pfn);
 }

@@ -6,6 +6,8 @@ export let res_ret: i64 = 0;
 export let res_errno: i32 = 0;
 /** signal delivered (SIGBUS 7, SIGSEGV 11), 0 for none */
 export let res_signal: i32 = 0;
+/** the signal's si_code (BUS_ADRERR, BUS_MCEERR_AR, SEGV_MAPERR, ...), 0 for none */
+export let res_si_code: i32 = 0;
 export let res_value: u64 = 0;
 export let res_has_value: bool = false;
 /** PK_* of the page read, -1 for none */
@@ -21,7 +23,7 @@ export let res_vm_flags: u64 = 0;
 
 /** Clears the record; called at the start of every step. */
 export function reset_result(): void {
-  res_ret = 0; res_errno = 0; res_signal = 0; res_value = 0; res_has_value = false;
+  res_ret = 0; res_errno = 0; res_signal = 0; res_si_code = 0; res_value = 0; res_has_value = false;
   res_page = -1; res_correct = -1; res_calls = 0; res_lat_max = 0; res_lat_total = 0;
   res_rss_kb = 0; res_locked_kb = 0; res_vm_flags = 0;
 }
@@ -32,7 +34,7 @@ export function set_ret(r: i64): void {
 }
 /** The task died of a signal: no return value, no errno. */
 export function set_killed(): void { res_ret = -1; res_errno = 0; }
-export function set_signal(sig: i32): void { res_signal = sig; }
+export function set_signal(sig: i32, si_code: i32): void { res_signal = sig; res_si_code = si_code; }
 export function set_value(v: u64, pagekind: i32): void { res_value = v; res_has_value = true; res_page = pagekind; }
 export function set_correct(ok: bool): void { res_correct = ok ? 1 : 0; }
 export function set_calls(calls: u64, lat_max: u64, lat_total: u64): void {

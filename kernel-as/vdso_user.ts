@@ -22,7 +22,7 @@ import { handle_mm_fault, pte_offset_map, pte_present, pte_page_data, pte_page_k
 import { REFAULT_LIMIT } from "./gup";
 import { die, BUG } from "./bug";
 import { pr_begin, pr_end, pr_str, pr_u64, pr_hex, printk } from "./printk";
-import { SIGBUS, SIGSEGV } from "./errno";
+import { SIGBUS, SIGSEGV, BUS_ADRERR, BUS_MCEERR_AR, SEGV_MAPERR } from "./errno";
 import { CONFIG_GENERIC_GETTIMEOFDAY_y, CONFIG_VDSO_GETRANDOM_y, CONFIG_TIME_NS_y, cost_fault_exception_ns,
          cost_vdso_call_ns, cost_syscall_ns } from "./config";
 import { ktime_get_ns, ktime_advance, read_cycles } from "./clock";
@@ -43,9 +43,9 @@ function do_exit(t: task_struct): void {
   if (mm !== null) { t.mm = null; mmput(mm); }
 }
 
-/** force_sig_fault(): SIGBUS or SIGSEGV for t (current); the default action kills it. `detail`
- *  is the trace detail of the signal event (TD_HWPOISON for BUS_MCEERR_AR). */
-function force_sig_fault(t: task_struct, sig: i32, pgoff: i32, detail: u32): void {
+/** force_sig_fault(): SIGBUS or SIGSEGV with `si_code` for t (current); the default action kills
+ *  it. `detail` is the trace detail of the signal event (TD_HWPOISON for BUS_MCEERR_AR). */
+function force_sig_fault(t: task_struct, sig: i32, si_code: i32, pgoff: i32, detail: u32): void {
   if (sig == SIGBUS) t.c.sigbus++;
   else {
     // show_signal_msg() (show_unhandled_signals is on by default)
@@ -53,7 +53,7 @@ function force_sig_fault(t: task_struct, sig: i32, pgoff: i32, detail: u32): voi
     pr_hex(VVAR_BASE + (<u64>pgoff << PAGE_SHIFT), 1); pr_str(" error 4 in [vvar]"); pr_end();
   }
   trace_event(t.pid, TR_SIGBUS, pgoff, -1, sig == SIGSEGV ? TD_SIGSEGV : detail, 0);
-  set_signal(sig);
+  set_signal(sig, si_code);
   do_exit(t);
 }
 
@@ -63,10 +63,10 @@ function do_sigbus(t: task_struct, pgoff: i32, fault: u32): void {
   if (fault & (VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) {
     pr_begin(); pr_str("MCE: Killing prefault-"); pr_u64(t.pid); pr_str(":"); pr_u64(t.pid);
     pr_str(" due to hardware memory corruption fault at "); pr_hex(VVAR_BASE + (<u64>pgoff << PAGE_SHIFT), 1); pr_end();
-    force_sig_fault(t, SIGBUS, pgoff, TD_HWPOISON);     // force_sig_mceerr(BUS_MCEERR_AR, ...)
+    force_sig_fault(t, SIGBUS, BUS_MCEERR_AR, pgoff, TD_HWPOISON);     // force_sig_mceerr()
     return;
   }
-  force_sig_fault(t, SIGBUS, pgoff, TD_NONE);            // BUS_ADRERR
+  force_sig_fault(t, SIGBUS, BUS_ADRERR, pgoff, TD_NONE);
 }
 
 /** A load by current from [vvar] page pgoff. Returns the PTE once present (taking page-fault
@@ -97,7 +97,7 @@ export function user_touch(pgoff: u32): u32 {
     if (vma === null || !(vma.vm_flags & VM_READ) || ptep == 0) {
       ktime_advance(cost_fault_exception_ns);
       trace_event_at(t0, t.pid, TR_FAULT, <i32>pgoff, -1, TD_FAILED, cost_fault_exception_ns);
-      force_sig_fault(t, SIGSEGV, <i32>pgoff, TD_NONE);    // bad_area()
+      force_sig_fault(t, SIGSEGV, SEGV_MAPERR, <i32>pgoff, TD_NONE);    // bad_area()
       return 0;
     }
     let ret = handle_mm_fault(vma, addr, FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE);
@@ -122,7 +122,7 @@ export function user_touch(pgoff: u32): u32 {
         continue;
       }
       if (ret & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE)) { do_sigbus(t, <i32>pgoff, ret); return 0; }
-      if (ret & VM_FAULT_SIGSEGV) { force_sig_fault(t, SIGSEGV, <i32>pgoff, TD_NONE); return 0; }  // bad_area_nosemaphore()
+      if (ret & VM_FAULT_SIGSEGV) { force_sig_fault(t, SIGSEGV, SEGV_MAPERR, <i32>pgoff, TD_NONE); return 0; }  // bad_area_nosemaphore()
       BUG("arch/x86/mm/fault.c:1484", "do_user_addr_fault",
           "vvar_fault() returned VM_FAULT_FALLBACK: none of OOM, SIGBUS, HWPOISON, SIGSEGV, so mm_fault_error() has nothing to do but BUG()",
           TD_UNEXPECTED_FAULT_CODE);

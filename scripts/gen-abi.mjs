@@ -90,6 +90,8 @@ export function render(root) {
   for (const o of offsets) if (o.value >= recSize) throw new Error(`${o.where}: ${o.name} = ${o.value} is past TRACE_REC (${recSize})`);
   const errnos = unique(family(decls, /^(E[A-Z0-9]+)$/));
   const signals = unique(family(decls, /^(SIG[A-Z0-9]+)$/));
+  const busCodes = unique(family(decls, /^(BUS_[A-Z0-9_]+)$/));
+  const segvCodes = unique(family(decls, /^(SEGV_[A-Z0-9_]+)$/));
   const clocks = unique(family(decls, /^(CLOCK_[A-Z0-9_]+)$/));
   const mcl = unique(family(decls, /^(MCL_[A-Z0-9_]+)$/));
   const via = unique(family(decls, /^VIA_([A-Z0-9_]+)$/));
@@ -123,6 +125,8 @@ export function render(root) {
     `export const ERRNO_NAMES: Readonly<Record<number, string>> = { ${byNumber(errnos)} };`,
     "/** SIG* by number. */",
     `export const SIGNAL_NAMES: Readonly<Record<number, string>> = { ${byNumber(signals)} };`,
+    "/** BUS_* and SEGV_* by number: a fault signal's si_code, per signal. */",
+    `export const SI_CODE_NAMES: Readonly<Record<string, Readonly<Record<number, string>>>> = { SIGBUS: { ${byNumber(busCodes)} }, SIGSEGV: { ${byNumber(segvCodes)} } };`,
     "/** CLOCK_* ids of clock_gettime(). */",
     `export const CLOCK_IDS: Readonly<Record<string, number>> = { ${upper(clocks)} };`,
     "/** MCL_* bits of mlockall(). */",

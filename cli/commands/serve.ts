@@ -34,7 +34,14 @@ export interface RunningServer { url: string; port: number; server: Server; clos
  *  listening. Throws when the root has no index.html. */
 export async function startServer(opts: ServeOptions = {}): Promise<RunningServer> {
   const root = resolve(opts.root ?? join(repoRoot(), "web", "dist"));
-  if (!existsSync(join(root, "index.html"))) throw new Error(`${root} has no index.html: run \`npm run build:web\` first`);
+  if (!existsSync(join(root, "index.html"))) {
+    // a clone builds the app; the installed package (the grader) carries none
+    const fromClone = existsSync(join(repoRoot(), "web", "vite.config.ts"));
+    throw Object.assign(new Error(fromClone ? `${root} has no index.html: run \`npm run build:web\` first`
+      : `${root} has no index.html: the installed prefault package is the grader and carries no web app; ` +
+        "serve a built sandbox with --root DIR (a clone's web/dist, or a classroom build), or run `npm start` in a clone"),
+      { code: "ENOAPP" });
+  }
   const gzCache = new Map<string, { mtime: number; data: Buffer }>();
   const server = createServer((req, res) => handle(root, gzCache, req, res));
   const host = opts.host ?? "127.0.0.1";
@@ -125,7 +132,7 @@ export const command = {
       catch (e) {
         if ((e as NodeJS.ErrnoException).code === "EADDRINUSE" && o.port !== 0) continue;
         process.stderr.write(`prefault serve: ${(e as Error).message}\n`);
-        return 1;
+        return (e as NodeJS.ErrnoException).code === "ENOAPP" ? 2 : 1;
       }
     }
     if (!srv) { process.stderr.write(`prefault serve: ports ${o.port}..${o.port + 19} are taken\n`); return 1; }

@@ -44,6 +44,8 @@ export const TRACE_RECORD = { size: 40, "t_ns": 0, "step": 8, "pid": 12, "kind":
 export const ERRNO_NAMES: Readonly<Record<number, string>> = { 1: "EPERM", 3: "ESRCH", 4: "EINTR", 5: "EIO", 11: "EAGAIN", 12: "ENOMEM", 13: "EACCES", 14: "EFAULT", 16: "EBUSY", 17: "EEXIST", 22: "EINVAL", 87: "EUSERS", 133: "EHWPOISON" };
 /** SIG* by number. */
 export const SIGNAL_NAMES: Readonly<Record<number, string>> = { 7: "SIGBUS", 11: "SIGSEGV" };
+/** BUS_* and SEGV_* by number: a fault signal's si_code, per signal. */
+export const SI_CODE_NAMES: Readonly<Record<string, Readonly<Record<number, string>>>> = { SIGBUS: { 2: "BUS_ADRERR", 4: "BUS_MCEERR_AR" }, SIGSEGV: { 1: "SEGV_MAPERR", 2: "SEGV_ACCERR" } };
 /** CLOCK_* ids of clock_gettime(). */
 export const CLOCK_IDS: Readonly<Record<string, number>> = { "CLOCK_REALTIME": 0, "CLOCK_MONOTONIC": 1, "CLOCK_PROCESS_CPUTIME_ID": 2, "CLOCK_THREAD_CPUTIME_ID": 3, "CLOCK_MONOTONIC_RAW": 4, "CLOCK_REALTIME_COARSE": 5, "CLOCK_MONOTONIC_COARSE": 6, "CLOCK_BOOTTIME": 7, "CLOCK_REALTIME_ALARM": 8, "CLOCK_BOOTTIME_ALARM": 9, "CLOCK_TAI": 11 };
 /** MCL_* bits of mlockall(). */

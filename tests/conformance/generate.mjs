@@ -253,6 +253,10 @@ const fidelity = {
   retry: {
     "retry-user-fault": { description: "VM_FAULT_RETRY every time: the fault is retried for ever (the model stops: a retry loop)",
       steps: [spawn("a"), read("a", 2)] },
+    "retry-gup": { description: "VM_FAULT_RETRY every time under GUP (MADV_POPULATE_READ): faultin_page() gives -EBUSY with the lock dropped and the populate retries the page for ever (the model stops: a retry loop)",
+      steps: [spawn("a"), sm("a", 2, 1, "madvise_populate_read")] },
+    "retry-mlockall": { description: "VM_FAULT_RETRY every time under mlockall(): __mm_populate() retries the page for ever (the model stops: a retry loop)",
+      steps: [spawn("a"), mlockall("a", ALL)] },
   },
   "mixed-pfnmap": {
     "insert-mixed-needs-mixedmap": { description: "vmf_insert_mixed() on a VM_PFNMAP-only VMA: vm_mixed_ok() refuses a struct-page pfn: SIGBUS",

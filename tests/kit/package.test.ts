@@ -26,6 +26,9 @@ test("the tarball holds the built CLI, engine and kernel, and no tests, maps or 
     assert.ok(files.includes(need), `${need} is in the tarball`);
   }
   assert.deepEqual(files.filter(f => /\.map$|^package\/(dist\/tests|dist\/bench|web|tests|kernel-as|scripts|node_modules)\//.test(f)), []);
+  // the class page's script ships bundled (Plot inside); its unbundled source imports a dev dependency
+  assert.ok(files.includes("package/dist/engine/report/class-html-page.bundle.js"));
+  assert.ok(!files.includes("package/dist/engine/report/class-html-page.js"));
 });
 
 test("the installed package depends on its runtime dependencies only", () => {
@@ -34,6 +37,12 @@ test("the installed package depends on its runtime dependencies only", () => {
   for (const dev of ["typescript", "vite", "monaco-editor", "playwright-core", "tap-parser", "xmllint-wasm", "yaml", "comlink"]) {
     assert.ok(!installed.includes(dev), `${dev} is not installed`);
   }
+});
+
+test("serve from the installed package says it carries no web app (exit 2), and what to do", () => {
+  const r = pkg.prefault(["serve", "--port", "0"]);
+  assert.equal(r.status, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /^prefault serve: .*has no index\.html: the installed prefault package is the grader and carries no web app; serve a built sandbox with --root DIR/);
 });
 
 test("npx prefault --help lists the classroom commands", () => {

@@ -52,6 +52,10 @@ const OOPS: Record<string, { step: number; message: RegExp; dmesg: RegExp[] }> =
   "fallback/fallback-gup": { step: 1, message: /faultin_page: .*VM_FAULT_FALLBACK/, dmesg: [/kernel BUG at mm\/gup.c:\d+!/] },
   "retry/retry-user-fault": { step: 1, message: /do_user_addr_fault: .*VM_FAULT_RETRY/,
     dmesg: [/Oops: retry loop/, /the model stops here; Linux would retry this fault for ever/] },
+  "retry/retry-gup": { step: 1, message: /__get_user_pages: .*VM_FAULT_RETRY: get_user_pages would retry the page for ever/,
+    dmesg: [/Oops: retry loop/, /the model stops here; Linux would retry the fault for ever/] },
+  "retry/retry-mlockall": { step: 1, message: /__get_user_pages: .*VM_FAULT_RETRY: get_user_pages would retry the page for ever/,
+    dmesg: [/Oops: retry loop/, /the model stops here; Linux would retry the fault for ever/] },
 };
 
 function rowsOf(v: string): [string, Scenario][] {
@@ -104,6 +108,22 @@ test("fidelity: HWPOISON is a SIGBUS with BUS_MCEERR_AR and the MCE line, SIGBUS
   assert.ok(r.ok, failures(r));
   assert.ok(r.dmesg.some(l => /MCE: Killing prefault-1:1 due to hardware memory corruption fault at 7ffff7fba000/.test(l)), r.dmesg.join("\n"));
   assert.ok(r.trace.some(e => e.kind === "sigbus" && /BUS_MCEERR_AR/.test(e.detail ?? "")));
+  const poisoned = r.steps.filter(s => s.signal === "SIGBUS");
+  assert.ok(poisoned.length > 0);
+  for (const s of poisoned) assert.equal(s.si_code, "BUS_MCEERR_AR", `step ${s.op}`);
+  // a hole (pgoff 1 in the root namespace before the series) is BUS_ADRERR
+  const hole = run(await compile(stageSource("pre")), { name: "hole", steps: [{ op: "spawn", task: "a" }, { op: "read", task: "a", pgoff: 1 }] });
+  assert.equal(hole.steps[1].signal, "SIGBUS");
+  assert.equal(hole.steps[1].si_code, "BUS_ADRERR");
+  // no signal, no si_code
+  assert.equal(hole.steps[0].si_code, undefined);
+});
+
+test("fidelity: a child without [vvar] (VM_DONTCOPY) dies of SIGSEGV with SEGV_MAPERR", async () => {
+  const r = run(await compile(VARIANTS.dontcopy()), rowsOf("dontcopy")[0][1]);
+  const segv = r.steps.filter(s => s.signal === "SIGSEGV");
+  assert.ok(segv.length > 0, JSON.stringify(r.steps));
+  for (const s of segv) assert.equal(s.si_code, "SEGV_MAPERR");
 });
 
 test("fidelity: fork events say what dup_mmap() did with [vvar]", async () => {

@@ -12,7 +12,7 @@ import { DATASTORE_ASC_CRASH, DATASTORE_POST, datastoreSlowCompile } from "./fix
 const compiler = new NodeCompiler();
 after(() => compiler.close());
 
-test("an asc crash is a compile error naming the file; the next compile gets a fresh worker", { timeout: 120_000 }, async () => {
+test("an asc crash is a compile error naming the file; the next compile gets a fresh worker", { timeout: 300_000 }, async () => {
   const r = await compiler.compile({ "datastore.ts": DATASTORE_ASC_CRASH }, { file: "my/datastore.ts" });
   assert.ok(!r.ok);
   assert.equal(r.stopped, "crashed");
@@ -27,7 +27,7 @@ test("an asc crash is a compile error naming the file; the next compile gets a f
   assert.equal(compiler.spawned - before, 1);
 });
 
-test("a compile that does not end is stopped at the deadline", { timeout: 120_000 }, async () => {
+test("a compile that does not end is stopped at the deadline", { timeout: 300_000 }, async () => {
   const r = await compiler.compile({ "datastore.ts": datastoreSlowCompile() }, { deadlineMs: 1500 });
   assert.ok(!r.ok);
   assert.equal(r.stopped, "timeout");
