@@ -17,8 +17,8 @@ void binaryenModule()?.catch(() => undefined);       // a failure surfaces throu
 const ascReady: Promise<AscModule & { version: string; definitionFiles: { assembly: string } }> =
   import("assemblyscript/asc").then(m => { phases.ascImported = epoch(); return m.default as never; });
 
-// Compiles start a task after asc is in (docs/toolchain.md §3.4), so that ready()'s answer (a few microtasks in Comlink)
-// is posted first: a compile holds the thread for its whole synchronous part.
+// Compiles start a task after asc is in (docs/toolchain.md §3.4), so that ready()'s answer (a
+// few microtasks in Comlink) is posted first: a compile holds the thread for its synchronous part.
 const ascForCompiles = ascReady.then(asc => new Promise<typeof asc>(ok => setTimeout(() => ok(asc), 0)));
 
 // Compiles run one at a time, in the order asked: two interleaved asc compiles (its main() is
