@@ -12,13 +12,14 @@
 //   PREFAULT_WEB_OUT=DIR     the output folder; default web/dist
 //   PREFAULT_PRECOMPRESS=0   no .gz/.br copies (for a host that compresses, or a quick build)
 import { defineConfig, type Plugin } from "vite";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { createHash } from "node:crypto";
 import { brotliCompress, gzip as gzipCb, constants, type BrotliOptions, type ZlibOptions } from "node:zlib";
 import { promisify } from "node:util";
 import { predictions } from "./predictions-plugin.ts";
 import { stages } from "./stages-plugin.ts";
+import { binaryenWasm } from "./plugins/binaryen-wasm.ts";
 
 const gzip = promisify(gzipCb) as (b: Buffer, o: ZlibOptions) => Promise<Buffer>;
 const brotli = promisify(brotliCompress) as (b: Buffer, o: BrotliOptions) => Promise<Buffer>;
@@ -65,10 +66,35 @@ function lessons(o: { classroom: boolean; only: string[] | null }): Plugin {
   };
 }
 
+// What a first visit does not fetch: the TypeScript language service (completion and hover; its
+// worker is 7 MB), loaded when the learner first puts the cursor in the editor
+// (src/editor/monaco.ts). The service worker caches these when they are first fetched instead of
+// precaching them, so a first visit stays within its byte budget (tests/e2e/first-visit.test.ts).
+const ON_DEMAND = /^assets\/(ts\.worker|tsMode|typescript)-[^/]*$/;
+
 // Writes name.gz and name.br next to every compressible file over 1 KiB in the output, in
-// parallel on libuv's pool. Brotli 11 only for small files: it costs ~10x brotli 9 for ~1 % less.
+// parallel on libuv's pool. Brotli 11 for small files; for a large one a first visit fetches
+// (binaryen's Wasm, asc, Monaco) brotli 10 with a 16 MiB window, 10-15 % smaller than brotli 9
+// at 10x its time, so those results are kept in node_modules/.cache/prefault-precompress, keyed
+// by content (they change when a dependency does); the large on-demand ones get brotli 9.
 function precompress(): Plugin {
   let outDir = "";
+  const cacheDir = resolve(here, "../node_modules/.cache/prefault-precompress");
+  const brotliOptions = (rel: string, size: number): BrotliOptions => ({ params: {
+    [constants.BROTLI_PARAM_QUALITY]: size <= 256 * 1024 ? 11 : ON_DEMAND.test(rel) ? 9 : 10,
+    ...(size > 256 * 1024 && !ON_DEMAND.test(rel) ? { [constants.BROTLI_PARAM_LGWIN]: 24 } : {}),
+    [constants.BROTLI_PARAM_SIZE_HINT]: size } });
+  // compress(data) through the cache: one file per content hash and options
+  const cached = async (data: Buffer, how: string, compress: () => Promise<Buffer>): Promise<Buffer> => {
+    if (data.length <= 256 * 1024) return compress();
+    const file = join(cacheDir, createHash("sha256").update(how).update(data).digest("hex"));
+    if (existsSync(file)) return readFileSync(file);
+    const out = await compress();
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(file + ".tmp" + process.pid, out);
+    renameSync(file + ".tmp" + process.pid, file);
+    return out;
+  };
   return {
     name: "prefault-precompress",
     apply: "build",
@@ -85,19 +111,20 @@ function precompress(): Plugin {
       walk(outDir);
       await Promise.all(files.flatMap(p => {
         const data = readFileSync(p);
+        const br = brotliOptions(relative(outDir, p).split(sep).join("/"), data.length);
         return [
           gzip(data, { level: 9 }).then(b => writeFileSync(p + ".gz", b)),
-          brotli(data, { params: { [constants.BROTLI_PARAM_QUALITY]: data.length > 256 * 1024 ? 9 : 11,
-                                   [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }).then(b => writeFileSync(p + ".br", b)),
+          cached(data, "br" + JSON.stringify(br), () => brotli(data, br)).then(b => writeFileSync(p + ".br", b)),
         ];
       }));
     },
   };
 }
 
-// Writes sw.js: a service worker that precaches every file of the build (so the sandbox works
-// offline once loaded) under a cache named after the build's file list. Network first for the
-// page itself, cache first for the hashed assets.
+// Writes sw.js: a service worker that precaches every file of the build but the on-demand ones
+// (so the sandbox works offline once loaded) under a cache named after the build's file list, and
+// caches the on-demand ones when the page first fetches them. Network first for the page itself,
+// cache first for the hashed assets.
 function serviceWorker(): Plugin {
   let outDir = "";
   return {
@@ -117,7 +144,7 @@ function serviceWorker(): Plugin {
       const version = createHash("sha256").update(files.sort().join("\n")).digest("hex").slice(0, 12);
       writeFileSync(join(outDir, "sw.js"), readFileSync(resolve(here, "src/sw-template.js"), "utf8")
         .replace("__PREFAULT_CACHE__", `prefault-${version}`)
-        .replace("__PREFAULT_FILES__", JSON.stringify(["./", ...files.map(f => "./" + f)])));
+        .replace("__PREFAULT_FILES__", JSON.stringify(["./", ...files.filter(f => !ON_DEMAND.test(f)).map(f => "./" + f)])));
     } },
   };
 }
@@ -144,9 +171,9 @@ function preloadEditor(): Plugin {
         };
         walk(editor.fileName);
         const css = [...(editor.viteMetadata?.importedCss ?? [])];
-        // the compiler worker's asc chunk (13 MB): into the HTTP cache (assets are immutable) while
-        // the page and the worker script load, so the worker's import("assemblyscript/asc") finds it
-        const asc = Object.keys(bundle).filter(f => /(^|\/)asc-[^/]*\.js$/.test(f));
+        // the compiler worker's asc chunk and binaryen's Wasm: into the HTTP cache (assets are
+        // immutable) while the page and the worker script load, so the worker finds them there
+        const asc = Object.keys(bundle).filter(f => /(^|\/)(asc-[^/]*\.js|binaryen-[^/]*\.wasm)$/.test(f));
         return [
           ...asc.map(f => ({ tag: "link", attrs: { rel: "prefetch", href: base + f, crossorigin: true }, injectTo: "head" as const })),
           ...[...files].map(f => ({ tag: "link", attrs: { rel: "modulepreload", href: base + f, crossorigin: true }, injectTo: "head" as const })),
@@ -182,7 +209,8 @@ return {
       },
     },
   },
-  worker: { format: "es" },
+  // the workers are a build of their own: binaryen's Wasm out of its JS (plugins/binaryen-wasm.ts)
+  worker: { format: "es", plugins: () => [binaryenWasm()] },
   define: {
     __PREFAULT_VERSIONS__: JSON.stringify({ monaco: version("monaco-editor"), assemblyscript: version("assemblyscript"), vite: version("vite") }),
   },

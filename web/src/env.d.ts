@@ -19,3 +19,9 @@ declare module "virtual:prefault-stages" {
   const data: { classroom: boolean; stages: { name: string; title: string; solves: string[]; hash: string; url: string }[] };
   export default data;
 }
+
+declare module "virtual:prefault-binaryen-wasm" {
+  /** the URL of binaryen's Wasm asset (web/plugins/binaryen-wasm.ts); null where binaryen keeps it inline (dev server) */
+  const url: string | null;
+  export default url;
+}

@@ -1,7 +1,7 @@
 // monaco.ts: the code editor (Monaco 0.57, tree-shaken) behind a small facade.
 //
 // Loaded lazily by main.ts after the lesson text has painted. The TypeScript language service
-// (completion, hover) is registered after the editor is up, with AssemblyScript's std
+// (completion, hover) is registered once the compiler is ready and the editor first has focus, with AssemblyScript's std
 // definitions and the kernel API header as extra libraries; asc's diagnostics stay the
 // authoritative errors (owner "asc"), runtime oopses use owner "runtime".
 import * as monaco from "monaco-editor/editor";
@@ -243,7 +243,11 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       editor.addAction({ id: "prefault.run", label: "Run", keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter], run });
     },
     setTypings(definitions, header) {
-      void registerTypeScript(definitions, header, [...models.values()].map(m => m.model));
+      // the TS service (a 7 MB worker, 1.2 MB brotli) waits until the learner first puts the
+      // cursor in the editor: it is not part of a first visit, and does not compete with asc
+      const start = () => void registerTypeScript(definitions, header, [...models.values()].map(m => m.model));
+      if (editor.hasTextFocus()) start();
+      else { const once = editor.onDidFocusEditorText(() => { once.dispose(); start(); }); }
     },
     focus: () => editor.focus(),
     setSelectionOffsets(start, end) {

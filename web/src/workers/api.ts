@@ -11,15 +11,18 @@ import type { RunRequest, WorkerMessage } from "../../../engine/runner-protocol.
 export interface Toolchain { asc: string; binaryen?: string }
 
 export interface CompilerApi {
-  /** Resolves once asc is loaded and warmed up; the version and the std definitions (for Monaco). */
+  /** Resolves once asc is loaded (binaryen instantiated): the version and the std definitions
+   *  (for Monaco). The first compile, 3-5x slower than later ones, may still be running. */
   ready(): Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>;
+  /** Resolves once the first compile after load (the warm-up) is done, with every phase. */
+  warmed(): Promise<CompilerPhases>;
   /** Compiles the learner's editable files. Cached by content in the worker. */
   compile(files: Record<string, string>): Promise<CompileResult>;
 }
 
 /** When the compiler worker's start-up phases ended, in ms since the epoch (performance.timeOrigin
- *  + now(), comparable across the page and the worker): the worker's first line, asc imported,
- *  each warm-up compile done. */
+ *  + now(), comparable across the page and the worker): the worker's first line, asc imported
+ *  (with binaryen), the warm-up compile done (empty until it is). */
 export interface CompilerPhases { workerStart: number; ascImported: number; warm: number[] }
 
 /** The runner worker's Comlink surface (runner.worker.ts): the browser transport of the engine's
