@@ -12,6 +12,7 @@
 import type { Plugin } from "vite";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const ID = "virtual:prefault-stages";
 
@@ -23,9 +24,17 @@ export function stages(o: { classroom: boolean; only: string[] | null }): Plugin
     resolveId(id) { return id === ID ? "\0" + ID : undefined; },
     async load(id) {
       if (id !== "\0" + ID) return undefined;
-      const { STAGES, classroomMayOffer } = await import("../engine/compare-stages.ts");
-      const { compileDatastore } = await import("../engine/compile.ts");
-      const { ascVersion, diskCompileStore } = await import("../cli/node-compile-cache.ts");
+      // the built engine (dist/), exactly what `prefault run --compare` compiles with: the same
+      // modules, hence the same bytes (a transpiled copy of the sources loaded into the bundler's
+      // config context does not give byte-identical modules)
+      const dist = (f: string) => {
+        const p = join(root, "dist", f);
+        if (!existsSync(p)) this.error(`${p} is missing: run \`npm run build:ts\` before the web build`);
+        return pathToFileURL(p).href;
+      };
+      const { STAGES, classroomMayOffer } = await import(dist("engine/compare-stages.js")) as typeof import("../engine/compare-stages.ts");
+      const { compileDatastore } = await import(dist("engine/compile.js")) as typeof import("../engine/compile.ts");
+      const { ascVersion, diskCompileStore } = await import(dist("cli/node-compile-cache.js")) as typeof import("../cli/node-compile-cache.ts");
       const lessons = readdirSync(join(root, "lessons")).filter(l => existsSync(join(root, "lessons", l, "lesson.json")))
         .filter(l => !o.only || o.only.includes(l)).sort();
       const chosen = STAGES.filter(s => !o.classroom || lessons.some(l => classroomMayOffer(s, l)));
