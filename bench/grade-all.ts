@@ -18,7 +18,7 @@ import { performance } from "node:perf_hooks";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { PACKAGE_ROOT } from "../cli/node-paths.js";
 import { compileDatastore, type AscModule } from "../engine/compile.js";
 import { fmt, line, summarize } from "./stats.js";
@@ -97,7 +97,8 @@ async function main(): Promise<void> {
     const times: Record<number, number> = {};
     const cpu: Record<number, number> = {};
     for (const jobs of [1, 2]) {
-      const out = join(dir, `class-${jobs}.csv`);
+      // outside the class folder: a file in it would be graded as one more entry by the next run
+      const out = join(dirname(dir), `${basename(dir)}-class-${jobs}.csv`);
       const r = run(["grade-all", "--lesson", LESSON, dir, "--jobs", String(jobs), "--out", out], [0]);
       if (!r.ok) { process.stdout.write(`  grade-all --jobs ${jobs} failed: ${r.stderr}\n`); continue; }
       const rows = readFileSync(out, "utf8").trim().split("\n").length - 1;
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    for (const jobs of [1, 2]) rmSync(join(dirname(dir), `${basename(dir)}-class-${jobs}.csv`), { force: true });
   }
 }
 
