@@ -5,17 +5,12 @@
 // and install [vvar] with random VM_* flags. Same seed, same handlers.
 
 import { submission } from "./helpers.js";
+import { mulberry32 } from "../../engine/scenario-gen-rng.js";
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG. */
+/** The engine's seeded PRNG (mulberry32, engine/scenario-gen-rng.ts) as a bare stream in [0, 1). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = mulberry32(seed);
+  return () => r.next();
 }
 
 const RETURNS = ["0", "VM_FAULT_SIGBUS", "VM_FAULT_OOM", "VM_FAULT_NOPAGE", "VM_FAULT_SIGSEGV", "VM_FAULT_RETRY",
