@@ -38,7 +38,8 @@ function part(url: string): string {
 
 type Load = { usable: number[]; editor: number[]; compiler: number[]; firstCompile: number[]; phases: Map<string, number[]> };
 // the compiler worker's start-up phases (page clock), when the build reports them
-const PHASES: [string, string][] = [["compilerWorkerStart", "compiler worker started"], ["compilerAscImported", "asc + binaryen loaded"]];
+const PHASES: [string, string][] = [["compilerWorkerStart", "compiler worker started"], ["compilerBinaryenCompiled", "binaryen.wasm compiled"],
+  ["compilerAscImported", "asc + binaryen loaded"]];
 async function loadTimes(url: string, page: Page, into: Load): Promise<void> {
   await openApp(page, url);
   // the first compile (the lesson code, the compiler's warm-up) ends after "ready"

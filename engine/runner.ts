@@ -188,3 +188,47 @@ export class ScenarioRunner {
     });
   }
 }
+
+/** Several ScenarioRunners, each with a worker of its own. runAll spreads the scenarios over them
+ *  (a free runner takes the next scenario, in order) and gives the results in the scenarios'
+ *  order. Each scenario still runs alone, in a fresh kernel and learner instance, under the one
+ *  policy above: only the wall time changes, never a result. The browser's Run uses two. */
+export class RunnerPool {
+  readonly runners: ScenarioRunner[];
+
+  constructor(transport: RunnerTransport, size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`RunnerPool: size must be a positive integer (got ${size})`);
+    this.runners = Array.from({ length: size }, () => new ScenarioRunner(transport));
+  }
+
+  /** workers started so far, by every runner of the pool (tests) */
+  get spawned(): number { return this.runners.reduce((n, r) => n + r.spawned, 0); }
+
+  /** Starts every runner's worker now. */
+  warm(): void { for (const r of this.runners) r.warm(); }
+
+  async close(): Promise<void> { await Promise.all(this.runners.map(r => r.close())); }
+
+  /** As ScenarioRunner.runAll: the results in order, or the EngineError of the first scenario (in
+   *  order) that gave one. Scenarios are taken in order and none is taken after an error, so every
+   *  scenario before the first failing one has run, as in the sequential loop. */
+  async runAll(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenarios: Scenario[], opts: RunOptions = {}): Promise<RunMany> {
+    const out: (RunOne | undefined)[] = new Array(scenarios.length);
+    let next = 0, failed = false;
+    await Promise.all(this.runners.map(async r => {
+      while (!failed && next < scenarios.length) {
+        const i = next++;
+        const one = await r.run(kernel, learner, scenarios[i], opts);
+        out[i] = one;
+        if (!one.ok) failed = true;
+      }
+    }));
+    const results: RunResult[] = [];
+    for (const one of out) {
+      if (!one) break;                                  // not taken: after a failure
+      if (!one.ok) return one;
+      results.push(one.result);
+    }
+    return { ok: true, results };
+  }
+}

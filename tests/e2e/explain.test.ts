@@ -69,6 +69,8 @@ async function runSolution(page: Page): Promise<void> {
   await waitRun(page, 1);
   const section = page.locator("details[data-scenario='first-fault']");
   if (!(await section.evaluate(d => (d as HTMLDetailsElement).open))) await section.locator("summary").click();
+  // the section draws its pictures on its "toggle" event, a task after it opens
+  await section.locator(".timeline svg").first().waitFor({ state: "attached" });
 }
 
 for (const size of [{ name: "desktop", width: 1440, height: 900 }, { name: "phone", width: 390, height: 844 }]) {

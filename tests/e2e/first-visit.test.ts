@@ -74,6 +74,18 @@ test("a first visit in Chromium downloads at most the budget; the TypeScript ser
       .__prefault.timings.compilerWarm1 === "number", undefined, { timeout: 120_000 });
     await page.evaluate(async () => { await navigator.serviceWorker.ready; });
     await page.waitForLoadState("networkidle");
+    // index.html's head started the compiler worker and the app adopted it: one worker, one
+    // download of asc and of binaryen's Wasm (no prefetch of them beside the worker's own fetch)
+    assert.match(readFileSync(join(DIST, "index.html"), "utf8"), /<script>try\{self\.__prefaultCompilerWorker=new Worker\("[^"]*compiler\.worker-[^"]+\.js"/);
+    assert.equal(page.workers().filter(w => /compiler\.worker-[^/]+\.js$/.test(w.url())).length, 1, "one compiler worker");
+    const fetched = (re: RegExp) => [...wire].filter(([p]) => re.test(p));
+    for (const re of [/\/assets\/asc-[^/]+\.js$/, /\/assets\/binaryen-[^/]+\.wasm$/]) {
+      const [f] = fetched(re);
+      assert.ok(f, `fetched ${re}`);
+      assert.equal(f[1], statSync(join(DIST, f[0].replace(/^\//, "")) + ".br").size, `${f[0]} was downloaded once, brotli`);
+    }
+    // the page remembers that this browser has the compiler now (later visits load Monaco at once)
+    assert.match(await page.evaluate(() => localStorage.getItem("prefault:v1:compiler-seen") ?? ""), /"asc":"\d+\.\d+\.\d+"/);
     const total = [...wire.values()].reduce((a, c) => a + c, 0);
     t.diagnostic(`on the wire: ${wire.size} paths, ${kb(total)} (budget ${kb(FIRST_VISIT_BUDGET)}); largest: ${largest(wire)}`);
     assert.ok(wire.has("/sw.js") && [...wire.keys()].some(p => /\/assets\/binaryen-.*\.wasm$/.test(p)), `counted: ${[...wire.keys()].join(" ")}`);

@@ -184,3 +184,27 @@ test("edits made in the textarea before Monaco has loaded are carried over into 
     await page.locator(".monaco-editor").first().waitFor();
   } finally { await b.close(); }
 });
+
+test("the file tabs are one tab stop; arrow keys, Home and End show and focus another file", async () => {
+  const b = await launch();
+  try {
+    const { page } = b;
+    await openApp(page, `${server.url}#lesson=01-first-fault`);
+    const tabs = page.getByRole("tablist", { name: "Files" }).getByRole("tab");
+    assert.equal(await tabs.count(), 2);
+    const selected = async () => (await tabs.evaluateAll(els => els.filter(e => e.getAttribute("aria-selected") === "true").map(e => e.textContent ?? "")))[0];
+    assert.deepEqual(await tabs.evaluateAll(els => els.map(e => (e as HTMLElement).tabIndex)), [0, -1]);
+    await tabs.first().focus();
+    await page.keyboard.press("ArrowRight");
+    assert.match(await selected(), /^kernel\.ts/);
+    assert.match(await page.evaluate(() => document.activeElement?.textContent ?? ""), /^kernel\.ts/, "focus moved with the selection");
+    assert.deepEqual(await tabs.evaluateAll(els => els.map(e => (e as HTMLElement).tabIndex)), [-1, 0]);
+    await page.keyboard.press("ArrowRight");                       // wraps
+    assert.match(await selected(), /^datastore\.ts/);
+    await page.keyboard.press("End");
+    assert.match(await selected(), /^kernel\.ts/);
+    await page.keyboard.press("Home");
+    assert.match(await selected(), /^datastore\.ts/);
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});

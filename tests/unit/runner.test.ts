@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import asc from "assemblyscript/asc";
 import { compileDatastore, type AscModule } from "../../engine/compile.js";
 import { NodeRunner, runScenarios, closeSharedRunner, nodeRunnerTransport } from "../../cli/node-runner.js";
-import { ScenarioRunner } from "../../engine/runner.js";
+import { RunnerPool, ScenarioRunner } from "../../engine/runner.js";
 import { softLockupMessage, timeoutMessage } from "../../engine/runner-protocol.js";
 import { loadKernel } from "../../cli/node-paths.js";
 import type { Scenario } from "../../engine/types.js";
@@ -155,4 +155,33 @@ test("runScenarios: results in order, or an EngineError for a module that is not
   const junk = await runScenarios(kernel(), new Uint8Array([1, 2, 3]), [FIRST_FAULT]);
   assert.ok(!Array.isArray(junk));
   assert.equal(junk.kind, "link");
+});
+
+test("RunnerPool: two workers give the sequential runner's results, in order, a soft lockup included; an error stops it as in order", async () => {
+  const good = await learner(DATASTORE_POST), spin = await learner(DATASTORE_SPIN);
+  const k = kernel();
+  const names = ["a", "b", "c", "d", "e"];
+  const scenarios = names.map(name => ({ ...FIRST_FAULT, name }));
+  const pool = new RunnerPool(nodeRunnerTransport(), 2);
+  try {
+    assert.throws(() => new RunnerPool(nodeRunnerTransport(), 0), /positive integer/);
+    const seq = await runner.runAll(k, good.module, scenarios);
+    const par = await pool.runAll(k, good.module, scenarios);
+    assert.ok(seq.ok && par.ok);
+    assert.deepEqual(par.results.map(r => r.scenario), names);
+    assert.deepEqual(par.results, seq.results, "the same results as one worker's, scenario by scenario");
+    assert.equal(pool.spawned, 2, "both workers ran scenarios");
+    // a handler that hangs: each scenario is a soft lockup in step 1, reported the same way
+    const hung = await pool.runAll(k, spin.module, scenarios.slice(0, 3), { sourceMap: spin.sourceMap });
+    assert.ok(hung.ok);
+    assert.deepEqual(hung.results.map(r => [r.scenario, r.status, r.oops?.step]), [["a", "timeout", 1], ["b", "timeout", 1], ["c", "timeout", 1]]);
+    // a module that cannot be linked: the EngineError, as runAll gives it
+    const junk = new WebAssembly.Module(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    const err = await pool.runAll(k, junk, scenarios);
+    const errSeq = await runner.runAll(k, junk, scenarios);
+    assert.ok(!err.ok && !errSeq.ok);
+    assert.deepEqual(err.error, errSeq.error);
+  } finally {
+    await pool.close();
+  }
 });

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeShare, encodeShare } from "../../web/src/core/share.js";
-import { clearUndo, loadCode, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveLayout, saveProgress, saveResults, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
+import { clearUndo, loadCode, loadCompilerSeen, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveCompilerSeen, saveLayout, saveProgress, saveResults, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
 import { checkRows, counterTable, deaths, slotName, stepRows, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
 import { hintLevels, renderMarkdown } from "../../web/src/core/markdown.js";
 import type { Report, RunResult } from "../../engine/types.js";
@@ -193,6 +193,15 @@ test("results are kept per lesson, validated on read, and a foreign or broken en
   assert.deepEqual(loadLayout(s), { lesson: 30, results: 25, collapsed: true });
   s.map.set("prefault:v1:layout", JSON.stringify({ lesson: "wide", results: 400, collapsed: 1 }));
   assert.deepEqual(loadLayout(s), { lesson: 22, results: 28, collapsed: false });
+  // a first visit (nothing stored, another compiler version, a corrupt entry) or not
+  assert.equal(loadCompilerSeen(s, "0.28.20"), false);
+  assert.equal(saveCompilerSeen(s, "0.28.20"), true);
+  assert.equal(loadCompilerSeen(s, "0.28.20"), true);
+  assert.equal(loadCompilerSeen(s, "0.29.0"), false, "a new compiler is fetched again: a first visit for it");
+  s.map.set("prefault:v1:compiler-seen", "{not json");
+  assert.equal(loadCompilerSeen(s, "0.28.20"), false);
+  s.map.set("prefault:v1:compiler-seen", JSON.stringify({ v: 2, asc: "0.28.20" }));
+  assert.equal(loadCompilerSeen(s, "0.28.20"), false);
 });
 
 test("the [vvar] strip names each pgoff's slot and what it maps", () => {

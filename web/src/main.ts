@@ -14,10 +14,10 @@ import type { CompileResult, Costs, Diagnostic, Report, RunResult } from "../../
 import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
 import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
-import { clearUndo, loadCode, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveLayout, saveProgress, saveResults, saveUndo,
+import { clearUndo, loadCode, loadCompilerSeen, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveCompilerSeen, saveLayout, saveProgress, saveResults, saveUndo,
          unlockHint, type KeyValueStore } from "./core/storage.js";
 import { loadLessons, type WebLesson } from "./lessons.js";
-import { ScenarioRunner } from "../../engine/runner.js";
+import { RunnerPool, ScenarioRunner } from "../../engine/runner.js";
 import { BROWSER_SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { browserRunnerTransport, CompilerClient } from "./workers/clients.js";
 import { markStale, renderResults, type RunView } from "./ui/results-view.js";
@@ -33,6 +33,7 @@ import { mountCompare } from "./ui/compare-view.js";
 import type { PracticeView } from "./ui/practice-view.js";
 
 declare const __PREFAULT_VERSIONS__: { monaco: string; assemblyscript: string; vite: string };
+const versions = __PREFAULT_VERSIONS__;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const root = document.documentElement;
@@ -42,21 +43,29 @@ const root = document.documentElement;
 // editor is usable at once anyway: the lesson code is in a plain textarea until Monaco is up ----
 const compiler = new CompilerClient();
 compiler.start();
-const monacoModule = import("./editor/monaco.js");
+const store: KeyValueStore = (() => {
+  try { localStorage.setItem("prefault:probe", "1"); localStorage.removeItem("prefault:probe"); return localStorage; }
+  catch { const m = new Map<string, string>(); return { getItem: k => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: k => void m.delete(k) }; }
+})();
+// On a first visit, Monaco (2.7 MB of JavaScript to parse and run) waits until the compiler has
+// loaded (at most MONACO_WAIT_MS): both compete for the same cores, and the plain textarea is
+// usable meanwhile. Once the compiler has loaded here, its files are cached and both start at once.
+const MONACO_WAIT_MS = 4000;
+const monacoModule = (loadCompilerSeen(store, versions.assemblyscript) ? Promise.resolve()
+  : Promise.race([compiler.ready.catch(() => undefined), new Promise(ok => setTimeout(ok, MONACO_WAIT_MS))]))
+  .then(() => import("./editor/monaco.js"));
 const kernelModule: Promise<WebAssembly.Module> = WebAssembly.compileStreaming(fetch(kernelUrl))
   .catch(() => fetch(kernelUrl).then(r => r.arrayBuffer()).then(b => WebAssembly.compile(b)));
 // the engine's runner (the CLI's policy) over Web Workers; one is started now, to be warm
-const runner = new ScenarioRunner(browserRunnerTransport);
-runner.warm();
+// two of them, so the scenarios of a Run run two at a time (engine/runner.ts RunnerPool); the
+// first is started now, the second once the compiler has loaded (not to compete with it)
+const runner = new RunnerPool(browserRunnerTransport, Math.max(1, Math.min(2, navigator.hardwareConcurrency || 1)));
+runner.runners[0].warm();
 const timings: Record<string, number> = { mainStart: performance.now() };
 
 const { lessons, broken } = loadLessons();
 timings.lessonsLoaded = performance.now();
 if (broken.length) console.warn("lessons that did not load:", broken);
-const store: KeyValueStore = (() => {
-  try { localStorage.setItem("prefault:probe", "1"); localStorage.removeItem("prefault:probe"); return localStorage; }
-  catch { const m = new Map<string, string>(); return { getItem: k => m.get(k) ?? null, setItem: (k, v) => void m.set(k, v), removeItem: k => void m.delete(k) }; }
-})();
 let progress = loadProgress(store);
 const layout = createLayout(loadLayout(store), p => { saveLayout(store, p); });
 // the learner's own fault cost (from `prefault probe`): the next Run's timelines use it
@@ -69,6 +78,16 @@ let running = false, runs = 0;
 let lastReport: Report | null = null;         // the report of the last Run, as `prefault grade --format json` prints it
 let compareView: ReturnType<typeof mountCompare> | null = null;   // "Compare with Linux"
 const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
+/** The learner module of a compile's bytes: the compiler worker's when it sent one. */
+function learnerModule(wasm: Uint8Array): Promise<WebAssembly.Module> {
+  let mod = learnerModules.get(wasm);
+  if (!mod) {
+    const m = compiler.moduleOf(wasm);
+    mod = m ? Promise.resolve(m) : WebAssembly.compile(wasm as BufferSource);
+    learnerModules.set(wasm, mod);
+  }
+  return mod;
+}
 
 const status = (text: string) => { $("status").textContent = text; };
 let shownFor: Record<string, string> | null = null;     // the files the results on screen are for
@@ -139,6 +158,9 @@ function renderTabs(): void {
     const b = document.createElement("button");
     b.type = "button"; b.className = "tab"; b.setAttribute("role", "tab");
     b.setAttribute("aria-selected", String(n === active));
+    b.setAttribute("aria-controls", "editor");
+    b.tabIndex = n === active ? 0 : -1;             // one tab stop; arrows move between files
+    b.dataset.file = n;
     b.textContent = n;
     if (lesson.files.readonly.includes(n)) {
       const ro = document.createElement("span");
@@ -149,6 +171,18 @@ function renderTabs(): void {
     return b;
   }));
 }
+// the WAI-ARIA tabs pattern: Left/Right (wrapping), Home and End show and focus another file
+$("tabs").addEventListener("keydown", e => {
+  if (!editor || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(e.key)) return;
+  const names = [...lesson.files.editable, ...lesson.files.readonly];
+  const i = names.indexOf(editor.activeFile() ?? names[0]);
+  const j = e.key === "Home" ? 0 : e.key === "End" ? names.length - 1
+    : (i + (e.key === "ArrowRight" ? 1 : names.length - 1)) % names.length;
+  e.preventDefault();
+  editor.showFile(names[j]);
+  renderTabs();
+  $("tabs").querySelector<HTMLElement>(`[data-file="${CSS.escape(names[j])}"]`)?.focus();
+});
 
 // ---- compile in the background as the learner types -------------------------------------------
 let compileTimer: ReturnType<typeof setTimeout> | undefined, saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -158,7 +192,7 @@ function backgroundCompile(): void {
     if (!editor) return;                       // the editor's arrival triggers the first one
     const f = currentFiles();
     const r = await compiler.compile(f);
-    if (r.ok && !learnerModules.has(r.wasm)) learnerModules.set(r.wasm, WebAssembly.compile(r.wasm as BufferSource));
+    if (r.ok) void learnerModule(r.wasm).catch(() => undefined);
     if (JSON.stringify(currentFiles()) !== JSON.stringify(f)) return;      // stale
     editor?.setDiagnostics(r.ok ? r.diagnostics : r.error.kind === "compile" ? r.error.diagnostics : []);
   }, 450);
@@ -195,9 +229,7 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; priced: R
       return r;
     },
     async run(wasm, scenarios, opts) {
-      let mod = learnerModules.get(wasm);
-      if (!mod) { mod = WebAssembly.compile(wasm as BufferSource); learnerModules.set(wasm, mod); }
-      const learner = await mod;
+      const learner = await learnerModule(wasm);
       const r = await runner.runAll(await kernelModule, learner, scenarios,
                                     { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap, callSites: true });
       if (!r.ok) return r.error;
@@ -384,7 +416,6 @@ function closePractice(): void {
 $("practice-btn").addEventListener("click", () => void openPractice(crypto.getRandomValues(new Uint32Array(1))[0], true));
 
 // ---- start ------------------------------------------------------------------------------------
-const versions = __PREFAULT_VERSIONS__;
 $("toolchain").textContent = `loading compiler… · Monaco ${versions.monaco}`;
 if (lessons.length === 0) {
   $("lesson-title").textContent = "No lessons";
@@ -417,8 +448,11 @@ compiler.ready.then(r => {
   const at = (epoch: number) => epoch - performance.timeOrigin;            // worker clock -> page clock
   timings.compilerWorkerStart = at(r.phases.workerStart);
   timings.compilerAscImported = at(r.phases.ascImported);
+  if (r.phases.binaryenCompiled) timings.compilerBinaryenCompiled = at(r.phases.binaryenCompiled);
   void compiler.warmed.then(p => p.warm.forEach((w, i) => { timings[`compilerWarm${i + 1}`] = at(w); }));
   root.dataset.compiler = "ready";
+  saveCompilerSeen(store, versions.assemblyscript);
+  runner.warm();
   $("toolchain").textContent = `AssemblyScript ${r.toolchain.asc} · Monaco ${versions.monaco} · built with Vite ${versions.vite}`;
   editor?.setTypings(r.definitions, headerText);
   pendingTypings = r.definitions;
@@ -472,7 +506,7 @@ void monacoModule.then(({ createCodeEditor }) => {
   lastReport: () => lastReport,
   /** the comparison on screen ("Compare with Linux"), or null */
   lastComparison: () => compareView?.last() ?? null,
-  runnerRestarts: () => Math.max(0, runner.spawned - 1),
+  runnerRestarts: () => Math.max(0, runner.spawned - runner.runners.length),
   /** compiles without running (benchmark: the bare compile) */
   compileOnly: async (f: Record<string, string>) => { const a = performance.now(); const r = await compiler.compile(f); return { ok: r.ok, ms: performance.now() - a }; },
 };

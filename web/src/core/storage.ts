@@ -7,6 +7,7 @@
 //   prefault:v1:results:<lesson> { v: 1, files: {...}, view: SavedRunView }  the last Run's results
 //   prefault:v1:layout          { v: 1, lesson: %, results: %, collapsed: bool }  pane widths
 //   prefault:v1:costs, prefault:v1:machine-era   the learner's fault cost and kernel era (core/costs.ts)
+//   prefault:v1:compiler-seen   { v: 1, asc: "<version>" }  this browser has loaded that compiler before
 // Legacy: a bare string under "prefault:code:<lesson>" (v0) migrates to v1 on read.
 //
 // Pure logic over an injected KeyValueStore (window.localStorage in the app, a Map in tests).
@@ -222,4 +223,17 @@ export function loadLayout(store: KeyValueStore): LayoutPrefs {
 
 export function saveLayout(store: KeyValueStore, p: LayoutPrefs): boolean {
   return safeSet(store, PREFIX + "layout", JSON.stringify({ v: 1, ...p }));
+}
+
+// ---- first visit or not ---------------------------------------------------------------------------
+
+/** Whether this browser has loaded AssemblyScript `asc` here before: then its files are cached
+ *  and the page loads Monaco at once; on a first visit Monaco waits for the compiler (main.ts). */
+export function loadCompilerSeen(store: KeyValueStore, asc: string): boolean {
+  const x = readJson(store, PREFIX + "compiler-seen");
+  return !!x && typeof x === "object" && (x as { v?: unknown }).v === STORAGE_VERSION && (x as { asc?: unknown }).asc === asc;
+}
+
+export function saveCompilerSeen(store: KeyValueStore, asc: string): boolean {
+  return safeSet(store, PREFIX + "compiler-seen", JSON.stringify({ v: STORAGE_VERSION, asc }));
 }

@@ -16,14 +16,20 @@ export interface CompilerApi {
   ready(): Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>;
   /** Resolves once the first compile after load (the warm-up) is done, with every phase. */
   warmed(): Promise<CompilerPhases>;
-  /** Compiles the learner's editable files. Cached by content in the worker. */
-  compile(files: Record<string, string>): Promise<CompileResult>;
+  /** Compiles the learner's editable files. Cached by content in the worker. A successful compile
+   *  comes with its WebAssembly.Module, compiled in the worker as soon as asc is done, so that
+   *  neither the page nor a runner compiles it again (a Module crosses to a worker uncopied). */
+  compile(files: Record<string, string>): Promise<CompiledInWorker>;
 }
 
+/** What the compiler worker answers: the engine's CompileResult, and the module when it compiled. */
+export type CompiledInWorker = CompileResult & { module?: WebAssembly.Module };
+
 /** When the compiler worker's start-up phases ended, in ms since the epoch (performance.timeOrigin
- *  + now(), comparable across the page and the worker): the worker's first line, asc imported
- *  (with binaryen), the warm-up compile done (empty until it is). */
-export interface CompilerPhases { workerStart: number; ascImported: number; warm: number[] }
+ *  + now(), comparable across the page and the worker): the worker's first line, binaryen's Wasm
+ *  compiled (0 in a build that keeps it inline), asc imported (with binaryen), the warm-up compile
+ *  done (empty until it is). */
+export interface CompilerPhases { workerStart: number; binaryenCompiled: number; ascImported: number; warm: number[] }
 
 /** The runner worker's Comlink surface (runner.worker.ts): the browser transport of the engine's
  *  runner (engine/runner.ts). Messages are engine/runner-protocol.ts's, validated by the page. */

@@ -14,6 +14,7 @@ import type { RunnerTransport, RunnerWorker } from "../../../engine/runner.js";
 import { BROWSER_COMPILE_DEADLINE_MS } from "../../../engine/limits.js";
 import { filesHash } from "../../../engine/hash.js";
 import type { CompilerApi, CompilerPhases, RunnerWorkerApi, Toolchain } from "./api.js";
+import { takeEarlyCompilerWorker } from "./early-start.js";
 
 /** A compile that takes longer than this is abandoned and the compiler worker restarted (a
  *  crashed worker would otherwise leave the call pending for ever). */
@@ -23,6 +24,7 @@ export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
   private worker: Worker | null = null;
   private cache = new Map<string, Promise<CompileResult>>();
+  private modules = new WeakMap<Uint8Array, WebAssembly.Module>();
   private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>) => void;
   private warmedResolve!: (r: Promise<CompilerPhases>) => void;
   /** Resolves when the worker has loaded asc (after start()); a compile may still be warming up. */
@@ -30,11 +32,14 @@ export class CompilerClient {
   /** Resolves when the first compile after load is done (the phases, for the benchmark). */
   readonly warmed = new Promise<CompilerPhases>(ok => { this.warmedResolve = ok; });
 
-  /** Spawns the worker (once). The page calls it first thing, so asc and binaryen load on their
-   *  own thread while Monaco loads on the page's; compile() calls it too. */
+  /** Spawns the worker (once), or adopts the one index.html's head started. The page calls it
+   *  first thing, so asc and binaryen load on their own thread while Monaco loads on the page's;
+   *  compile() calls it too. */
   start(): void {
     if (this.api) return;
-    const worker = new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: "prefault-compiler" });
+    // the one index.html's head started (early-start.ts), else a new one
+    const worker = takeEarlyCompilerWorker()
+      ?? new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: "prefault-compiler" });
     this.worker = worker;
     this.api = Comlink.wrap<CompilerApi>(worker);
     this.readyResolve(this.api.ready());
@@ -54,7 +59,10 @@ export class CompilerClient {
         this.cache.delete(key);
         ok({ ok: false, error: { kind: "timeout", message: `the compiler did not answer within ${COMPILE_DEADLINE_MS / 1000} s`, ms: COMPILE_DEADLINE_MS } });
       }, COMPILE_DEADLINE_MS); });
-      const call = this.api!.compile(files).catch((e: unknown): CompileResult => {
+      const call = this.api!.compile(files).then(({ module, ...r }): CompileResult => {
+        if (module && r.ok) this.modules.set(r.wasm, module);
+        return r;
+      }).catch((e: unknown): CompileResult => {
         this.cache.delete(key);                                  // not a verdict on the code: retry next time
         return { ok: false, error: { kind: "internal", message: `compiler worker failed: ${String(e)}` } };
       });
@@ -64,6 +72,9 @@ export class CompilerClient {
     }
     return p;
   }
+
+  /** The WebAssembly.Module the worker compiled from `wasm` (a successful compile's bytes). */
+  moduleOf(wasm: Uint8Array): WebAssembly.Module | undefined { return this.modules.get(wasm); }
 
   /** Whether `files` has a finished or running compile. */
   has(files: Record<string, string>): boolean { return this.cache.has(filesHash(files)); }

@@ -5,15 +5,14 @@
 // (docs/toolchain.md §3.2). Compiles go through engine/compile.ts, which caches by source hash.
 import * as Comlink from "comlink";
 import { compileDatastore, type AscModule } from "../../../engine/compile.js";
-import type { CompileResult } from "../../../engine/types.js";
-import type { CompilerApi, CompilerPhases } from "./api.js";
+import type { CompiledInWorker, CompilerApi, CompilerPhases } from "./api.js";
 import { binaryenModule } from "./binaryen-module.js";
 
 const t0 = performance.now();
 const epoch = () => performance.timeOrigin + performance.now();
-const phases: CompilerPhases = { workerStart: epoch(), ascImported: 0, warm: [] };
+const phases: CompilerPhases = { workerStart: epoch(), binaryenCompiled: 0, ascImported: 0, warm: [] };
 // binaryen's Wasm downloads and compiles on V8's background threads while the asc chunk loads
-void binaryenModule()?.catch(() => undefined);       // a failure surfaces through import(asc)
+void binaryenModule()?.then(() => { phases.binaryenCompiled = epoch(); }, () => undefined);   // a failure surfaces through import(asc)
 const ascReady: Promise<AscModule & { version: string; definitionFiles: { assembly: string } }> =
   import("assemblyscript/asc").then(m => { phases.ascImported = epoch(); return m.default as never; });
 
@@ -56,11 +55,16 @@ const api: CompilerApi = {
     await warmed;
     return { ...phases, warm: [...phases.warm] };
   },
-  async compile(files: Record<string, string>): Promise<CompileResult> {
+  async compile(files: Record<string, string>): Promise<CompiledInWorker> {
     const p = serial(asc => compileDatastore(asc, files));
     first ??= p;
     const r = await p;
-    return r.ok ? Comlink.transfer(r, [r.wasm.buffer]) : r;
+    if (!r.ok) return r;
+    // a learner module is small: compiled synchronously here, at once, it skips the page's
+    // asynchronous compile and its wait for a free moment on the page's thread
+    let module: WebAssembly.Module | undefined;
+    try { module = new WebAssembly.Module(r.wasm as Uint8Array<ArrayBuffer>); } catch { module = undefined; }   // the runner reports why
+    return Comlink.transfer({ ...r, ...(module ? { module } : {}) }, [r.wasm.buffer]);
   },
 };
 
