@@ -20,7 +20,7 @@ import { promisify } from "node:util";
 import { predictions } from "./predictions-plugin.ts";
 import { stages } from "./stages-plugin.ts";
 import { binaryenWasm } from "./plugins/binaryen-wasm.ts";
-import { EARLY_COMPILER_GLOBAL } from "./src/workers/early-start.ts";
+import { COMPILER_WORKER_NAME, EARLY_COMPILER_GLOBAL } from "./src/workers/early-start.ts";
 
 const gzip = promisify(gzipCb) as (b: Buffer, o: ZlibOptions) => Promise<Buffer>;
 const brotli = promisify(brotliCompress) as (b: Buffer, o: BrotliOptions) => Promise<Buffer>;
@@ -172,15 +172,15 @@ function preloadEditor(): Plugin {
         };
         walk(editor.fileName);
         const css = [...(editor.viteMetadata?.importedCss ?? [])];
-        // the compiler worker's asc chunk and binaryen's Wasm: into the HTTP cache (assets are
-        // immutable) while the page and the worker script load, so the worker finds them there
+        // the compiler worker's asc chunk and binaryen's Wasm, prefetched when nothing else starts
+        // the worker early (see below)
         const asc = Object.keys(bundle).filter(f => /(^|\/)(asc-[^/]*\.js|binaryen-[^/]*\.wasm)$/.test(f));
         // the compiler worker itself starts from the page's head, before the app's entry has even
         // arrived: asc's load is the longest on a first visit (docs/web-performance.md). The app's
         // CompilerClient adopts this worker; without it (dev server) the app starts its own.
         const worker = Object.keys(bundle).find(f => /(^|\/)compiler\.worker-[^/]*\.js$/.test(f));
         const early = worker ? [{ tag: "script", injectTo: "head-prepend" as const,
-          children: `try{self.${EARLY_COMPILER_GLOBAL}=new Worker(${JSON.stringify(base + worker)},{type:"module",name:"prefault-compiler"})}catch(e){}` }] : [];
+          children: `try{self.${EARLY_COMPILER_GLOBAL}=new Worker(${JSON.stringify(base + worker)},{type:"module",name:${JSON.stringify(COMPILER_WORKER_NAME)}})}catch(e){}` }] : [];
         return [
           ...early,
           // (only when the worker does not start from the head: a fetch that finds a prefetch of

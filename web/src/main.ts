@@ -77,17 +77,6 @@ let files: Record<string, string> = {};          // the editable files as of the
 let running = false, runs = 0;
 let lastReport: Report | null = null;         // the report of the last Run, as `prefault grade --format json` prints it
 let compareView: ReturnType<typeof mountCompare> | null = null;   // "Compare with Linux"
-const learnerModules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
-/** The learner module of a compile's bytes: the compiler worker's when it sent one. */
-function learnerModule(wasm: Uint8Array): Promise<WebAssembly.Module> {
-  let mod = learnerModules.get(wasm);
-  if (!mod) {
-    const m = compiler.moduleOf(wasm);
-    mod = m ? Promise.resolve(m) : WebAssembly.compile(wasm as BufferSource);
-    learnerModules.set(wasm, mod);
-  }
-  return mod;
-}
 
 const status = (text: string) => { $("status").textContent = text; };
 let shownFor: Record<string, string> | null = null;     // the files the results on screen are for
@@ -192,7 +181,7 @@ function backgroundCompile(): void {
     if (!editor) return;                       // the editor's arrival triggers the first one
     const f = currentFiles();
     const r = await compiler.compile(f);
-    if (r.ok) void learnerModule(r.wasm).catch(() => undefined);
+    if (r.ok) void compiler.moduleOf(r.wasm).catch(() => undefined);
     if (JSON.stringify(currentFiles()) !== JSON.stringify(f)) return;      // stale
     editor?.setDiagnostics(r.ok ? r.diagnostics : r.error.kind === "compile" ? r.error.diagnostics : []);
   }, 450);
@@ -229,7 +218,7 @@ function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; priced: R
       return r;
     },
     async run(wasm, scenarios, opts) {
-      const learner = await learnerModule(wasm);
+      const learner = await compiler.moduleOf(wasm);
       const r = await runner.runAll(await kernelModule, learner, scenarios,
                                     { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap, callSites: true });
       if (!r.ok) return r.error;
@@ -424,7 +413,7 @@ if (lessons.length === 0) {
 }
 // "Compare with Linux": its own runner (a worker spawned on the first comparison), so it never waits for a Run
 const compareRunner = new ScenarioRunner(browserRunnerTransport);
-compareView = mountCompare($("compare"), { lesson: () => lesson, files: currentFiles, compile: f => compiler.compile(f),
+compareView = mountCompare($("compare"), { lesson: () => lesson, files: currentFiles, compile: f => compiler.compile(f), moduleOf: w => compiler.moduleOf(w),
   async run(learner, scenarios) {
     const r = await compareRunner.runAll(await kernelModule, learner, scenarios, { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS });
     return r.ok ? r : { ok: false, message: r.error.message };

@@ -22,6 +22,8 @@ export interface CompareDeps {
   lesson(): Lesson;
   files(): Record<string, string>;
   compile(files: Record<string, string>): Promise<CompileResult>;
+  /** the module of a successful compile's bytes (the compiler's, cached) */
+  moduleOf(wasm: Uint8Array): Promise<WebAssembly.Module>;
   /** runs `scenarios` on `learner` (a fresh instance each), in order */
   run(learner: WebAssembly.Module, scenarios: Scenario[]): Promise<{ ok: true; results: RunResult[] } | { ok: false; message: string }>;
 }
@@ -111,7 +113,7 @@ export function mountCompare(root: HTMLElement, deps: CompareDeps): CompareView 
     const [mine, theirs] = await Promise.all([deps.compile(files), stageModule(stage).catch((e: unknown) => String(e))]);
     if (!mine.ok) return mine.error.kind === "compile" ? "Your datastore does not compile: press Run to see why, then compare." : `Could not compile your datastore: ${mine.error.message}`;
     if (typeof theirs === "string") return `Could not load stage ${stage.name}: ${theirs}`;
-    const a = await deps.run(await WebAssembly.compile(mine.wasm as BufferSource), scenarios);
+    const a = await deps.run(await deps.moduleOf(mine.wasm), scenarios);
     if (!a.ok) return `Your handler could not run: ${a.message}`;
     const b = await deps.run(theirs, scenarios);
     if (!b.ok) return `Stage ${stage.name} could not run: ${b.message}`;

@@ -22,7 +22,7 @@ export const PROBE_COMMANDS = ["npx prefault probe", "npx prefault probe --save-
 export function renderCostField(host: HTMLElement, store: KeyValueStore, changed: (c: SavedCosts | null) => void): { current(): SavedCosts | null } {
   let saved = loadCosts(store);
   const input = h("input", { id: "cost-input", type: "text", autocomplete: "off", spellcheck: "false",
-    placeholder: "paste the figure: 1.4 µs, 1400 ns, or costs.json", "aria-describedby": "cost-msg" });
+    placeholder: "1.4 µs, 1400 ns or costs.json", "aria-describedby": "cost-msg" });
   const msg = h("p", { id: "cost-msg", class: "cost-msg", role: "status", "aria-live": "polite" });
   const now = h("span", { id: "cost-now" });
   const reset = h("button", { type: "button", id: "cost-reset" }, "Use 20 µs");

@@ -14,7 +14,7 @@ import type { RunnerTransport, RunnerWorker } from "../../../engine/runner.js";
 import { BROWSER_COMPILE_DEADLINE_MS } from "../../../engine/limits.js";
 import { filesHash } from "../../../engine/hash.js";
 import type { CompilerApi, CompilerPhases, RunnerWorkerApi, Toolchain } from "./api.js";
-import { takeEarlyCompilerWorker } from "./early-start.js";
+import { COMPILER_WORKER_NAME, takeEarlyCompilerWorker } from "./early-start.js";
 
 /** A compile that takes longer than this is abandoned and the compiler worker restarted (a
  *  crashed worker would otherwise leave the call pending for ever). */
@@ -24,7 +24,7 @@ export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
   private worker: Worker | null = null;
   private cache = new Map<string, Promise<CompileResult>>();
-  private modules = new WeakMap<Uint8Array, WebAssembly.Module>();
+  private modules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
   private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>) => void;
   private warmedResolve!: (r: Promise<CompilerPhases>) => void;
   /** Resolves when the worker has loaded asc (after start()); a compile may still be warming up. */
@@ -39,7 +39,7 @@ export class CompilerClient {
     if (this.api) return;
     // the one index.html's head started (early-start.ts), else a new one
     const worker = takeEarlyCompilerWorker()
-      ?? new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: "prefault-compiler" });
+      ?? new Worker(new URL("./compiler.worker.ts", import.meta.url), { type: "module", name: COMPILER_WORKER_NAME });
     this.worker = worker;
     this.api = Comlink.wrap<CompilerApi>(worker);
     this.readyResolve(this.api.ready());
@@ -60,7 +60,7 @@ export class CompilerClient {
         ok({ ok: false, error: { kind: "timeout", message: `the compiler did not answer within ${COMPILE_DEADLINE_MS / 1000} s`, ms: COMPILE_DEADLINE_MS } });
       }, COMPILE_DEADLINE_MS); });
       const call = this.api!.compile(files).then(({ module, ...r }): CompileResult => {
-        if (module && r.ok) this.modules.set(r.wasm, module);
+        if (module && r.ok) this.modules.set(r.wasm, Promise.resolve(module));
         return r;
       }).catch((e: unknown): CompileResult => {
         this.cache.delete(key);                                  // not a verdict on the code: retry next time
@@ -73,8 +73,13 @@ export class CompilerClient {
     return p;
   }
 
-  /** The WebAssembly.Module the worker compiled from `wasm` (a successful compile's bytes). */
-  moduleOf(wasm: Uint8Array): WebAssembly.Module | undefined { return this.modules.get(wasm); }
+  /** The WebAssembly.Module of a successful compile's bytes: the one the worker sent, else
+   *  compiled here (once per bytes). */
+  moduleOf(wasm: Uint8Array): Promise<WebAssembly.Module> {
+    let m = this.modules.get(wasm);
+    if (!m) { m = WebAssembly.compile(wasm as BufferSource); this.modules.set(wasm, m); }
+    return m;
+  }
 
   /** Whether `files` has a finished or running compile. */
   has(files: Record<string, string>): boolean { return this.cache.has(filesHash(files)); }

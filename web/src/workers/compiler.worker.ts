@@ -64,7 +64,9 @@ const api: CompilerApi = {
     // asynchronous compile and its wait for a free moment on the page's thread
     let module: WebAssembly.Module | undefined;
     try { module = new WebAssembly.Module(r.wasm as Uint8Array<ArrayBuffer>); } catch { module = undefined; }   // the runner reports why
-    return Comlink.transfer({ ...r, ...(module ? { module } : {}) }, [r.wasm.buffer]);
+    // a copy goes over: engine/compile.ts keeps `r` in its cache, whose bytes a transfer would detach
+    const wasm = r.wasm.slice();
+    return Comlink.transfer({ ...r, wasm, ...(module ? { module } : {}) }, [wasm.buffer]);
   },
 };
 

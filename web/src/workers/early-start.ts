@@ -6,6 +6,8 @@
 
 /** The global the head script stores the worker under. */
 export const EARLY_COMPILER_GLOBAL = "__prefaultCompilerWorker";
+/** The compiler worker's name (devtools), wherever it is started. */
+export const COMPILER_WORKER_NAME = "prefault-compiler";
 
 /** The worker the page's head started, once; null after the first call or when there is none. */
 export function takeEarlyCompilerWorker(): Worker | null {
