@@ -397,6 +397,40 @@ export function explainStep(run: RunResult, step: number, scenario?: Scenario): 
   return walk;
 }
 
+/** `shown` with the learner's source line of each call (CallEvent.at) taken from `sited`: the
+ *  same scenario run again with the same learner module and RunOptions.callSites. A Run grades
+ *  without call sites (a stack per call costs the run as much as the scenario itself) and the
+ *  step-through asks for them when it opens. The model is deterministic, so both runs record the
+ *  same calls; when they do not (another module, another scenario), undefined. A run kept without
+ *  its traces (the browser's storage limit: trace and calls emptied, their counts in *_dropped)
+ *  takes both traces of `sited` when its steps are the same. Pure. */
+export function withCallSites(shown: RunResult, sited: RunResult): RunResult | undefined {
+  if (shown.scenario !== sited.scenario) return undefined;
+  if (trimmed(shown)) {
+    if (JSON.stringify(shown.steps) !== JSON.stringify(sited.steps)) return undefined;
+    return { ...shown, trace: sited.trace, trace_dropped: sited.trace_dropped, calls: sited.calls, calls_dropped: sited.calls_dropped };
+  }
+  const a = shown.calls ?? [], b = sited.calls ?? [];
+  if (a.length !== b.length) return undefined;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], y = b[i];
+    if (x.func !== y.func || x.step !== y.step || x.depth !== y.depth || x.task !== y.task) return undefined;
+  }
+  return { ...shown, calls: a.map((c, i) => b[i].at ? { ...c, at: b[i].at } : c) };
+}
+
+/** Whether the step-through should run `run` again (withCallSites): it recorded kernel calls and
+ *  none has a source line (it was graded without RunOptions.callSites), or it was kept without
+ *  its traces. */
+export function lacksCallSites(run: RunResult): boolean {
+  const calls = run.calls ?? [];
+  return trimmed(run) || (calls.length > 0 && !calls.some(c => c.at));
+}
+
+// kept without its traces: a run's call ring fills before it drops, so no call with some dropped
+// means they were emptied afterwards
+const trimmed = (run: RunResult) => (run.calls?.length ?? 0) === 0 && (run.calls_dropped ?? 0) > 0;
+
 /** The index into walk.faults of the fault whose trace event is `event` (a RunResult.trace
  *  index of a "fault" or "gup_fault"), or -1. The timeline's click goes through this. */
 export function faultOfEvent(walk: StepWalk, event: number): number {

@@ -63,12 +63,21 @@ export class ScenarioRunner {
   spawned = 0;
   private live: Live | undefined;
   private nextId = 1;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private transport: RunnerTransport) {}
 
   /** Runs one scenario. Resolves (never rejects) with its RunResult, which is a "timeout" or
-   *  "oops" result when the handler hung or the worker died, or with the worker's EngineError. */
-  async run(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario, opts: RunOptions = {}): Promise<RunOne> {
+   *  "oops" result when the handler hung or the worker died, or with the worker's EngineError.
+   *  One scenario at a time: a call made while another runs waits for it (the worker runs one
+   *  request at a time, and its messages are told apart by the request's id). */
+  run(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario, opts: RunOptions = {}): Promise<RunOne> {
+    const mine = this.queue.then(() => this.runNow(kernel, learner, scenario, opts));
+    this.queue = mine.catch(() => undefined);
+    return mine;
+  }
+
+  private async runNow(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario, opts: RunOptions): Promise<RunOne> {
     const first = await this.attempt(kernel, learner, scenario, opts);
     if (!("hung" in first)) return first;
     return { ok: true, result: await this.recover(kernel, learner, scenario, opts, first.hung) };

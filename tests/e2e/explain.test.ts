@@ -144,3 +144,48 @@ test("a step's button opens the walk of any step: a step with no fault says so; 
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
+
+test("after a reload, kept results walk the same, the learner's lines included, even kept without their traces (run again from the code they were made with)", async () => {
+  const b = await launch({ viewport: { width: 1440, height: 900 } });
+  try {
+    const { page } = b;
+    await runSolution(page);
+    // a Run grades without call sites: the kept results have none until a step-through asks
+    const sited = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.includes("results"))
+      .some(([, v]) => v.includes('"at":{')));
+    assert.equal(sited, false, "the kept results carry no call sites yet");
+    await page.reload();
+    await page.locator("html[data-editor=ready]").waitFor({ state: "attached", timeout: 60_000 });
+    const kept = page.locator("details[data-scenario='first-fault']");
+    if (!(await kept.evaluate(d => (d as HTMLDetailsElement).open))) await kept.locator("summary").click();
+    await kept.locator("li.step[data-step='1'] button.explain-step").click();
+    await page.locator("section.explain h4.explain-title").waitFor();
+    assert.deepEqual((await panelText(page)).nodes, expected.faults[0].nodes.map(n => n.text));
+    assert.ok(expected.faults[0].nodes.some(n => n.at), "the expected walk names the learner's lines");
+    assert.ok((await highlighted(page)).length > 0);
+    // and the kept results now have them
+    const now = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.includes("results"))
+      .some(([, v]) => v.includes('"at":{')));
+    assert.equal(now, true);
+    // results kept without their traces (what storage keeps of results over its size limit): the
+    // walk is the same, from the scenario run again, not "the call trace was full"
+    await page.evaluate(() => {
+      for (const [k, v] of Object.entries(localStorage)) {
+        if (!k.includes(":results:")) continue;
+        const x = JSON.parse(v);
+        x.view.runs = x.view.runs.map((r: { trace: unknown[]; trace_dropped: number; calls?: unknown[]; calls_dropped?: number }) =>
+          ({ ...r, trace: [], trace_dropped: r.trace_dropped + r.trace.length, calls: [], calls_dropped: (r.calls_dropped ?? 0) + (r.calls?.length ?? 0) }));
+        localStorage.setItem(k, JSON.stringify(x));
+      }
+    });
+    await page.reload();
+    await page.locator("html[data-editor=ready]").waitFor({ state: "attached", timeout: 60_000 });
+    const slim = page.locator("details[data-scenario='first-fault']");
+    if (!(await slim.evaluate(d => (d as HTMLDetailsElement).open))) await slim.locator("summary").click();
+    await slim.locator("li.step[data-step='1'] button.explain-step").click();
+    await page.locator("section.explain h4.explain-title").waitFor();
+    assert.deepEqual((await panelText(page)).nodes, expected.faults[0].nodes.map(n => n.text));
+    assert.ok((await highlighted(page)).length > 0);
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { explainLines, explainStep, faultOfEvent, stepIndex, type FaultWalk, type StepWalk } from "../../engine/explain.js";
+import { explainLines, explainStep, faultOfEvent, lacksCallSites, stepIndex, withCallSites, type FaultWalk, type StepWalk } from "../../engine/explain.js";
 import { CALLS_PER_HANDLER } from "../../engine/generated/abi.js";
 import type { Scenario } from "../../engine/types.js";
 import { compile, run, stageSource, ROOT } from "./helpers.js";
@@ -218,4 +218,28 @@ test("without callSites (grading) the calls are recorded the same, without the l
   assert.deepEqual(graded.calls, shown.calls!.map(({ at: _at, ...c }) => c));
   assert.ok(shown.calls!.some(c => c.at));
   assert.deepEqual({ ...graded, calls: [] }, { ...shown, calls: [] });
+});
+
+test("withCallSites: a run graded without call sites takes the lines of the same run made with them; another run's are refused", async () => {
+  const sc = scenario(FIRST_FAULT);
+  const l = await compile(stageSource("p6"));
+  const graded = run(l, sc), shown = run(l, sc, SITES);
+  assert.equal(lacksCallSites(graded), true);
+  assert.equal(lacksCallSites(shown), false);
+  assert.deepEqual(withCallSites(graded, shown), shown, "the graded run with the lines: the run made with call sites");
+  assert.deepEqual(explainStep(withCallSites(graded, shown)!, 1, sc), explainStep(shown, 1, sc));
+  // another scenario, or a run whose calls differ, gives no lines
+  const other = run(l, { ...sc, name: "other" }, SITES);
+  assert.equal(withCallSites(graded, other), undefined);
+  assert.equal(withCallSites(graded, { ...shown, calls: shown.calls!.slice(1) }), undefined);
+  assert.equal(withCallSites(graded, { ...shown, calls: shown.calls!.map((c, i) => i === 0 ? { ...c, func: "virt_to_page" } : c) }), undefined);
+  // a run that made no call has nothing to add
+  assert.equal(lacksCallSites({ ...graded, calls: [] }), false);
+  // a run kept without its traces (storage's limit) gets both back from the run made again
+  const kept = { ...graded, trace: [], trace_dropped: (graded.trace_dropped ?? 0) + graded.trace.length,
+                 calls: [], calls_dropped: (graded.calls_dropped ?? 0) + graded.calls!.length };
+  assert.equal(lacksCallSites(kept), true);
+  assert.deepEqual(withCallSites(kept, shown), shown);
+  assert.deepEqual(explainStep(withCallSites(kept, shown)!, 1, sc), explainStep(shown, 1, sc));
+  assert.equal(withCallSites(kept, { ...shown, steps: shown.steps.slice(1) }), undefined, "another run's steps: refused");
 });

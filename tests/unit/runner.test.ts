@@ -185,3 +185,27 @@ test("RunnerPool: two workers give the sequential runner's results, in order, a 
     await pool.close();
   }
 });
+
+test("calls made while a scenario runs wait their turn: each gets its own result, none is stopped as hung", async () => {
+  const good = await learner(DATASTORE_POST), spin = await learner(DATASTORE_SPIN);
+  const k = kernel();
+  const one = new ScenarioRunner(nodeRunnerTransport());
+  try {
+    const alone = await one.run(k, good.module, { ...FIRST_FAULT, name: "alone" });
+    assert.ok(alone.ok);
+    // were the calls not queued, the later ones would take over the worker's one listener: the
+    // first would never hear its answer, be stopped by the backstop and cost a new worker
+    const [a, b, c] = await Promise.all([
+      one.run(k, spin.module, { ...FIRST_FAULT, name: "hangs" }, { sourceMap: spin.sourceMap }),
+      one.run(k, good.module, { ...FIRST_FAULT, name: "b" }),
+      one.run(k, good.module, { ...FIRST_FAULT, name: "c" }),
+    ]);
+    assert.ok(a.ok && b.ok && c.ok);
+    assert.deepEqual([a.result.scenario, a.result.status, a.result.oops?.step], ["hangs", "timeout", 1]);
+    assert.deepEqual({ ...b.result, scenario: "alone" }, alone.result);
+    assert.deepEqual({ ...c.result, scenario: "alone" }, alone.result);
+    assert.equal(one.spawned, 1, "one worker for all: the soft lockup is the worker's own report");
+  } finally {
+    await one.close();
+  }
+});

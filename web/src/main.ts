@@ -10,7 +10,7 @@
 import "./styles.css";
 import kernelUrl from "../../build/kernel.wasm?url";
 import headerText from "../../learner/kernel.ts?raw";
-import type { CompileResult, Costs, Diagnostic, Report, RunResult } from "../../engine/types.js";
+import type { CompileResult, Costs, Diagnostic, Report, RunResult, Scenario } from "../../engine/types.js";
 import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
 import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
@@ -22,6 +22,7 @@ import { BROWSER_SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { browserRunnerTransport, CompilerClient } from "./workers/clients.js";
 import { markStale, renderResults, type RunView } from "./ui/results-view.js";
 import { attachExplain } from "./ui/explain-view.js";
+import { lacksCallSites, withCallSites } from "../../engine/explain.js";
 import { createLayout } from "./ui/layout.js";
 import { renderHints, renderLessonList, renderLessonText } from "./ui/lesson-view.js";
 import type { CodeEditor, EditorFile } from "./editor/monaco.js";
@@ -79,6 +80,8 @@ let lastReport: Report | null = null;         // the report of the last Run, as 
 let compareView: ReturnType<typeof mountCompare> | null = null;   // "Compare with Linux"
 
 const status = (text: string) => { $("status").textContent = text; };
+/** How long a Run runs before it says so (see run()). */
+const BUSY_DELAY_MS = 150;
 let shownFor: Record<string, string> | null = null;     // the files the results on screen are for
 const currentFiles = () => editor ? editor.getFiles() : { ...files };
 
@@ -208,28 +211,37 @@ window.addEventListener("pagehide", flushSave);
 /** The engine's GradeDeps over the two workers: compile (cached by source hash) and the engine's
  *  runner (engine/runner.ts), the same policy as the CLI's: a handler that never returns is a
  *  soft lockup in its step, and every scenario runs in a fresh instance. */
-function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; priced: RunResult[]; costs: Costs | null; compileMs: number; cached: boolean }): GradeDeps {
+/** How a run on screen was made, so that the step-through can run it again with call sites. */
+interface RunJob { learner: WebAssembly.Module; sourceMap?: string; scenario: Scenario }
+
+function gradeDeps(seen: { compile?: CompileResult; runs: RunResult[]; priced: RunResult[]; costs: Costs | null; compileMs: number; cached: boolean;
+                            compiled?(): void; jobs?: RunJob[]; pricedJobs?: RunJob[] }): GradeDeps {
   return {
     async compile(f) {
       const a = performance.now();
       const cached = compiler.has(f);
       const r = await compiler.compile(f);
-      if (!seen.compile) { seen.compile = r; seen.compileMs = performance.now() - a; seen.cached = cached; status("Running the scenarios…"); }
+      if (!seen.compile) { seen.compile = r; seen.compileMs = performance.now() - a; seen.cached = cached; seen.compiled?.(); }
       return r;
     },
     async run(wasm, scenarios, opts) {
       const learner = await compiler.moduleOf(wasm);
+      // graded without call sites (engine/explain.ts withCallSites): the step-through asks for them
       const r = await runner.runAll(await kernelModule, learner, scenarios,
-                                    { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap, callSites: true });
+                                    { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
       if (!r.ok) return r.error;
       seen.runs.push(...r.results);
+      seen.jobs?.push(...scenarios.map(scenario => ({ learner, sourceMap: opts.sourceMap, scenario })));
       // the learner's fault cost: the same scenarios again at that cost, for the pictures only
       // (the checks are graded at the lesson's costs, so the report does not depend on it)
       const mine = seen.costs;
       if (mine) {
-        const p = await runner.runAll(await kernelModule, learner, scenarios.map(s => withCosts(s, mine)),
-                                      { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
-        if (p.ok) seen.priced.push(...p.results);   // else the pictures fall back to the graded runs
+        const priced = scenarios.map(s => withCosts(s, mine));
+        const p = await runner.runAll(await kernelModule, learner, priced, { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: opts.sourceMap });
+        if (p.ok) {                                  // else the pictures fall back to the graded runs
+          seen.priced.push(...p.results);
+          seen.pricedJobs?.push(...priced.map(scenario => ({ learner, sourceMap: opts.sourceMap, scenario })));
+        }
       }
       return r.results;
     },
@@ -243,12 +255,22 @@ async function run(): Promise<void> {
   const results = $("results");
   results.dataset.state = "running";
   results.setAttribute("aria-busy", "true");
-  ($("run-btn") as HTMLButtonElement).disabled = true;
-  status("Compiling…");
   const f = currentFiles();
   saveCode(store, lesson.id, f, Date.now());
   const tStart = performance.now();
-  const seen: Parameters<typeof gradeDeps>[0] = { runs: [], priced: [], costs: costField.current()?.costs ?? null, compileMs: 0, cached: false };
+  // The page says it is busy only where that costs the Run nothing: any change to the page is a
+  // frame on the main thread (style, layout, paint: 5-25 ms), and a frame drawn while the
+  // scenarios run holds back the results they post. So a compile shows "Compiling…" at once (its
+  // frame is drawn while the compiler works in its worker); the scenarios say so only when they
+  // are still running after BUSY_DELAY_MS (a hang, a slow machine), below the delay a learner
+  // notices (about 0.1 s, Nielsen's "instantaneous").
+  let busyTimer: ReturnType<typeof setTimeout> | undefined;
+  const busy = (text: string) => { status(text); ($("run-btn") as HTMLButtonElement).disabled = true; };
+  const busyLater = (text: string) => { clearTimeout(busyTimer); busyTimer = setTimeout(() => busy(text), BUSY_DELAY_MS); };
+  if (compiler.settled(f)) busyLater("Running the scenarios…");
+  else busy("Compiling…");
+  const seen: Parameters<typeof gradeDeps>[0] = { runs: [], priced: [], costs: costField.current()?.costs ?? null, compileMs: 0, cached: false,
+    compiled: () => busyLater("Running the scenarios…"), jobs: [], pricedJobs: [] };
   try {
     const report = await gradeSubmission(lesson, f, gradeDeps(seen));
     lastReport = report;
@@ -278,7 +300,7 @@ async function run(): Promise<void> {
     const view: RunView = { report: redactReport(report, true), runs: priced ? seen.priced : seen.runs, banner,
            costs: priced && mine.fault_exception_ns !== undefined ? { fault_exception_ns: mine.fault_exception_ns } : undefined, diagnostics: c && !c.ok ? diagnostics : undefined,
            ms: { compile: seen.compileMs, run: tEnd - tStart - seen.compileMs, cached: seen.cached } };
-    show(view);
+    show(view, priced ? seen.pricedJobs : seen.jobs);
     shownFor = f;
     checkStale();
     if (!saveResults(store, lesson.id, f, view)) console.warn("the results were not kept: the browser's storage refused them");
@@ -287,6 +309,7 @@ async function run(): Promise<void> {
     timings.lastRender = performance.now() - tEnd;
     status(c && !c.ok ? "Compile error: see the red squiggles." : report.status === "pass" ? "All checks passed." : `${passedChecks} of ${report.tests.length} checks passed.`);
   } finally {
+    clearTimeout(busyTimer);
     running = false;
     runs++;
     results.dataset.runs = String(runs);
@@ -296,14 +319,45 @@ async function run(): Promise<void> {
   }
 }
 let shownRuns: RunResult[] = [];                 // the runs on screen, for the step-through
+let shownView: RunView | null = null;
+let shownJobs: RunJob[] | undefined;             // how each of shownRuns was made (this visit's Runs)
+/** `run` (one of shownRuns) with the learner's source line of each kernel call, for the
+ *  step-through: the same scenario run again with call sites recorded (a Run grades without).
+ *  Results kept from an earlier visit are run again from the code they were made with. The
+ *  results on screen and in storage get the lines; `run` itself when they cannot be had. */
+async function withSites(run: RunResult): Promise<RunResult> {
+  const i = shownRuns.indexOf(run);
+  if (i < 0 || !lacksCallSites(run)) return run;
+  const view = shownView, files = shownFor, lessonId = lesson.id;
+  let job = shownJobs?.[i];
+  if (!job) {
+    const scenario = Object.values(lesson.scenarios).find(sc => sc.name === run.scenario);
+    if (!files || !scenario) return run;
+    const c = await compiler.compile(files);
+    if (!c.ok) return run;
+    job = { learner: await compiler.moduleOf(c.wasm), sourceMap: c.sourceMap, scenario };
+  }
+  const r = await runner.runners[0].run(await kernelModule, job.learner, job.scenario,
+                                        { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: job.sourceMap, callSites: true });
+  const sited = r.ok ? withCallSites(run, r.result) : undefined;
+  if (!sited) return run;
+  if (shownView === view && shownRuns[i] === run) {
+    shownRuns[i] = sited;
+    if (view && files && lesson.id === lessonId) saveResults(store, lessonId, files, view);
+  }
+  return sited;
+}
 attachExplain($("results-body"), {
   runs: () => shownRuns,
+  withSites,
   scenario: name => Object.values(lesson.scenarios).find(sc => sc.name === name),
   highlight: (file, lines) => editor?.highlightLines(file, lines),
   goto(file, line, column) { layout.show("code"); if (!editor?.revealLine(file, line, column)) status(`${file} is not open in the editor.`); },
 });
-function show(v: RunView): void {
+function show(v: RunView, jobs?: RunJob[]): void {
   shownRuns = v.runs;
+  shownView = v;
+  shownJobs = jobs && jobs.length === v.runs.length ? jobs : undefined;
   editor?.highlightLines("datastore.ts", []);
   $("results-empty").hidden = true;
   const at = lessons.findIndex(l => l.id === lesson.id);

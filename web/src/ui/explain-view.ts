@@ -13,6 +13,9 @@ import { EXPLAIN_EVENT, type ExplainRequest } from "./timeline-view.js";
 export interface ExplainContext {
   /** the runs on screen */
   runs(): RunResult[];
+  /** `run` with the learner's source line of each kernel call (a Run grades without them: the
+   *  page runs the scenario again with call sites); `run` itself when they cannot be had */
+  withSites?(run: RunResult): Promise<RunResult>;
   /** the scenario a run is of (its name), for the steps' arguments */
   scenario(name: string): Scenario | undefined;
   /** highlights these lines of file in the editor (an empty list clears) */
@@ -27,20 +30,24 @@ export function attachExplain(body: HTMLElement, ctx: ExplainContext): void {
   body.addEventListener("click", e => {
     const b = (e.target as Element | null)?.closest?.("button.explain-step");
     if (!b || !body.contains(b)) return;
-    open(body, ctx, b, Number(b.getAttribute("data-step")), undefined);
+    void open(body, ctx, b, Number(b.getAttribute("data-step")), undefined);
   });
   body.addEventListener(EXPLAIN_EVENT, e => {
     const d = (e as CustomEvent<ExplainRequest>).detail;
-    open(body, ctx, e.target as Element, d.step, d.event);
+    void open(body, ctx, e.target as Element, d.step, d.event);
   });
 }
 
 // opens the panel for step `step` of the run whose section holds `from`, at the fault whose
 // trace index is `event` (else the step's first fault)
-function open(body: HTMLElement, ctx: ExplainContext, from: Element, step: number, event: number | undefined): void {
+async function open(body: HTMLElement, ctx: ExplainContext, from: Element, step: number, event: number | undefined): Promise<void> {
   const section = from.closest("details[data-scenario]");
-  const run = ctx.runs().find(r => r.scenario === section?.getAttribute("data-scenario"));
-  if (!section || !run || !run.steps[step]) return;
+  const shown = ctx.runs().find(r => r.scenario === section?.getAttribute("data-scenario"));
+  if (!section || !shown || !shown.steps[step]) return;
+  section.setAttribute("aria-busy", "true");
+  const run = ctx.withSites ? await ctx.withSites(shown).catch(() => shown) : shown;
+  section.removeAttribute("aria-busy");
+  if (!body.contains(section)) return;                 // the results were drawn again meanwhile
   const walk = explainStep(run, step, ctx.scenario(run.scenario));
   const at = event !== undefined ? Math.max(0, faultOfEvent(walk, event)) : 0;
   body.querySelectorAll(".explain").forEach(p => p.remove());

@@ -34,8 +34,10 @@ export interface CompilerPhases { workerStart: number; binaryenCompiled: number;
 /** The runner worker's Comlink surface (runner.worker.ts): the browser transport of the engine's
  *  runner (engine/runner.ts). Messages are engine/runner-protocol.ts's, validated by the page. */
 export interface RunnerWorkerApi {
-  /** resolves with { type: "ready" } once the worker's module has loaded */
-  hello(): Promise<WorkerMessage>;
-  /** runs one request; "step" messages go to onStep, the "result"/"error" message resolves it */
-  run(req: RunRequest, onStep: (m: WorkerMessage) => void): Promise<WorkerMessage>;
+  /** resolves with { type: "ready" } once the worker's module has loaded; `steps` (transferred)
+   *  is where the worker posts each "step" message, one way */
+  hello(steps: MessagePort): Promise<WorkerMessage>;
+  /** runs one request; its "step" messages go to the hello() port, the "result"/"error" message
+   *  resolves it */
+  run(req: RunRequest): Promise<WorkerMessage>;
 }

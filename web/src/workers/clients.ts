@@ -24,6 +24,7 @@ export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
   private worker: Worker | null = null;
   private cache = new Map<string, Promise<CompileResult>>();
+  private done = new Set<string>();                 // keys of the cache whose compile has answered
   private modules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
   private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>) => void;
   private warmedResolve!: (r: Promise<CompilerPhases>) => void;
@@ -66,9 +67,13 @@ export class CompilerClient {
         this.cache.delete(key);                                  // not a verdict on the code: retry next time
         return { ok: false, error: { kind: "internal", message: `compiler worker failed: ${String(e)}` } };
       });
-      p = Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+      const settled: Promise<CompileResult> = Promise.race([call, deadline]).finally(() => {
+        clearTimeout(timer);
+        if (this.cache.get(key) === settled) this.done.add(key);
+      });
+      p = settled;
       this.cache.set(key, p);
-      if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value as string);
+      if (this.cache.size > 24) { const old = this.cache.keys().next().value as string; this.cache.delete(old); this.done.delete(old); }
     }
     return p;
   }
@@ -83,6 +88,12 @@ export class CompilerClient {
 
   /** Whether `files` has a finished or running compile. */
   has(files: Record<string, string>): boolean { return this.cache.has(filesHash(files)); }
+
+  /** Whether the compile of `files` has answered (compile() would resolve at once). */
+  settled(files: Record<string, string>): boolean {
+    const key = filesHash(files);
+    return this.cache.has(key) && this.done.has(key);
+  }
 }
 
 /** Runner workers as module Web Workers behind Comlink; the deadline clock is wall time. */
@@ -94,12 +105,15 @@ export const browserRunnerTransport: RunnerTransport = {
     let dead = false;
     const die = (why: string) => { if (!dead) { dead = true; events.exit(why); } };
     worker.addEventListener("error", e => die(e.message || "the runner worker failed to load"));
-    api.hello().then(m => events.message(m), e => die(String(e)));
+    // the "step" messages come one way on a port of their own (runner.worker.ts)
+    const steps = new MessageChannel();
+    steps.port1.onmessage = e => { if (!dead) events.message(e.data); };
+    api.hello(Comlink.transfer(steps.port2, [steps.port2])).then(m => events.message(m), e => die(String(e)));
     return {
       post(req) {
-        api.run(req, Comlink.proxy((m: unknown) => events.message(m))).then(m => events.message(m), e => die(String(e)));
+        api.run(req).then(m => events.message(m), e => die(String(e)));
       },
-      terminate() { dead = true; worker.terminate(); },
+      terminate() { dead = true; steps.port1.close(); worker.terminate(); },
       clockMs: () => performance.now(),
     };
   },
