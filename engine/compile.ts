@@ -184,7 +184,10 @@ async function runAsc(asc: AscModule, files: Record<string, string>,
       stdout: { write: () => undefined },
       stderr: { write: (s: unknown) => { stderr += String(s); } },
       reportDiagnostic: d => { raw.push(d); },
-      transforms: [FuelTransform],
+      // a class of its own per compile: asc assigns the compile's Program (its whole AST) and our
+      // callbacks to a transform class's prototype, so the shared class would keep the last
+      // compile alive until the next one (and each compile's garbage would outlive it)
+      transforms: [class extends FuelTransform {}],
     }));
   } catch (e) {
     return { ok: false, error: { kind: "internal", message: `asc failed: ${(e as Error)?.message ?? String(e)}` } };

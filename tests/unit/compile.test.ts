@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import asc from "assemblyscript/asc";
 import { LEARNER_FUEL } from "../../engine/limits.js";
 import { compileDatastore, type AscModule } from "../../engine/compile.js";
+import { FuelTransform } from "../../engine/fuel.js";
 import { DATASTORE_POST } from "./fixtures.js";
 
 const A = asc as unknown as AscModule;
@@ -19,6 +20,13 @@ test("a correct datastore compiles to a module with the ABI exports and only ker
   for (const i of WebAssembly.Module.imports(m)) assert.equal(i.module, "kernel", `unexpected import ${i.module}.${i.name}`);
   assert.ok(r.sourceMap && JSON.parse(r.sourceMap).sources.includes("datastore.ts"));
   assert.match(r.hash, /^[0-9a-f]{64}$/);
+});
+
+test("a compile leaves nothing of itself on the shared transform class (asc puts the Program, an AST of MBs, on a transform class's prototype)", async () => {
+  const r = await compileDatastore(A, { "datastore.ts": DATASTORE_POST + "\n// retention\n" });
+  assert.ok(r.ok);
+  for (const k of ["program", "readFile", "writeFile", "listFiles", "stdout", "stderr"])
+    assert.ok(!Object.hasOwn(FuelTransform.prototype, k), `FuelTransform.prototype.${k} keeps the last compile alive`);
 });
 
 test("the memory cap option reaches the module", async () => {
