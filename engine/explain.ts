@@ -400,14 +400,13 @@ export function explainStep(run: RunResult, step: number, scenario?: Scenario): 
 /** `shown` with the learner's source line of each call (CallEvent.at) taken from `sited`: the
  *  same scenario run again with the same learner module and RunOptions.callSites. A Run grades
  *  without call sites (a stack per call costs the run as much as the scenario itself) and the
- *  step-through asks for them when it opens. The model is deterministic, so both runs record the
- *  same calls; when they do not (another module, another scenario), undefined. A run kept without
- *  its traces (the browser's storage limit: trace and calls emptied, their counts in *_dropped)
- *  takes both traces of `sited` when its steps are the same. Pure. */
+ *  step-through asks for them when it opens. The model is deterministic, so both runs have the
+ *  same steps and record the same calls; when they do not (another module, another scenario,
+ *  other costs), undefined. A run kept without its traces (the browser's storage limit: trace and
+ *  calls emptied, their counts moved into *_dropped) takes both traces of `sited`. Pure. */
 export function withCallSites(shown: RunResult, sited: RunResult): RunResult | undefined {
-  if (shown.scenario !== sited.scenario) return undefined;
+  if (shown.scenario !== sited.scenario || JSON.stringify(shown.steps) !== JSON.stringify(sited.steps)) return undefined;
   if (trimmed(shown)) {
-    if (JSON.stringify(shown.steps) !== JSON.stringify(sited.steps)) return undefined;
     return { ...shown, trace: sited.trace, trace_dropped: sited.trace_dropped, calls: sited.calls, calls_dropped: sited.calls_dropped };
   }
   const a = shown.calls ?? [], b = sited.calls ?? [];
@@ -427,9 +426,10 @@ export function lacksCallSites(run: RunResult): boolean {
   return trimmed(run) || (calls.length > 0 && !calls.some(c => c.at));
 }
 
-// kept without its traces: a run's call ring fills before it drops, so no call with some dropped
-// means they were emptied afterwards
-const trimmed = (run: RunResult) => (run.calls?.length ?? 0) === 0 && (run.calls_dropped ?? 0) > 0;
+// kept without its traces: a run's trace and call rings fill before they drop, so an empty one
+// with some dropped was emptied afterwards
+const trimmed = (run: RunResult) => ((run.calls?.length ?? 0) === 0 && (run.calls_dropped ?? 0) > 0) ||
+                                    (run.trace.length === 0 && (run.trace_dropped ?? 0) > 0);
 
 /** The index into walk.faults of the fault whose trace event is `event` (a RunResult.trace
  *  index of a "fault" or "gup_fault"), or -1. The timeline's click goes through this. */

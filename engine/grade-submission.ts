@@ -13,6 +13,7 @@ import type { Lesson, Variant } from "./lesson.js";
 import { runKey, runPlan } from "./lesson.js";
 import { gradeLesson } from "./grade.js";
 import { importedFunctions } from "./wasm-imports.js";
+import { DATASTORE_FILE } from "./compile-entry.js";
 
 export interface GradeDeps {
   /** compile the learner's editable files (engine/compile.ts compileDatastore with asc bound) */
@@ -92,9 +93,15 @@ export function variantFiles(files: Record<string, string>, v: Variant): Record<
 }
 
 // An oops located in the variant's copy of the learner file is reported against datastore.ts.
-function renameFile(r: RunResult): RunResult {
-  if (r?.oops?.file === VARIANT_LEARNER_FILE) return { ...r, oops: { ...r.oops, file: "datastore.ts" } };
-  return r;
+/** A run of a variant compile (variantFiles) with the learner's file under its own name again:
+ *  the oops and the call sites say datastore.ts, the file the learner edits. */
+export function renameFile(r: RunResult): RunResult {
+  if (!r || typeof r !== "object") return r;
+  const own = (f: string | undefined) => f === VARIANT_LEARNER_FILE;
+  let out = r;
+  if (own(r.oops?.file)) out = { ...out, oops: { ...r.oops!, file: DATASTORE_FILE } };
+  if (r.calls?.some(c => own(c.at?.file))) out = { ...out, calls: r.calls.map(c => c.at && own(c.at.file) ? { ...c, at: { ...c.at, file: DATASTORE_FILE } } : c) };
+  return out;
 }
 
 function internal(e: unknown): EngineError {

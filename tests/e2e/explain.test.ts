@@ -189,3 +189,43 @@ test("after a reload, kept results walk the same, the learner's lines included, 
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
+
+test("a variant's run (lesson 05, [vvar] without VM_IO) walks with the learner's lines in datastore.ts, this visit and after a reload that kept no traces", async () => {
+  const b = await launch({ viewport: { width: 1440, height: 900 } });
+  try {
+    const { page } = b;
+    const lesson = "05-remote-access";
+    await openApp(page, `${server.url}#lesson=${lesson}`);
+    await setCode(page, readFileSync(join(repoRoot(), "lessons", lesson, "solution", "datastore.ts"), "utf8"));
+    await page.locator("#run-btn").click();
+    await waitRun(page, 1);
+    // remote-ns-unpopulated runs only in the variant: its step 5 is the target's own first fault
+    const walk = async () => {
+      const section = page.locator("details[data-scenario='remote-ns-unpopulated']");
+      if (!(await section.evaluate(d => (d as HTMLDetailsElement).open))) await section.locator("summary").click();
+      await section.locator("li.step[data-step='5'] button.explain-step").click();
+      await page.locator("section.explain h4.explain-title").waitFor();
+      return { text: await panelText(page), lines: await highlighted(page) };
+    };
+    const first = await walk();
+    assert.ok(first.text.nodes.some(t => /^vvar_fault\(sm, vma, vmf\)/.test(t)), first.text.nodes.join("\n"));
+    assert.ok(first.lines.length > 0, "the learner's lines are highlighted");
+    assert.deepEqual([...new Set(first.lines.map(l => l.file))], ["datastore.ts"], "in the file the learner edits, not the variant's copy");
+    // kept without their traces, reloaded: the same walk, from the variant compiled again
+    await page.evaluate(() => {
+      for (const [k, v] of Object.entries(localStorage)) {
+        if (!k.includes(":results:")) continue;
+        const x = JSON.parse(v);
+        x.view.runs = x.view.runs.map((r: { trace: unknown[]; trace_dropped: number; calls?: unknown[]; calls_dropped?: number }) =>
+          ({ ...r, trace: [], trace_dropped: r.trace_dropped + r.trace.length, calls: [], calls_dropped: (r.calls_dropped ?? 0) + (r.calls?.length ?? 0) }));
+        localStorage.setItem(k, JSON.stringify(x));
+      }
+    });
+    await page.reload();
+    await page.locator("html[data-editor=ready]").waitFor({ state: "attached", timeout: 60_000 });
+    const again = await walk();
+    assert.deepEqual(again.text, first.text);
+    assert.deepEqual(again.lines, first.lines);
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});

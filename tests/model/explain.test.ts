@@ -242,4 +242,11 @@ test("withCallSites: a run graded without call sites takes the lines of the same
   assert.deepEqual(withCallSites(kept, shown), shown);
   assert.deepEqual(explainStep(withCallSites(kept, shown)!, 1, sc), explainStep(shown, 1, sc));
   assert.equal(withCallSites(kept, { ...shown, steps: shown.steps.slice(1) }), undefined, "another run's steps: refused");
+  // the same calls with other steps (another module, other costs) are refused too
+  const otherSteps = { ...shown, steps: shown.steps.map((st, i) => i === 1 ? { ...st, ret: (st.ret ?? 0) + 1 } : st) };
+  assert.equal(withCallSites(graded, otherSteps), undefined, "other steps: refused");
+  // a run with no kernel call kept (there is none to keep) but its trace trimmed is run again for the trace
+  const keptTrace = { ...graded, trace: [], trace_dropped: (graded.trace_dropped ?? 0) + graded.trace.length, calls: [], calls_dropped: 0 };
+  assert.equal(lacksCallSites(keptTrace), true);
+  assert.deepEqual(withCallSites(keptTrace, shown)?.trace, shown.trace);
 });

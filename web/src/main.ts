@@ -11,7 +11,8 @@ import "./styles.css";
 import kernelUrl from "../../build/kernel.wasm?url";
 import headerText from "../../learner/kernel.ts?raw";
 import type { CompileResult, Costs, Diagnostic, Report, RunResult, Scenario } from "../../engine/types.js";
-import { gradeSubmission, type GradeDeps } from "../../engine/grade-submission.js";
+import { gradeSubmission, renameFile, variantFiles, type GradeDeps } from "../../engine/grade-submission.js";
+import { runPlan } from "../../engine/lesson.js";
 import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
 import { clearUndo, loadCode, loadCompilerSeen, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveCompilerSeen, saveLayout, saveProgress, saveResults, saveUndo,
@@ -118,6 +119,7 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   status("");
   layout.badge("results", "");
   shownFor = null;
+  shownRuns = []; shownView = null; shownJobs = undefined;
   const kept = loadResults(store, lesson.id);
   if (kept) { show(kept.view as RunView); shownFor = kept.files; }
   history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
@@ -298,7 +300,8 @@ async function run(): Promise<void> {
     const mine = seen.costs;
     const priced = mine !== null && seen.priced.length === seen.runs.length;
     const view: RunView = { report: redactReport(report, true), runs: priced ? seen.priced : seen.runs, banner,
-           costs: priced && mine.fault_exception_ns !== undefined ? { fault_exception_ns: mine.fault_exception_ns } : undefined, diagnostics: c && !c.ok ? diagnostics : undefined,
+           costs: priced && mine.fault_exception_ns !== undefined ? { fault_exception_ns: mine.fault_exception_ns } : undefined,
+           pricedWith: priced ? mine : undefined, diagnostics: c && !c.ok ? diagnostics : undefined,
            ms: { compile: seen.compileMs, run: tEnd - tStart - seen.compileMs, cached: seen.cached } };
     show(view, priced ? seen.pricedJobs : seen.jobs);
     shownFor = f;
@@ -323,27 +326,37 @@ let shownView: RunView | null = null;
 let shownJobs: RunJob[] | undefined;             // how each of shownRuns was made (this visit's Runs)
 /** `run` (one of shownRuns) with the learner's source line of each kernel call, for the
  *  step-through: the same scenario run again with call sites recorded (a Run grades without).
- *  Results kept from an earlier visit are run again from the code they were made with. The
- *  results on screen and in storage get the lines; `run` itself when they cannot be had. */
-async function withSites(run: RunResult): Promise<RunResult> {
+ *  Results kept from an earlier visit are run again from the code they were made with: the
+ *  lesson's scenario of that run (in the grading's order, engine/lesson.ts runPlan), its
+ *  variant's compile and the costs the pictures were drawn at. The results on screen and in
+ *  storage get the lines; `run` itself when they cannot be had. One re-run per run shown. */
+const sitedOf = new WeakMap<RunResult, Promise<RunResult>>();
+function withSites(run: RunResult): Promise<RunResult> {
+  let p = sitedOf.get(run);
+  if (!p) { p = resiteRun(run).catch(() => run); sitedOf.set(run, p); }
+  return p;
+}
+async function resiteRun(run: RunResult): Promise<RunResult> {
   const i = shownRuns.indexOf(run);
   if (i < 0 || !lacksCallSites(run)) return run;
-  const view = shownView, files = shownFor, lessonId = lesson.id;
+  const view = shownView, files = shownFor, at = lesson;
   let job = shownJobs?.[i];
   if (!job) {
-    const scenario = Object.values(lesson.scenarios).find(sc => sc.name === run.scenario);
-    if (!files || !scenario) return run;
-    const c = await compiler.compile(files);
+    const part = runPlan(at).flatMap(pt => pt.scenarios.map(name => ({ variant: pt.variant, name })))[i];
+    const base = part && at.scenarios[part.name];
+    if (!files || !view || view.runs.length !== runPlan(at).reduce((n, pt) => n + pt.scenarios.length, 0) || !base || base.name !== run.scenario) return run;
+    const c = await compiler.compile(part.variant !== undefined ? variantFiles(files, at.variants[part.variant]) : files);
     if (!c.ok) return run;
-    job = { learner: await compiler.moduleOf(c.wasm), sourceMap: c.sourceMap, scenario };
+    job = { learner: await compiler.moduleOf(c.wasm), sourceMap: c.sourceMap, scenario: view.pricedWith ? withCosts(base, view.pricedWith) : base };
   }
   const r = await runner.runners[0].run(await kernelModule, job.learner, job.scenario,
                                         { deadlineMs: BROWSER_SCENARIO_DEADLINE_MS, sourceMap: job.sourceMap, callSites: true });
-  const sited = r.ok ? withCallSites(run, r.result) : undefined;
+  // a variant's compile has the learner's file under another name (engine/grade-submission.ts)
+  const sited = r.ok ? withCallSites(run, renameFile(r.result)) : undefined;
   if (!sited) return run;
-  if (shownView === view && shownRuns[i] === run) {
+  if (shownView === view && shownRuns[i] === run && lesson === at) {
     shownRuns[i] = sited;
-    if (view && files && lesson.id === lessonId) saveResults(store, lessonId, files, view);
+    if (view && files) saveResults(store, at.id, files, view);
   }
   return sited;
 }

@@ -38,15 +38,24 @@ export function attachExplain(body: HTMLElement, ctx: ExplainContext): void {
   });
 }
 
+// the walks asked for: only the last one asked opens (a re-run for call sites can take a while);
+// a section is busy while a walk of it waits
+let opened = 0;
+const waiting = new WeakMap<Element, number>();
+
 // opens the panel for step `step` of the run whose section holds `from`, at the fault whose
 // trace index is `event` (else the step's first fault)
 async function open(body: HTMLElement, ctx: ExplainContext, from: Element, step: number, event: number | undefined): Promise<void> {
   const section = from.closest("details[data-scenario]");
   const shown = ctx.runs().find(r => r.scenario === section?.getAttribute("data-scenario"));
   if (!section || !shown || !shown.steps[step]) return;
+  const mine = ++opened;
+  waiting.set(section, (waiting.get(section) ?? 0) + 1);
   section.setAttribute("aria-busy", "true");
   const run = ctx.withSites ? await ctx.withSites(shown).catch(() => shown) : shown;
-  section.removeAttribute("aria-busy");
+  const left = (waiting.get(section) ?? 1) - 1;
+  if (left > 0) waiting.set(section, left); else { waiting.delete(section); section.removeAttribute("aria-busy"); }
+  if (mine !== opened) return;                         // a later click asked for another walk
   if (!body.contains(section)) return;                 // the results were drawn again meanwhile
   const walk = explainStep(run, step, ctx.scenario(run.scenario));
   const at = event !== undefined ? Math.max(0, faultOfEvent(walk, event)) : 0;

@@ -5,7 +5,7 @@
 // [vvar] page strips with VmFlags, the fault timeline, the counters and the kernel log. All
 // numbers come from core/results.ts. Each scenario section and step row carries
 // data-scenario / data-step, so a later panel (a step-through) can attach to them.
-import type { Diagnostic, Report, RunResult } from "../../../engine/types.js";
+import type { Costs, Diagnostic, Report, RunResult } from "../../../engine/types.js";
 import { checkRows, counterTable, deaths, fmtNs, stepRows, summaryLine, timeline, vvarStrips } from "../core/results.js";
 import { fmtCost } from "../../../engine/costs.js";
 import { h } from "./dom.js";
@@ -20,6 +20,9 @@ export interface RunView {
   ms?: { compile: number; run: number; cached: boolean };
   /** the learner's fault cost the pictures were drawn at (the checks keep the lesson's) */
   costs?: { fault_exception_ns: number };
+  /** all the learner's costs the runs were made at, when not the lesson's (so that a run can be
+   *  made again the same way: the step-through's call sites) */
+  pricedWith?: Costs;
 }
 
 /** What the view can ask of the page. */

@@ -54,17 +54,20 @@ export class CompilerClient {
     if (!p) {
       this.start();
       let timer: ReturnType<typeof setTimeout> | undefined;
+      // a compile that failed is no verdict on the code: forgotten, so the next ask retries (only
+      // this compile's entry: an evicted one must not take a newer compile of the same text along)
+      const forget = () => { if (this.cache.get(key) === settled) { this.cache.delete(key); this.done.delete(key); } };
       const deadline = new Promise<CompileResult>(ok => { timer = setTimeout(() => {
         this.worker?.terminate();
         this.worker = null; this.api = null;                     // the next compile starts a new one
-        this.cache.delete(key);
+        forget();
         ok({ ok: false, error: { kind: "timeout", message: `the compiler did not answer within ${COMPILE_DEADLINE_MS / 1000} s`, ms: COMPILE_DEADLINE_MS } });
       }, COMPILE_DEADLINE_MS); });
       const call = this.api!.compile(files).then(({ module, ...r }): CompileResult => {
         if (module && r.ok) this.modules.set(r.wasm, Promise.resolve(module));
         return r;
       }).catch((e: unknown): CompileResult => {
-        this.cache.delete(key);                                  // not a verdict on the code: retry next time
+        forget();
         return { ok: false, error: { kind: "internal", message: `compiler worker failed: ${String(e)}` } };
       });
       const settled: Promise<CompileResult> = Promise.race([call, deadline]).finally(() => {
@@ -103,10 +106,9 @@ export const browserRunnerTransport: RunnerTransport = {
     const worker = new Worker(new URL("./runner.worker.ts", import.meta.url), { type: "module", name: "prefault-runner" });
     const api = Comlink.wrap<RunnerWorkerApi>(worker);
     let dead = false;
-    const die = (why: string) => { if (!dead) { dead = true; events.exit(why); } };
+    const steps = new MessageChannel();                     // the "step" messages, one way (runner.worker.ts)
+    const die = (why: string) => { if (!dead) { dead = true; steps.port1.close(); events.exit(why); } };
     worker.addEventListener("error", e => die(e.message || "the runner worker failed to load"));
-    // the "step" messages come one way on a port of their own (runner.worker.ts)
-    const steps = new MessageChannel();
     steps.port1.onmessage = e => { if (!dead) events.message(e.data); };
     api.hello(Comlink.transfer(steps.port2, [steps.port2])).then(m => events.message(m), e => die(String(e)));
     return {
