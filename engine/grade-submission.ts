@@ -92,7 +92,6 @@ export function variantFiles(files: Record<string, string>, v: Variant): Record<
   return out;
 }
 
-// An oops located in the variant's copy of the learner file is reported against datastore.ts.
 /** A run of a variant compile (variantFiles) with the learner's file under its own name again:
  *  the oops and the call sites say datastore.ts, the file the learner edits. */
 export function renameFile(r: RunResult): RunResult {

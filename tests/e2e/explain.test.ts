@@ -145,45 +145,53 @@ test("a step's button opens the walk of any step: a step with no fault says so; 
   } finally { await b.close(); }
 });
 
+// opens the section of `scenario` and the walk of its step `step` (its own button)
+async function walkStep(page: Page, scenario: string, step: number): Promise<void> {
+  const section = page.locator(`details[data-scenario='${scenario}']`);
+  if (!(await section.evaluate(d => (d as HTMLDetailsElement).open))) await section.locator("summary").click();
+  await section.locator(`li.step[data-step='${step}'] button.explain-step`).click();
+  await page.locator("section.explain h4.explain-title").waitFor();
+}
+
+// whether the results kept in storage carry the learner's line of a kernel call
+const keptHaveSites = (page: Page) => page.evaluate(() => Object.entries(localStorage)
+  .filter(([k]) => k.includes(":results:")).some(([, v]) => v.includes('"at":{')));
+
+// keeps the stored results as storage does past its size limit (web/src/core/storage.ts
+// saveResults: traces emptied, their counts moved into *_dropped), then reloads the page
+async function reloadWithoutTraces(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const [k, v] of Object.entries(localStorage)) {
+      if (!k.includes(":results:")) continue;
+      const x = JSON.parse(v);
+      x.view.runs = x.view.runs.map((r: { trace: unknown[]; trace_dropped: number; calls?: unknown[]; calls_dropped?: number }) =>
+        ({ ...r, trace: [], trace_dropped: r.trace_dropped + r.trace.length, calls: [], calls_dropped: (r.calls_dropped ?? 0) + (r.calls?.length ?? 0) }));
+      localStorage.setItem(k, JSON.stringify(x));
+    }
+  });
+  await page.reload();
+  await page.locator("html[data-editor=ready]").waitFor({ state: "attached", timeout: 60_000 });
+}
+
 test("after a reload, kept results walk the same, the learner's lines included, even kept without their traces (run again from the code they were made with)", async () => {
   const b = await launch({ viewport: { width: 1440, height: 900 } });
   try {
     const { page } = b;
     await runSolution(page);
     // a Run grades without call sites: the kept results have none until a step-through asks
-    const sited = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.includes("results"))
-      .some(([, v]) => v.includes('"at":{')));
-    assert.equal(sited, false, "the kept results carry no call sites yet");
+    assert.equal(await keptHaveSites(page), false, "the kept results carry no call sites yet");
     await page.reload();
     await page.locator("html[data-editor=ready]").waitFor({ state: "attached", timeout: 60_000 });
-    const kept = page.locator("details[data-scenario='first-fault']");
-    if (!(await kept.evaluate(d => (d as HTMLDetailsElement).open))) await kept.locator("summary").click();
-    await kept.locator("li.step[data-step='1'] button.explain-step").click();
-    await page.locator("section.explain h4.explain-title").waitFor();
+    await walkStep(page, "first-fault", 1);
     assert.deepEqual((await panelText(page)).nodes, expected.faults[0].nodes.map(n => n.text));
     assert.ok(expected.faults[0].nodes.some(n => n.at), "the expected walk names the learner's lines");
     assert.ok((await highlighted(page)).length > 0);
     // and the kept results now have them
-    const now = await page.evaluate(() => Object.entries(localStorage).filter(([k]) => k.includes("results"))
-      .some(([, v]) => v.includes('"at":{')));
-    assert.equal(now, true);
+    assert.equal(await keptHaveSites(page), true);
     // results kept without their traces (what storage keeps of results over its size limit): the
     // walk is the same, from the scenario run again, not "the call trace was full"
-    await page.evaluate(() => {
-      for (const [k, v] of Object.entries(localStorage)) {
-        if (!k.includes(":results:")) continue;
-        const x = JSON.parse(v);
-        x.view.runs = x.view.runs.map((r: { trace: unknown[]; trace_dropped: number; calls?: unknown[]; calls_dropped?: number }) =>
-          ({ ...r, trace: [], trace_dropped: r.trace_dropped + r.trace.length, calls: [], calls_dropped: (r.calls_dropped ?? 0) + (r.calls?.length ?? 0) }));
-        localStorage.setItem(k, JSON.stringify(x));
-      }
-    });
-    await page.reload();
-    await page.locator("html[data-editor=ready]").waitFor({ state: "attached", timeout: 60_000 });
-    const slim = page.locator("details[data-scenario='first-fault']");
-    if (!(await slim.evaluate(d => (d as HTMLDetailsElement).open))) await slim.locator("summary").click();
-    await slim.locator("li.step[data-step='1'] button.explain-step").click();
-    await page.locator("section.explain h4.explain-title").waitFor();
+    await reloadWithoutTraces(page);
+    await walkStep(page, "first-fault", 1);
     assert.deepEqual((await panelText(page)).nodes, expected.faults[0].nodes.map(n => n.text));
     assert.ok((await highlighted(page)).length > 0);
     assert.deepEqual(b.errors, []);
@@ -201,10 +209,7 @@ test("a variant's run (lesson 05, [vvar] without VM_IO) walks with the learner's
     await waitRun(page, 1);
     // remote-ns-unpopulated runs only in the variant: its step 5 is the target's own first fault
     const walk = async () => {
-      const section = page.locator("details[data-scenario='remote-ns-unpopulated']");
-      if (!(await section.evaluate(d => (d as HTMLDetailsElement).open))) await section.locator("summary").click();
-      await section.locator("li.step[data-step='5'] button.explain-step").click();
-      await page.locator("section.explain h4.explain-title").waitFor();
+      await walkStep(page, "remote-ns-unpopulated", 5);
       return { text: await panelText(page), lines: await highlighted(page) };
     };
     const first = await walk();
@@ -212,17 +217,7 @@ test("a variant's run (lesson 05, [vvar] without VM_IO) walks with the learner's
     assert.ok(first.lines.length > 0, "the learner's lines are highlighted");
     assert.deepEqual([...new Set(first.lines.map(l => l.file))], ["datastore.ts"], "in the file the learner edits, not the variant's copy");
     // kept without their traces, reloaded: the same walk, from the variant compiled again
-    await page.evaluate(() => {
-      for (const [k, v] of Object.entries(localStorage)) {
-        if (!k.includes(":results:")) continue;
-        const x = JSON.parse(v);
-        x.view.runs = x.view.runs.map((r: { trace: unknown[]; trace_dropped: number; calls?: unknown[]; calls_dropped?: number }) =>
-          ({ ...r, trace: [], trace_dropped: r.trace_dropped + r.trace.length, calls: [], calls_dropped: (r.calls_dropped ?? 0) + (r.calls?.length ?? 0) }));
-        localStorage.setItem(k, JSON.stringify(x));
-      }
-    });
-    await page.reload();
-    await page.locator("html[data-editor=ready]").waitFor({ state: "attached", timeout: 60_000 });
+    await reloadWithoutTraces(page);
     const again = await walk();
     assert.deepEqual(again.text, first.text);
     assert.deepEqual(again.lines, first.lines);

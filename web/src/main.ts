@@ -342,9 +342,11 @@ async function resiteRun(run: RunResult): Promise<RunResult> {
   const view = shownView, files = shownFor, at = lesson;
   let job = shownJobs?.[i];
   if (!job) {
-    const part = runPlan(at).flatMap(pt => pt.scenarios.map(name => ({ variant: pt.variant, name })))[i];
-    const base = part && at.scenarios[part.name];
-    if (!files || !view || view.runs.length !== runPlan(at).reduce((n, pt) => n + pt.scenarios.length, 0) || !base || base.name !== run.scenario) return run;
+    // the runs on screen are the grading's, in its order: a variant's part, then each scenario
+    const plan = runPlan(at).flatMap(pt => pt.scenarios.map(name => ({ variant: pt.variant, base: at.scenarios[name] })));
+    const part = plan[i];
+    if (!files || !view || plan.length !== view.runs.length || part.base?.name !== run.scenario) return run;
+    const base = part.base;
     const c = await compiler.compile(part.variant !== undefined ? variantFiles(files, at.variants[part.variant]) : files);
     if (!c.ok) return run;
     job = { learner: await compiler.moduleOf(c.wasm), sourceMap: c.sourceMap, scenario: view.pricedWith ? withCosts(base, view.pricedWith) : base };

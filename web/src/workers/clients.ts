@@ -24,7 +24,7 @@ export class CompilerClient {
   private api: Comlink.Remote<CompilerApi> | null = null;
   private worker: Worker | null = null;
   private cache = new Map<string, Promise<CompileResult>>();
-  private done = new Set<string>();                 // keys of the cache whose compile has answered
+  private answered = new WeakSet<Promise<CompileResult>>();   // the compiles of the cache that have answered
   private modules = new WeakMap<Uint8Array, Promise<WebAssembly.Module>>();
   private readyResolve!: (r: Promise<{ toolchain: Toolchain; definitions: string; ms: number; phases: CompilerPhases }>) => void;
   private warmedResolve!: (r: Promise<CompilerPhases>) => void;
@@ -56,7 +56,7 @@ export class CompilerClient {
       let timer: ReturnType<typeof setTimeout> | undefined;
       // a compile that failed is no verdict on the code: forgotten, so the next ask retries (only
       // this compile's entry: an evicted one must not take a newer compile of the same text along)
-      const forget = () => { if (this.cache.get(key) === settled) { this.cache.delete(key); this.done.delete(key); } };
+      const forget = () => { if (this.cache.get(key) === settled) this.cache.delete(key); };
       const deadline = new Promise<CompileResult>(ok => { timer = setTimeout(() => {
         this.worker?.terminate();
         this.worker = null; this.api = null;                     // the next compile starts a new one
@@ -72,11 +72,11 @@ export class CompilerClient {
       });
       const settled: Promise<CompileResult> = Promise.race([call, deadline]).finally(() => {
         clearTimeout(timer);
-        if (this.cache.get(key) === settled) this.done.add(key);
+        this.answered.add(settled);
       });
       p = settled;
       this.cache.set(key, p);
-      if (this.cache.size > 24) { const old = this.cache.keys().next().value as string; this.cache.delete(old); this.done.delete(old); }
+      if (this.cache.size > 24) this.cache.delete(this.cache.keys().next().value as string);
     }
     return p;
   }
@@ -94,8 +94,8 @@ export class CompilerClient {
 
   /** Whether the compile of `files` has answered (compile() would resolve at once). */
   settled(files: Record<string, string>): boolean {
-    const key = filesHash(files);
-    return this.cache.has(key) && this.done.has(key);
+    const p = this.cache.get(filesHash(files));
+    return p !== undefined && this.answered.has(p);
   }
 }
 
