@@ -7,14 +7,16 @@
 //
 // The asc module is injected (the default export of "assemblyscript/asc"), so this file runs
 // unchanged in a browser worker and in Node. Results are cached by a hash of the input, so an
-// unchanged source costs nothing. Callers: the CLI (cli/node-compile-worker.ts), the grader, the web
-// compiler worker.
+// unchanged source costs nothing; asc's standard library is parsed once per process, not once per
+// compile (engine/parse-reuse.ts; so asc runs one compile at a time). Callers: the CLI
+// (cli/node-compile-worker.ts), the grader, the web compiler worker.
 
 import type { CompileResult, Diagnostic, EngineError } from "./types.js";
 import { KERNEL_HEADER_TS } from "./generated/kernel-header.js";
 import { DATASTORE_FILE, ENTRY_FILE, ENTRY_TS, KERNEL_FILE, learnerExportDiagnostic, lineColumn } from "./compile-entry.js";
 import { contentHash } from "./hash.js";
 import { FuelTransform } from "./fuel.js";
+import { forgetLibraryParses, LibraryParseReuse } from "./parse-reuse.js";
 import { LEARNER_FUEL, LEARNER_MAX_MEMORY_PAGES } from "./limits.js";
 
 /** The part of "assemblyscript/asc" this file uses. */
@@ -60,6 +62,10 @@ export interface CompileOptions {
   maximumMemoryPages?: number;
   /** a persistent cache behind the in-memory one (not part of the key) */
   store?: CompileStore;
+  /** serve asc's standard library from the trees of an earlier compile (engine/parse-reuse.ts).
+   *  Default true; false is asc as shipped, for benchmarks and tests. Not part of the key: the
+   *  result is the same (tests/unit/parse-reuse.test.ts). */
+  reuseLibraryParse?: boolean;
 }
 
 const OUT_FILE = "learner.wasm";
@@ -95,14 +101,17 @@ export async function compileDatastore(asc: AscSource, files: Record<string, str
   return copyResult(r);
 }
 
+/** The options of one asc run, resolved. */
+type RunOptions = Required<Omit<CompileOptions, "store">>;
+
 // the resolved options and the cache key of a compile of `files` with asc `version`
-function compileKey(version: string, files: Record<string, string>, opts: CompileOptions) {
-  const o = { debug: opts.debug ?? true, sourceMap: opts.sourceMap ?? true,
-              maximumMemoryPages: opts.maximumMemoryPages ?? LEARNER_MAX_MEMORY_PAGES };
+function compileKey(version: string, files: Record<string, string>, opts: CompileOptions): { o: RunOptions; key: string } {
+  const keyed = { debug: opts.debug ?? true, sourceMap: opts.sourceMap ?? true,
+                  maximumMemoryPages: opts.maximumMemoryPages ?? LEARNER_MAX_MEMORY_PAGES };
   const names = Object.keys(files).sort();
-  const key = contentHash(JSON.stringify([RESULT_FORMAT, version, o, LEARNER_FUEL, KERNEL_HEADER_TS, ENTRY_TS,
+  const key = contentHash(JSON.stringify([RESULT_FORMAT, version, keyed, LEARNER_FUEL, KERNEL_HEADER_TS, ENTRY_TS,
                                           names.map(n => [n, files[n]])]));
-  return { o, key };
+  return { o: { ...keyed, reuseLibraryParse: opts.reuseLibraryParse ?? true }, key };
 }
 
 /** What compileDatastore() would answer without running asc `version`: a bad file set's error,
@@ -125,7 +134,7 @@ export async function storedCompile(version: string, files: Record<string, strin
 }
 
 // the store's answer when it has one, else asc's (which then goes into the store)
-async function compileThroughStore(asc: AscSource, files: Record<string, string>, o: Required<Omit<CompileOptions, "store">>,
+async function compileThroughStore(asc: AscSource, files: Record<string, string>, o: RunOptions,
                                    key: string, store: CompileStore | undefined): Promise<CompileResult> {
   if (store) {
     try {
@@ -164,9 +173,23 @@ function checkLearnerFiles(files: Record<string, string>): EngineError | undefin
   return undefined;
 }
 
-// one asc run; never throws
-async function runAsc(asc: AscModule, files: Record<string, string>,
-                      o: Required<Omit<CompileOptions, "store">>, hash: string): Promise<CompileResult> {
+// the asc run in progress: runs take turns, as they share the library's syntax trees
+// (engine/parse-reuse.ts; asc itself is synchronous between its file reads, so nothing is lost)
+let ascTurn: Promise<unknown> = Promise.resolve();
+
+// one asc run, after the one before it; never throws
+function runAsc(asc: AscModule, files: Record<string, string>,
+                o: RunOptions, hash: string): Promise<CompileResult> {
+  const r = ascTurn.then(() => runAscNow(asc, files, o, hash)).catch((e: unknown): CompileResult => {
+    forgetLibraryParses();
+    return { ok: false, error: { kind: "internal", message: `asc failed: ${(e as Error)?.message ?? String(e)}` } };
+  });
+  ascTurn = r;       // never rejects: one compile's failure is not the next one's
+  return r;
+}
+
+async function runAscNow(asc: AscModule, files: Record<string, string>,
+                         o: RunOptions, hash: string): Promise<CompileResult> {
   const sources: Record<string, string> = { ...files, [KERNEL_FILE]: KERNEL_HEADER_TS, [ENTRY_FILE]: ENTRY_TS };
   const outs: Record<string, Uint8Array | string> = {};
   const raw: AscDiagnostic[] = [];
@@ -186,10 +209,13 @@ async function runAsc(asc: AscModule, files: Record<string, string>,
       reportDiagnostic: d => { raw.push(d); },
       // a class of its own per compile: asc assigns the compile's Program (its whole AST) and our
       // callbacks to a transform class's prototype, so the shared class would keep the last
-      // compile alive until the next one (and each compile's garbage would outlive it)
-      transforms: [class extends FuelTransform {}],
+      // compile alive until the next one (and each compile's garbage would outlive it).
+      // LibraryParseReuse serves asc's library from the trees of the compiles before.
+      transforms: o.reuseLibraryParse ? [class extends LibraryParseReuse {}, class extends FuelTransform {}]
+                                      : [class extends FuelTransform {}],
     }));
   } catch (e) {
+    forgetLibraryParses();      // asc stopped half way: its trees may be half resolved
     return { ok: false, error: { kind: "internal", message: `asc failed: ${(e as Error)?.message ?? String(e)}` } };
   }
   const diagnostics = dedupeExportDiagnostics(raw.map(d => mapDiagnostic(d, sources)));

@@ -81,6 +81,12 @@ export class CompilerClient {
     return p;
   }
 
+  /** A compile by asc as shipped, past this cache (the benchmark's baseline, CompilerApi.compileAsShipped). */
+  compileAsShipped(files: Record<string, string>): Promise<boolean> {
+    this.start();
+    return this.api!.compileAsShipped(files);
+  }
+
   /** The WebAssembly.Module of a successful compile's bytes: the one the worker sent, else
    *  compiled here (once per bytes). */
   moduleOf(wasm: Uint8Array): Promise<WebAssembly.Module> {

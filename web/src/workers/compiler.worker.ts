@@ -68,6 +68,9 @@ const api: CompilerApi = {
     const wasm = r.wasm.slice();
     return Comlink.transfer({ ...r, wasm, ...(module ? { module } : {}) }, [wasm.buffer]);
   },
+  async compileAsShipped(files: Record<string, string>): Promise<boolean> {
+    return serial(async asc => (await compileDatastore(asc, files, { reuseLibraryParse: false })).ok);
+  },
 };
 
 Comlink.expose(api);
