@@ -3,7 +3,8 @@
 // fields; "Run and check" runs the problem with the lesson's reference handler and the
 // learner's own code in the page's workers, and every prediction is marked right or wrong
 // against what Node's run of the same reference gives, with the learner's own result beside a
-// step where it differs. axe-core finds nothing in the view; it fits a phone. Screenshots go
+// step where it differs; predictions come back after a reload. axe-core finds nothing in the
+// view; it fits a phone. Screenshots go
 // to test-results/screenshots/quiz/.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -185,6 +186,16 @@ test("phone 390x844: practice in the Results tab, no sideways scroll, marked, ax
       await fs.getByLabel("faults").fill(String(a.faults));
       await fs.getByLabel("minflt").fill(String(a.minflt));
       await fs.getByLabel("signal").selectOption(a.signal);
+    }
+    // a reload (a phone drops background tabs) loses no prediction: the link reopens the problem
+    // and its fields are filled again as typed
+    await page.reload();
+    await page.locator(`#practice[data-seed="${seed}"][data-state="ready"]`).waitFor({ timeout: 30_000 });
+    for (const a of ref.steps) {
+      const fs = page.locator(`li[data-step="${a.index}"] fieldset`);
+      assert.equal(await fs.getByLabel("faults").inputValue(), String(a.faults), `step ${a.index} faults after a reload`);
+      assert.equal(await fs.getByLabel("minflt").inputValue(), String(a.minflt), `step ${a.index} minflt after a reload`);
+      assert.equal(await fs.getByLabel("signal").inputValue(), a.signal, `step ${a.index} signal after a reload`);
     }
     await page.getByRole("button", { name: "Run and check" }).click();
     await page.locator('#practice[data-runs="1"][data-state="done"]').waitFor({ timeout: 120_000 });

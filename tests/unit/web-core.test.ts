@@ -257,3 +257,36 @@ test("storage: keys carry STORAGE_VERSION, and a record of another version is no
   s.map.set(key, JSON.stringify({ v: STORAGE_VERSION + 1, files: STARTER, saved: 1 }));
   assert.equal(loadCode(s, "01", ["datastore.ts"]), null);
 });
+
+test("practice predictions are kept per lesson and problem, the latest first, validated on read", async () => {
+  const { loadPredictions, savePredictions, PREDICTIONS_KEPT, STORAGE_VERSION } = await import("../../web/src/core/storage.js");
+  const s = memStore();
+  assert.equal(loadPredictions(s, "02", 7), null);
+  const mine = { 1: { faults: 1, minflt: 2, signal: "none" as const }, 3: { faults: null, minflt: 0, signal: null } };
+  assert.equal(savePredictions(s, "02", 7, mine), true);
+  assert.deepEqual(loadPredictions(s, "02", 7), mine);
+  assert.equal(loadPredictions(s, "02", 8), null, "another problem has its own");
+  assert.equal(loadPredictions(s, "03", 7), null, "another lesson has its own");
+  // a problem saved again replaces its predictions; the most recently touched come first, and
+  // only PREDICTIONS_KEPT problems are kept
+  for (let seed = 100; seed < 100 + PREDICTIONS_KEPT; seed++) savePredictions(s, "02", seed, { 1: { faults: 0, minflt: 0, signal: "SIGBUS" } });
+  assert.equal(loadPredictions(s, "02", 7), null, "the oldest problem went first");
+  savePredictions(s, "02", 100, { 1: { faults: 5, minflt: 5, signal: "SIGSEGV" } });
+  savePredictions(s, "02", 200, {});
+  assert.deepEqual(loadPredictions(s, "02", 100), { 1: { faults: 5, minflt: 5, signal: "SIGSEGV" } }, "touched again: kept");
+  assert.equal(loadPredictions(s, "02", 101), null);
+  // what does not validate is dropped on its own; a record of another version, or broken JSON, is none
+  const key = `prefault:v${STORAGE_VERSION}:predictions:02`;
+  s.map.set(key, JSON.stringify({ v: STORAGE_VERSION, problems: [
+    { seed: 9, steps: { 1: { faults: -1, minflt: 0, signal: null }, 2: { faults: 1, minflt: 1, signal: "SIGKILL" },
+                        x: { faults: 1, minflt: 1, signal: null }, 4: { faults: 2, minflt: 3, signal: "SIGBUS" } } },
+    { seed: "10", steps: {} }, null, { seed: 11 } ] }));
+  assert.deepEqual(loadPredictions(s, "02", 9), { 4: { faults: 2, minflt: 3, signal: "SIGBUS" } });
+  assert.equal(loadPredictions(s, "02", 11), null);
+  s.map.set(key, JSON.stringify({ v: STORAGE_VERSION + 1, problems: [{ seed: 9, steps: {} }] }));
+  assert.equal(loadPredictions(s, "02", 9), null);
+  s.map.set(key, "{not json");
+  assert.equal(loadPredictions(s, "02", 9), null);
+  assert.equal(savePredictions(s, "02", 9, mine), true, "a broken entry is replaced");
+  assert.deepEqual(loadPredictions(s, "02", 9), mine);
+});

@@ -16,7 +16,7 @@ import { runPlan } from "../../engine/lesson.js";
 import { redactReport } from "../../engine/report/hidden.js";
 import { decodeShare, encodeShare } from "./core/share.js";
 import { clearUndo, loadCode, loadCompilerSeen, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveCompilerSeen, saveLayout, saveProgress, saveResults, saveUndo,
-         unlockHint, type KeyValueStore } from "./core/storage.js";
+         unlockHint, loadPredictions, savePredictions, type KeyValueStore } from "./core/storage.js";
 import { loadLessons, type WebLesson } from "./lessons.js";
 import { RunnerPool, ScenarioRunner } from "../../engine/runner.js";
 import { BROWSER_SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
@@ -457,7 +457,8 @@ async function openPractice(seed: number, focus = false): Promise<void> {
   if (practice) practice.open(seed);
   else practice = createPractice($("practice"), { lesson, learnerFiles: currentFiles, close: closePractice,
     deps: { compile: f => compiler.compile(f), run: gradeDeps({ runs: [], priced: [], costs: null, compileMs: 0, cached: false }).run },
-    onSeed: s => history.replaceState(null, "", encodeShare(forLesson.id, {}, {}, s)) }, seed);
+    onSeed: s => history.replaceState(null, "", encodeShare(forLesson.id, {}, {}, s)),
+    kept: { load: s => loadPredictions(store, forLesson.id, s), save: (s, p) => { savePredictions(store, forLesson.id, s, p); } } }, seed);
   if (focus) $("practice-title").focus();
 }
 function hidePractice(): void {

@@ -8,6 +8,8 @@
 //   prefault:v1:layout          { v: 1, lesson: %, results: %, collapsed: bool }  pane widths
 //   prefault:v1:costs, prefault:v1:machine-era   the learner's fault cost and kernel era (core/costs.ts)
 //   prefault:v1:compiler-seen   { v: 1, asc: "<version>" }  this browser has loaded that compiler before
+//   prefault:v1:predictions:<lesson>  { v: 1, problems: [{ seed, steps: { <i>: SavedPrediction } }] }
+//                               practice predictions, the most recently touched problem first
 // Legacy: a bare string under "prefault:code:<lesson>" (v0) migrates to v1 on read.
 //
 // Pure logic over an injected KeyValueStore (window.localStorage in the app, a Map in tests).
@@ -237,3 +239,63 @@ export function loadCompilerSeen(store: KeyValueStore, asc: string): boolean {
 export function saveCompilerSeen(store: KeyValueStore, asc: string): boolean {
   return safeSet(store, PREFIX + "compiler-seen", JSON.stringify({ v: STORAGE_VERSION, asc }));
 }
+
+// ---- practice predictions -------------------------------------------------------------------------
+
+/** One step's prediction in practice (engine/scenario-gen-answer.ts Prediction): null is a field
+ *  left empty. */
+export interface SavedPrediction { faults: number | null; minflt: number | null; signal: "none" | "SIGBUS" | "SIGSEGV" | null }
+
+/** How many practice problems of a lesson keep their predictions (the oldest touched go first). */
+export const PREDICTIONS_KEPT = 20;
+
+const SIGNAL_NAMES = ["none", "SIGBUS", "SIGSEGV"];
+
+function parsePrediction(x: unknown): SavedPrediction | null {
+  if (!x || typeof x !== "object") return null;
+  const o = x as Record<string, unknown>;
+  const count = (v: unknown) => v === null || (typeof v === "number" && Number.isSafeInteger(v) && v >= 0);
+  if (!count(o.faults) || !count(o.minflt)) return null;
+  if (o.signal !== null && !SIGNAL_NAMES.includes(o.signal as string)) return null;
+  return { faults: o.faults as number | null, minflt: o.minflt as number | null, signal: o.signal as SavedPrediction["signal"] };
+}
+
+// the valid problems of a lesson's entry, in order (an invalid problem or step is dropped alone)
+function readProblems(store: KeyValueStore, lesson: string): { seed: number; steps: Record<string, SavedPrediction> }[] {
+  const x = readJson(store, PREFIX + "predictions:" + lesson);
+  if (!x || typeof x !== "object" || (x as { v?: unknown }).v !== STORAGE_VERSION) return [];
+  const problems = (x as { problems?: unknown }).problems;
+  if (!Array.isArray(problems)) return [];
+  const out: { seed: number; steps: Record<string, SavedPrediction> }[] = [];
+  for (const p of problems) {
+    if (!p || typeof p !== "object") continue;
+    const { seed, steps } = p as { seed?: unknown; steps?: unknown };
+    if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0 || !steps || typeof steps !== "object") continue;
+    const kept: Record<string, SavedPrediction> = {};
+    for (const [i, v] of Object.entries(steps as Record<string, unknown>)) {
+      const pr = /^\d+$/.test(i) ? parsePrediction(v) : null;
+      if (pr) kept[i] = pr;
+    }
+    if (!out.some(q => q.seed === seed)) out.push({ seed, steps: kept });
+  }
+  return out;
+}
+
+/** The predictions kept for practice problem `seed` of `lesson`, by step index; null when none. */
+export function loadPredictions(store: KeyValueStore, lesson: string, seed: number): Record<number, SavedPrediction> | null {
+  const p = readProblems(store, lesson).find(q => q.seed === seed);
+  if (!p) return null;
+  const out: Record<number, SavedPrediction> = {};
+  for (const [i, v] of Object.entries(p.steps)) out[Number(i)] = v;
+  return out;
+}
+
+/** Keeps the predictions of problem `seed` (replacing its earlier ones) as the most recent of the
+ *  lesson's, PREDICTIONS_KEPT problems at most. Returns false when the store refused. */
+export function savePredictions(store: KeyValueStore, lesson: string, seed: number, steps: Record<number, SavedPrediction>): boolean {
+  const kept: Record<string, SavedPrediction> = {};
+  for (const [i, v] of Object.entries(steps)) { const pr = parsePrediction(v); if (pr) kept[i] = pr; }
+  const problems = [{ seed, steps: kept }, ...readProblems(store, lesson).filter(q => q.seed !== seed)].slice(0, PREDICTIONS_KEPT);
+  return safeSet(store, PREFIX + "predictions:" + lesson, JSON.stringify({ v: STORAGE_VERSION, problems }));
+}
+

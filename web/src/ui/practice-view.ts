@@ -3,7 +3,8 @@
 // touches [vvar] a prediction of its faults, minflt and signal. "Run and check" runs the
 // scenario with the lesson's reference handler (the answers: what the kernel does) and with the
 // learner's own code, marks every prediction right or wrong with why (from the reference run),
-// and shows the learner's own result beside a step where it differs. Loaded on first use
+// and shows the learner's own result beside a step where it differs. Predictions are kept per
+// problem as they are typed (host.kept) and come back when the problem is opened again. Loaded on first use
 // (main.ts imports it dynamically), so a visit that never practises pays nothing for it.
 //
 // App signals for tests: #practice[data-state="ready"|"running"|"done"], #practice[data-runs=N],
@@ -29,11 +30,16 @@ export interface PracticeHost {
   onSeed(seed: number): void;
   /** the learner closed practice */
   close(): void;
+  /** where the predictions of each problem are kept across reloads (core/storage.ts) */
+  kept?: {
+    load(seed: number): Record<number, Prediction> | null;
+    save(seed: number, predictions: Record<number, Prediction>): void;
+  };
 }
 
 export interface PracticeView {
   readonly seed: number;
-  /** shows problem `seed` (predictions start empty) */
+  /** shows problem `seed` (with the predictions kept for it, else empty) */
   open(seed: number): void;
 }
 
@@ -58,6 +64,7 @@ export function createPractice(el: HTMLElement, host: PracticeHost, seed: number
     const q = generateQuiz(host.lesson, s);
     problem = q.ok ? q.problem : null;
     el.replaceChildren(...header(s), ...(q.ok ? body(q.problem) : [h("p", { class: "banner error", role: "alert" }, q.message)]));
+    if (q.ok) restore(q.problem);
     host.onSeed(s);
   }
 
@@ -97,6 +104,10 @@ export function createPractice(el: HTMLElement, host: PracticeHost, seed: number
         h("p", { id: "practice-status", role: "status", "aria-live": "polite" })),
       h("div", { id: "practice-score", class: "practice-score", "aria-live": "polite" }));
     form.addEventListener("submit", e => { e.preventDefault(); void check(p, form); });
+    // every change is kept at once: a reload, a closed tab or another problem loses nothing
+    const keep = () => host.kept?.save(p.seed, predictions(form, p));
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
     return [
       h("ul", { class: "practice-setting", "aria-label": "The kernel" }, ...p.setting.map(t => h("li", {}, t))),
       h("p", {}, "For each step that touches [vvar], predict: ", h("b", {}, "faults"), " (page-fault exceptions on [vvar]), ",
@@ -126,6 +137,20 @@ export function createPractice(el: HTMLElement, host: PracticeHost, seed: number
       h("fieldset", {}, h("legend", {}, h("span", { class: "num" }, `Step ${i}`), " ", s.words),
         h("div", { class: "pred-fields" }, num("faults"), num("minflt"), sig),
         h("div", { class: "pred-result", hidden: true })));
+  }
+
+  // the predictions kept for `p`, put back into its fields
+  function restore(p: QuizProblem): void {
+    const saved = host.kept?.load(p.seed);
+    if (!saved) return;
+    for (const s of p.steps.filter(x => x.ask)) {
+      const pr = saved[s.index];
+      if (!pr) continue;
+      const field = (f: QuizField) => el.querySelector(`#pred-${s.index}-${f}`) as HTMLInputElement | HTMLSelectElement;
+      field("faults").value = pr.faults === null ? "" : String(pr.faults);
+      field("minflt").value = pr.minflt === null ? "" : String(pr.minflt);
+      field("signal").value = pr.signal ?? "";
+    }
   }
 
   // the learner's predictions, read from the form
