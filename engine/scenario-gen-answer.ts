@@ -175,6 +175,39 @@ export function markQuiz(answer: QuizAnswer, predictions: Record<number, Partial
   return { steps, right, total };
 }
 
+/** Predictions read from a file (`prefault quiz --predictions`): a JSON object keyed by the step
+ *  numbers to predict, each `{ "faults": n, "minflt": n, "signal": "none" | "SIGBUS" | "SIGSEGV" }`;
+ *  a field left out or null is not predicted (marked wrong), a step left out likewise. Anything
+ *  else is refused with where it is wrong. */
+export function parsePredictions(json: unknown, problem: QuizProblem):
+    { ok: true; predictions: Record<number, Prediction> } | { ok: false; message: string } {
+  const asked = problem.steps.filter(s => s.ask).map(s => s.index);
+  if (!json || typeof json !== "object" || Array.isArray(json))
+    return { ok: false, message: `expected an object keyed by the step numbers to predict (${asked.join(", ")}), e.g. {"${asked[0] ?? 1}": {"faults": 1, "minflt": 1, "signal": "none"}}` };
+  const out: Record<number, Prediction> = {};
+  for (const [k, v] of Object.entries(json as Record<string, unknown>)) {
+    const index = /^(0|[1-9]\d*)$/.test(k) ? Number(k) : NaN;
+    if (!asked.includes(index)) return { ok: false, message: `"${k}" is not a step to predict (the steps to predict: ${asked.join(", ")})` };
+    if (!v || typeof v !== "object" || Array.isArray(v)) return { ok: false, message: `step ${k}: expected {"faults": n, "minflt": n, "signal": "..."}` };
+    const o = v as Record<string, unknown>;
+    const extra = Object.keys(o).filter(f => !(QUIZ_FIELDS as readonly string[]).includes(f));
+    if (extra.length) return { ok: false, message: `step ${k}: unknown field "${extra[0]}" (the fields: ${QUIZ_FIELDS.join(", ")})` };
+    const count = (f: "faults" | "minflt"): number | null | string => {
+      const x = o[f];
+      if (x === undefined || x === null) return null;
+      return typeof x === "number" && Number.isSafeInteger(x) && x >= 0 ? x : `step ${k}: ${f} must be a whole number 0 or more (got ${JSON.stringify(x)})`;
+    };
+    const faults = count("faults"), minflt = count("minflt");
+    if (typeof faults === "string") return { ok: false, message: faults };
+    if (typeof minflt === "string") return { ok: false, message: minflt };
+    const sig = o.signal;
+    if (sig !== undefined && sig !== null && !(["none", "SIGBUS", "SIGSEGV"] as unknown[]).includes(sig))
+      return { ok: false, message: `step ${k}: signal must be "none", "SIGBUS" or "SIGSEGV" (got ${JSON.stringify(sig)})` };
+    out[index] = { faults, minflt, signal: (sig ?? null) as QuizSignal | null };
+  }
+  return { ok: true, predictions: out };
+}
+
 /** Where two answers of the same step differ (the learner's handler against the reference):
  *  the predicted fields, then "result" when the step returned something else (a wrong time,
  *  another page, an errno), e.g. ["faults", "signal"] or ["result"]. */

@@ -3,7 +3,7 @@
 
 import type { Scenario } from "./types.js";
 import type { QuizProblem } from "./scenario-gen.js";
-import { answerDiff, type QuizAnswer, type StepAnswer } from "./scenario-gen-answer.js";
+import { answerDiff, type FieldMark, type QuizAnswer, type QuizMarks, type StepAnswer } from "./scenario-gen-answer.js";
 
 /** The scenario as JSON with one step per line (as the lesson files are written); valid JSON
  *  that `prefault run` reads. */
@@ -55,6 +55,20 @@ export function answerText(p: QuizProblem, ref: QuizAnswer, yours?: QuizAnswer):
     lines.push("", n === 0 ? "Your handler gives the same faults, minflt, signal and result in every step."
       : `Your handler differs from the reference in ${n} of ${ref.steps.length} steps.`);
   }
+  return lines;
+}
+
+/** Each prediction marked, step by step, and the count right (the terminal's form of the
+ *  browser's marks). */
+export function marksText(marks: QuizMarks): string[] {
+  const lines = ["Your predictions:"];
+  const w = Math.max(1, ...marks.steps.map(m => String(m.index).length));
+  for (const m of marks.steps) {
+    const cell = (f: FieldMark) => f.right ? `${f.field} ${f.predicted} right`
+      : f.predicted === null ? `${f.field} not predicted (it is ${f.expected})` : `${f.field} ${f.predicted} wrong (it is ${f.expected})`;
+    lines.push(`  step ${String(m.index).padStart(w)}  ${m.right ? "✓" : "✗"}  ${m.fields.map(cell).join(", ")}`);
+  }
+  lines.push(`${marks.right} of ${marks.total} predictions right.`);
   return lines;
 }
 

@@ -4,20 +4,23 @@
 //   prefault quiz --lesson 01-first-fault --seed 7              the problem
 //   prefault quiz --lesson 01-first-fault --seed 7 --answer     and the answers, with why
 //   prefault quiz --lesson 06-mlockall --seed 7 --answer --datastore my/datastore.ts
+//   prefault quiz --lesson 01-first-fault --seed 7 --predictions mine.json   each prediction marked
 //   prefault quiz ... --json                                    the problem (and answers) as JSON
 //
 // The problem comes from engine/scenario-gen.ts (the same seed, the same bytes everywhere); the
-// answers from running the lesson's reference solution on the kernel model. Exit 0; 2 for bad
-// usage, an unknown lesson, a bad seed, a copy of the lesson without its solution (--answer),
-// or a --datastore that does not compile; 3 when the reference run itself fails.
+// answers from running the lesson's reference solution on the kernel model. Exit 0 (with
+// --predictions: every prediction right); 1 when a prediction is wrong; 2 for bad usage, an
+// unknown lesson, a bad seed, a copy of the lesson without its solution (--answer,
+// --predictions), a --datastore that does not compile or a predictions file that cannot be read
+// or is not predictions of this problem; 3 when the reference run itself fails.
 
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { escapeControls } from "../../engine/report/escape.js";
 import { formatDiagnostic } from "../../engine/compile.js";
 import { generateQuiz, parseSeed, QUIZ_SEED_MAX, type QuizProblem } from "../../engine/scenario-gen.js";
-import { quizAnswer, type QuizAnswer } from "../../engine/scenario-gen-answer.js";
-import { answerText, problemText } from "../../engine/scenario-gen-text.js";
+import { markQuiz, parsePredictions, quizAnswer, type Prediction, type QuizAnswer } from "../../engine/scenario-gen-answer.js";
+import { answerText, marksText, problemText } from "../../engine/scenario-gen-text.js";
 import { VARIANT_LEARNER_FILE, variantFiles } from "../../engine/grade-submission.js";
 import type { Lesson } from "../../engine/lesson.js";
 import { DEFAULT_LESSONS_DIR, listLessonIds, loadLessonDir } from "../grade-submission.js";
@@ -29,17 +32,19 @@ import { readDatastoreFiles } from "./run.js";
 import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { validateScenario } from "../../engine/validate.js";
 
-const USAGE = "prefault quiz --lesson <id> [--seed <n>] [--answer] [--datastore <file.ts>] [--json] [--lessons-dir <dir>]\n\n" +
+const USAGE = "prefault quiz --lesson <id> [--seed <n>] [--answer] [--predictions <file.json>] [--datastore <file.ts>] [--json] [--lessons-dir <dir>]\n\n" +
   "  --lesson <id>        the lesson the problem practises (prefault lessons lists them)\n" +
   `  --seed <n>           which problem: an integer 0 .. ${QUIZ_SEED_MAX} (default 0); the same seed is the same problem everywhere\n` +
   "  --answer             also print the answers: each step's faults, minflt and signal, and why, from the reference handler's run\n" +
+  "  --predictions <file> mark your predictions (JSON keyed by step: {\"1\": {\"faults\": 1, \"minflt\": 1, \"signal\": \"none\"}}),\n" +
+  "                       then the answers; exit 1 when one is wrong\n" +
   "  --datastore <file>   with --answer: also run your datastore.ts and show where it differs from the reference\n" +
   "  --json               print the problem (and the answers) as JSON\n" +
   "  --lessons-dir <dir>  where the lessons are (default: the package's lessons/)";
 
 const OPTIONS = {
   lesson: { type: "string" }, seed: { type: "string", short: "s" }, answer: { type: "boolean", short: "c" },
-  datastore: { type: "string" }, json: { type: "boolean" }, "lessons-dir": { type: "string" },
+  datastore: { type: "string" }, json: { type: "boolean" }, "lessons-dir": { type: "string" }, predictions: { type: "string" },
 } as const satisfies OptionsSpec;
 
 type Ran = { ok: true; answer: QuizAnswer } | { ok: false; message: string; code: number };
@@ -76,7 +81,8 @@ export const command = {
     if (!p.ok) return err(`${p.message}\n\nusage: ${USAGE}`, 2);
     const v = p.values;
     if (v.lesson === undefined) return err(`give the lesson: --lesson <id>\n\nusage: ${USAGE}`, 2);
-    if (v.datastore !== undefined && v.answer !== true) return err("--datastore goes with --answer (it compares your handler's answers with the reference's)", 2);
+    if (v.datastore !== undefined && v.answer !== true && v.predictions === undefined)
+      return err("--datastore goes with --answer (it compares your handler's answers with the reference's)", 2);
     const seed = v.seed === undefined ? 0 : parseSeed(v.seed.trim());
     if (seed === null) return err(`--seed must be an integer from 0 to ${QUIZ_SEED_MAX} (got ${JSON.stringify(v.seed)})`, 2);
     const dir = v["lessons-dir"] ?? DEFAULT_LESSONS_DIR;
@@ -92,8 +98,18 @@ export const command = {
     const valid = validateScenario(JSON.parse(JSON.stringify(problem.scenario)));
     if (!valid.ok) return err(`internal error: the generator made an invalid scenario (${valid.error.message})`, 3);
 
+    let predictions: Record<number, Prediction> | undefined;
+    if (v.predictions !== undefined) {
+      let json: unknown;
+      try { json = JSON.parse(readFileSync(resolve(v.predictions), "utf8")); }
+      catch (e) { return err(`${v.predictions}: ${e instanceof SyntaxError ? `not JSON (${e.message})` : `cannot be read (${(e as Error).message})`}`, 2); }
+      const parsed = parsePredictions(json, problem);
+      if (!parsed.ok) return err(`${v.predictions}: ${parsed.message}`, 2);
+      predictions = parsed.predictions;
+    }
+
     let ref: QuizAnswer | undefined, yours: QuizAnswer | undefined;
-    if (v.answer) {
+    if (v.answer || predictions) {
       if (Object.keys(lesson.solution).length === 0) {
         return err(`this copy of lesson ${lesson.id} has no reference solution (a student copy), so it cannot give the answers`, 2);
       }
@@ -117,16 +133,20 @@ export const command = {
       } finally { await compiler.close(); }
     }
 
+    const marks = ref && predictions ? markQuiz(ref, predictions) : undefined;
+    const code = marks && marks.right < marks.total ? 1 : 0;
     if (v.json) {
-      const out = { ...problem, ...(ref ? { answer: ref } : {}), ...(yours ? { your_answer: yours } : {}) };
+      const out = { ...problem, ...(ref ? { answer: ref } : {}), ...(yours ? { your_answer: yours } : {}), ...(marks ? { marks } : {}) };
       process.stdout.write(JSON.stringify(out, null, 2) + "\n");
-      return 0;
+      return code;
     }
     const lines = problemText(problem, lesson.title);
     lines.push("");
+    if (marks) lines.push(...marksText(marks), "");
     if (ref) lines.push(...answerText(problem, ref, yours));
-    else lines.push(`The answers: prefault quiz --lesson ${lesson.id} --seed ${seed} --answer`);
+    else lines.push(`The answers: prefault quiz --lesson ${lesson.id} --seed ${seed} --answer`,
+                    `Your predictions marked: prefault quiz --lesson ${lesson.id} --seed ${seed} --predictions <file.json>`);
     process.stdout.write(lines.map(l => escapeControls(l)).join("\n") + "\n");
-    return 0;
+    return code;
   },
 };

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateQuiz } from "../../engine/scenario-gen.js";
-import { quizAnswer } from "../../engine/scenario-gen-answer.js";
+import { markQuiz, quizAnswer, type Prediction } from "../../engine/scenario-gen-answer.js";
 import { validateScenario } from "../../engine/validate.js";
 import { variantFiles } from "../../engine/grade-submission.js";
 import { DEFAULT_LESSONS_DIR, loadLessonDir, nodeGradeDeps } from "../../cli/grade-submission.js";
@@ -69,7 +69,7 @@ test("the problem: the steps in words and the scenario, which prefault run accep
   const sc = scenarioBlock(r.stdout);
   assert.deepEqual(sc, q.problem.scenario);
   assert.ok(validateScenario(sc).ok);
-  assert.match(r.stdout, /The answers: prefault quiz --lesson 06-mlockall --seed 5 --answer\n$/);
+  assert.match(r.stdout, /The answers: prefault quiz --lesson 06-mlockall --seed 5 --answer\nYour predictions marked: prefault quiz --lesson 06-mlockall --seed 5 --predictions <file\.json>\n$/);
   assert.doesNotMatch(r.stdout, /Answers \(|Why|faults \d+, minflt/);
   // the scenario as printed is a file prefault run reads
   const file = join(tmp, "p.json");
@@ -119,6 +119,64 @@ test("--answer: each asked step's faults, minflt and signal with why, as the ref
     assert.equal(j.code, 0, j.stderr);
     assert.deepEqual(JSON.parse(j.stdout).answer, JSON.parse(JSON.stringify(expected)));
   }
+});
+
+test("--predictions: each prediction in the file marked against the reference run; exit 0 only when all are right", async () => {
+  const id = "05-remote-access", seed = 11;
+  const l = lesson(id);
+  const q = generateQuiz(l, seed);
+  assert.ok(q.ok);
+  const deps = await nodeGradeDeps();
+  const c = await deps.compile(q.problem.variant ? variantFiles(l.solution, l.variants[q.problem.variant]) : l.solution);
+  assert.ok(c.ok);
+  const runs = await deps.run(c.wasm, [q.problem.scenario], {});
+  assert.ok(Array.isArray(runs));
+  const answer = quizAnswer(q.problem, runs[0]);
+  assert.ok(answer.steps.length >= 2);
+  const all: Record<string, Prediction> = {};
+  for (const a of answer.steps) all[a.index] = { faults: a.faults, minflt: a.minflt, signal: a.signal };
+  const file = (name: string, body: unknown) => { const f = join(tmp, name); writeFileSync(f, typeof body === "string" ? body : JSON.stringify(body)); return f; };
+
+  const right = await prefault(["quiz", "--lesson", id, "--seed", String(seed), "--predictions", file("right.json", all)]);
+  assert.equal(right.code, 0, right.stderr);
+  const n = answer.steps.length * 3;
+  assert.match(right.stdout, new RegExp(`^${n} of ${n} predictions right\\.$`, "m"));
+  assert.match(right.stdout, /^Answers \(the lesson's reference handler/m, "the answers follow the marks");
+
+  // the first step's faults off by one, the last step's signal left out, a middle step not in the file
+  const [first, , ...rest] = answer.steps, last = answer.steps[answer.steps.length - 1];
+  const some: Record<string, Partial<Prediction>> = { ...all };
+  some[first.index] = { ...all[first.index], faults: first.faults + 1 };
+  some[last.index] = { faults: last.faults, minflt: last.minflt };
+  if (rest.length) delete some[answer.steps[1].index];
+  const wrong = await prefault(["quiz", "--lesson", id, "--seed", String(seed), "--predictions", file("some.json", some)]);
+  assert.equal(wrong.code, 1, wrong.stderr);
+  const marks = markQuiz(answer, some);
+  assert.match(wrong.stdout, new RegExp(`^${marks.right} of ${marks.total} predictions right\\.$`, "m"));
+  assert.match(wrong.stdout, new RegExp(`^  step +${first.index}  ✗  faults ${first.faults + 1} wrong \\(it is ${first.faults}\\), minflt ${first.minflt} right`, "m"));
+  assert.match(wrong.stdout, new RegExp(`signal not predicted \\(it is ${last.signal}\\)$`, "m"));
+  const json = await prefault(["quiz", "--lesson", id, "--seed", String(seed), "--predictions", file("some.json", some), "--json"]);
+  assert.equal(json.code, 1, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout).marks, JSON.parse(JSON.stringify(marks)));
+
+  // a file that is not predictions of this problem is refused, naming the file and what is wrong
+  const asked = answer.steps.map(a => a.index), notAsked = [...Array(q.problem.steps.length).keys()].find(i => !asked.includes(i))!;
+  for (const [name, body, msg] of [
+    ["not-json.json", "{faults: 1", /not-json\.json: not JSON/],
+    ["array.json", [1, 2], /array\.json: expected an object keyed by the step numbers to predict/],
+    ["step.json", { [notAsked]: { faults: 0 } }, new RegExp(`step\\.json: "${notAsked}" is not a step to predict`)],
+    ["neg.json", { [first.index]: { faults: -1 } }, /neg\.json: step \d+: faults must be a whole number 0 or more \(got -1\)/],
+    ["sig.json", { [first.index]: { signal: "SIGKILL" } }, /sig\.json: step \d+: signal must be "none", "SIGBUS" or "SIGSEGV" \(got "SIGKILL"\)/],
+    ["field.json", { [first.index]: { fault: 1 } }, /field\.json: step \d+: unknown field "fault"/],
+  ] as const) {
+    const r = await prefault(["quiz", "--lesson", id, "--seed", String(seed), "--predictions", file(name, body)]);
+    assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, msg, name);
+    assert.equal(r.stdout, "", `${name}: nothing on stdout`);
+  }
+  const missing = await prefault(["quiz", "--lesson", id, "--seed", String(seed), "--predictions", join(tmp, "no-such.json")]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /no-such\.json: cannot be read/);
 });
 
 test("--answer --datastore: your handler's answers beside the reference, where they differ", async () => {
