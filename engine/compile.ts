@@ -174,20 +174,21 @@ function checkLearnerFiles(files: Record<string, string>): EngineError | undefin
 }
 
 // the asc run in progress: runs take turns, as they share the library's syntax trees
-// (engine/parse-reuse.ts; asc itself is synchronous between its file reads, so nothing is lost)
+// (engine/parse-reuse.ts; asc awaits only the host's callbacks and hooks, so nothing is lost)
 let ascTurn: Promise<unknown> = Promise.resolve();
 
 // one asc run, after the one before it; never throws
 function runAsc(asc: AscModule, files: Record<string, string>,
                 o: RunOptions, hash: string): Promise<CompileResult> {
   const r = ascTurn.then(() => runAscNow(asc, files, o, hash)).catch((e: unknown): CompileResult => {
-    forgetLibraryParses();
+    forgetLibraryParses();      // asc stopped half way: its trees may be half resolved
     return { ok: false, error: { kind: "internal", message: `asc failed: ${(e as Error)?.message ?? String(e)}` } };
   });
   ascTurn = r;       // never rejects: one compile's failure is not the next one's
   return r;
 }
 
+// one asc run; throws what asc throws
 async function runAscNow(asc: AscModule, files: Record<string, string>,
                          o: RunOptions, hash: string): Promise<CompileResult> {
   const sources: Record<string, string> = { ...files, [KERNEL_FILE]: KERNEL_HEADER_TS, [ENTRY_FILE]: ENTRY_TS };
@@ -198,26 +199,20 @@ async function runAscNow(asc: AscModule, files: Record<string, string>,
                 "--maximumMemory", String(o.maximumMemoryPages)];
   if (o.debug) argv.push("--debug");
   if (o.sourceMap) argv.push("--sourceMap");
-  let error: Error | null;
-  try {
-    ({ error } = await asc.main(argv, {
-      readFile: (name, baseDir) => (baseDir === "." || baseDir === "") && Object.hasOwn(sources, name) ? sources[name] : null,
-      writeFile: (name, contents) => { outs[name] = contents; },
-      listFiles: () => [],
-      stdout: { write: () => undefined },
-      stderr: { write: (s: unknown) => { stderr += String(s); } },
-      reportDiagnostic: d => { raw.push(d); },
-      // a class of its own per compile: asc assigns the compile's Program (its whole AST) and our
-      // callbacks to a transform class's prototype, so the shared class would keep the last
-      // compile alive until the next one (and each compile's garbage would outlive it).
-      // LibraryParseReuse serves asc's library from the trees of the compiles before.
-      transforms: o.reuseLibraryParse ? [class extends LibraryParseReuse {}, class extends FuelTransform {}]
-                                      : [class extends FuelTransform {}],
-    }));
-  } catch (e) {
-    forgetLibraryParses();      // asc stopped half way: its trees may be half resolved
-    return { ok: false, error: { kind: "internal", message: `asc failed: ${(e as Error)?.message ?? String(e)}` } };
-  }
+  const { error } = await asc.main(argv, {
+    readFile: (name, baseDir) => (baseDir === "." || baseDir === "") && Object.hasOwn(sources, name) ? sources[name] : null,
+    writeFile: (name, contents) => { outs[name] = contents; },
+    listFiles: () => [],
+    stdout: { write: () => undefined },
+    stderr: { write: (s: unknown) => { stderr += String(s); } },
+    reportDiagnostic: d => { raw.push(d); },
+    // a class of its own per compile: asc assigns the compile's Program (its whole AST) and our
+    // callbacks to a transform class's prototype, so the shared class would keep the last
+    // compile alive until the next one (and each compile's garbage would outlive it).
+    // LibraryParseReuse serves asc's library from the trees of the compiles before.
+    transforms: o.reuseLibraryParse ? [class extends LibraryParseReuse {}, class extends FuelTransform {}]
+                                    : [class extends FuelTransform {}],
+  });
   const diagnostics = dedupeExportDiagnostics(raw.map(d => mapDiagnostic(d, sources)));
   const wasm = outs[OUT_FILE];
   if (error || !(wasm instanceof Uint8Array) || diagnostics.some(d => d.severity === "error")) {

@@ -67,7 +67,6 @@ interface Kept { text: string; features: unknown; source: AstSource; carried: un
 
 // asc's own parseFile (one per loaded asc) -> kept library parses by "E|" or "L|" (entry or not) + path
 const kept = new Map<object, Map<string, Kept>>();
-let reused = 0;
 
 /** The asc transform that installs the reuse (pass a subclass of it per compile, as with
  *  FuelTransform: asc assigns the compile's Program to the class's prototype, then constructs it
@@ -84,16 +83,12 @@ export class LibraryParseReuse {
  *  resolved; and for tests). */
 export function forgetLibraryParses(): void { kept.clear(); }
 
-/** How many kept library files compiles have been served so far (tests, benchmarks). */
-export function reusedLibraryParses(): number { return reused; }
-
 // replaces the parser's parseFile (an own property shadowing asc's method) with one that serves
 // kept library files and keeps the ones asc parses
 function install(parser: AscParser): void {
   const own = parser.parseFile;
-  let files = kept.get(own);
-  if (!files) { files = new Map(); kept.set(own, files); }
-  const store = files;
+  const store = kept.get(own) ?? new Map<string, Kept>();
+  kept.set(own, store);
   parser.parseFile = function (this: AscParser, text, path, isEntry) {
     if (text === null || !path.startsWith(LIBRARY_PREFIX) || this.onComment != null) return own.call(this, text, path, isEntry);
     const key = (isEntry ? "E|" : "L|") + path;
@@ -117,7 +112,6 @@ function serve(parser: AscParser, k: Kept): void {
   queueImports(parser, source);
   const fields = parser as unknown as Record<string, unknown>;
   CARRIED.forEach((f, i) => { fields[f] = k.carried[i]; });
-  reused++;
 }
 
 // the parser's bookkeeping for the files `source` imports, as asc's parseImport/parseExport do it
@@ -157,16 +151,15 @@ function parseAndCheck(parser: AscParser, own: AscParser["parseFile"], text: str
   return { source, carried: CARRIED.map(f => fields[f]) };
 }
 
-// asc's Parser with exactly the fields this file knows (a new field could be more carried state)
+// asc's Parser with exactly the fields this file knows (a new field could be more carried state;
+// an own parseFile would be a reuse installed already)
 function isAscParser(p: unknown): p is AscParser {
   const q = p as Partial<AscParser> | null;
   if (typeof q !== "object" || q === null) return false;
-  const known = new Set([...MANAGED, ...CARRIED]);
-  if (Object.keys(q).some(k => !known.has(k))) return false;
-  return typeof q.parseFile === "function" && !Object.hasOwn(q, "parseFile")
-    && q.donelog instanceof Set && q.seenlog instanceof Set && Array.isArray(q.backlog) && q.dependees instanceof Map
-    && Array.isArray(q.sources) && Array.isArray(q.diagnostics) && "currentSource" in q && "currentModuleName" in q
-    && "onComment" in q && "options" in q;
+  const known = [...MANAGED, ...CARRIED], keys = Object.keys(q);
+  if (keys.length !== known.length || !known.every(k => keys.includes(k))) return false;
+  return typeof q.parseFile === "function" && q.donelog instanceof Set && q.seenlog instanceof Set
+    && Array.isArray(q.backlog) && q.dependees instanceof Map && Array.isArray(q.sources) && Array.isArray(q.diagnostics);
 }
 
 function isAstSource(s: unknown): s is AstSource {

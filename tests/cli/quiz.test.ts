@@ -8,8 +8,8 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateQuiz } from "../../engine/scenario-gen.js";
-import { markQuiz, quizAnswer, type Prediction } from "../../engine/scenario-gen-answer.js";
+import { generateQuiz, type QuizProblem } from "../../engine/scenario-gen.js";
+import { markQuiz, quizAnswer, type Prediction, type QuizAnswer } from "../../engine/scenario-gen-answer.js";
 import { validateScenario } from "../../engine/validate.js";
 import { variantFiles } from "../../engine/grade-submission.js";
 import { DEFAULT_LESSONS_DIR, loadLessonDir, nodeGradeDeps } from "../../cli/grade-submission.js";
@@ -36,6 +36,20 @@ function lesson(id: string): Lesson {
   const l = loadLessonDir(join(DEFAULT_LESSONS_DIR, id));
   assert.ok(l.ok);
   return l.lesson;
+}
+
+/** Problem `seed` of lesson `id` and its answers, from the reference solution run in this process
+ *  (the real compiler and runner, as the CLI's own path). */
+async function referenceAnswer(id: string, seed: number): Promise<{ problem: QuizProblem; answer: QuizAnswer }> {
+  const l = lesson(id);
+  const q = generateQuiz(l, seed);
+  assert.ok(q.ok);
+  const deps = await nodeGradeDeps();
+  const c = await deps.compile(q.problem.variant ? variantFiles(l.solution, l.variants[q.problem.variant]) : l.solution);
+  assert.ok(c.ok);
+  const runs = await deps.run(c.wasm, [q.problem.scenario], {});
+  assert.ok(Array.isArray(runs));
+  return { problem: q.problem, answer: quizAnswer(q.problem, runs[0]) };
 }
 
 /** The scenario block of the text output: from "{" after "The scenario" to the closing "}". */
@@ -98,15 +112,7 @@ test("the same seed prints the same bytes, whatever the locale, time zone and fo
 
 test("--answer: each asked step's faults, minflt and signal with why, as the reference solution's run gives them", async () => {
   for (const [id, seed] of [["01-first-fault", 3], ["05-remote-access", 11]] as const) {
-    const l = lesson(id);
-    const q = generateQuiz(l, seed);
-    assert.ok(q.ok);
-    const deps = await nodeGradeDeps();
-    const c = await deps.compile(q.problem.variant ? variantFiles(l.solution, l.variants[q.problem.variant]) : l.solution);
-    assert.ok(c.ok);
-    const runs = await deps.run(c.wasm, [q.problem.scenario], {});
-    assert.ok(Array.isArray(runs));
-    const expected = quizAnswer(q.problem, runs[0]);
+    const { answer: expected } = await referenceAnswer(id, seed);
 
     const r = await prefault(["quiz", "--lesson", id, "--seed", String(seed), "--answer"]);
     assert.equal(r.code, 0, r.stderr);
@@ -123,15 +129,7 @@ test("--answer: each asked step's faults, minflt and signal with why, as the ref
 
 test("--predictions: each prediction in the file marked against the reference run; exit 0 only when all are right", async () => {
   const id = "05-remote-access", seed = 11;
-  const l = lesson(id);
-  const q = generateQuiz(l, seed);
-  assert.ok(q.ok);
-  const deps = await nodeGradeDeps();
-  const c = await deps.compile(q.problem.variant ? variantFiles(l.solution, l.variants[q.problem.variant]) : l.solution);
-  assert.ok(c.ok);
-  const runs = await deps.run(c.wasm, [q.problem.scenario], {});
-  assert.ok(Array.isArray(runs));
-  const answer = quizAnswer(q.problem, runs[0]);
+  const { problem, answer } = await referenceAnswer(id, seed);
   assert.ok(answer.steps.length >= 2);
   const all: Record<string, Prediction> = {};
   for (const a of answer.steps) all[a.index] = { faults: a.faults, minflt: a.minflt, signal: a.signal };
@@ -160,7 +158,7 @@ test("--predictions: each prediction in the file marked against the reference ru
   assert.deepEqual(JSON.parse(json.stdout).marks, JSON.parse(JSON.stringify(marks)));
 
   // a file that is not predictions of this problem is refused, naming the file and what is wrong
-  const asked = answer.steps.map(a => a.index), notAsked = [...Array(q.problem.steps.length).keys()].find(i => !asked.includes(i))!;
+  const asked = answer.steps.map(a => a.index), notAsked = [...Array(problem.steps.length).keys()].find(i => !asked.includes(i))!;
   for (const [name, body, msg] of [
     ["not-json.json", "{faults: 1", /not-json\.json: not JSON/],
     ["array.json", [1, 2], /array\.json: expected an object keyed by the step numbers to predict/],
