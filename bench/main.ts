@@ -11,7 +11,8 @@ import type { AscModule } from "../engine/compile.js";
 import { clearCompileCache, compileDatastore } from "../engine/compile.js";
 import type { RunResult, Scenario } from "../engine/types.js";
 import { loadKernel, PACKAGE_ROOT } from "../cli/node-paths.js";
-import { NodeRunner } from "../cli/node-runner.js";
+import { NodeRunner, nodeRunnerTransport } from "../cli/node-runner.js";
+import { RUNNER_DEPTH, RunnerPool } from "../engine/runner.js";
 import { fmt, line, summarize, time, type Sample } from "./stats.js";
 import { DATASTORE_POST } from "../tests/unit/fixtures.js";
 
@@ -134,6 +135,17 @@ async function main(): Promise<void> {
   const inWorker = await time(N, () => runner.run(k.module, learner, FIRST, { deadlineMs: 10000 }), 2);
   line("scenario in the warm worker (round trip)", `${fmt(inWorker)}  = ${(inWorker.median / first.median).toFixed(2)} x in process`);
   await runner.close();
+  // a lesson's five scenarios over two workers, as the browser's Run: each worker given the next
+  // scenario while it runs one (RUNNER_DEPTH), against only once it has answered (depth 1)
+  const five = ["a", "b", "c", "d", "e"].map(name => ({ ...FIRST, name }));
+  const pools = [new RunnerPool(nodeRunnerTransport(), 2, 1), new RunnerPool(nodeRunnerTransport(), 2, RUNNER_DEPTH)];
+  const [one, deep] = await interleaved(N * 4, pools.map(pool => async () => {
+    const r = await pool.runAll(k.module, learner, five, { deadlineMs: 10000 });
+    if (!r.ok) throw new Error(r.error.message);
+  }));
+  line("5 scenarios, 2 workers, next posted on answer", fmt(one.sample));
+  line(`5 scenarios, 2 workers, ${RUNNER_DEPTH} posted per worker`, `${fmt(deep.sample)}  = ${ratio(deep, one)} x on answer`);
+  await Promise.all(pools.map(p => p.close()));
 
   // ---- the whole CLI process -----------------------------------------------------------------
   process.stdout.write("\nprefault run (whole process)\n");

@@ -17,12 +17,12 @@
 // Platform-neutral: timers only (setTimeout), no worker API.
 
 import type { EngineError, RunResult, Scenario } from "./types.js";
-import { crashResult, parseWorkerMessage, timeoutMessage, timeoutResult, type RunRequest, type WorkerMessage } from "./runner-protocol.js";
+import { crashResult, parseWorkerMessage, timeoutMessage, timeoutResult, type RunRequest } from "./runner-protocol.js";
 import { SCENARIO_DEADLINE_MS, WALL_CAP } from "./limits.js";
 
 /** One live worker, as a transport gives it to the runner. */
 export interface RunnerWorker {
-  /** posts a request to the worker */
+  /** posts a request to the worker; a worker runs its requests one at a time, in the order posted */
   post(req: RunRequest): void;
   /** stops the worker at once (the only way to stop a busy Wasm instance) */
   terminate(): void;
@@ -53,9 +53,22 @@ export interface RunOptions {
 export type RunOne = { ok: true; result: RunResult } | { ok: false; error: EngineError };
 export type RunMany = { ok: true; results: RunResult[] } | { ok: false; error: EngineError };
 
-type Live = { worker: RunnerWorker; ready: Promise<void>; listener?: (m: WorkerMessage) => void;
-              onExit?: (why: string) => void; dead?: string };
+type Live = { worker: RunnerWorker; ready: Promise<void>; dead?: string;
+              /** requests posted to this worker, in order: the first is the one it runs */
+              posted: Posted[] };
+/** What became of one request: its RunOne, or the step that was running when the backstop fired. */
 type Attempt = RunOne | { hung: number };
+/** One request to run, waiting for a worker; `done` is called once with what became of it. */
+type Job = { kernel: WebAssembly.Module; learner: WebAssembly.Module; scenario: Scenario; opts: RunOptions;
+             done(a: Attempt): void };
+/** A job posted to a worker: `step` is the last step it said it started; the deadline runs from
+ *  when it became the first of its worker's requests (`armed`). */
+type Posted = { id: number; job: Job; step: number; armed: boolean; timer?: ReturnType<typeof setTimeout> };
+
+/** How many requests a runner keeps posted to its worker: the one it runs and the next, which
+ *  then starts as soon as the first is done instead of a round trip through the host later
+ *  (docs/web-performance.md, change 14). */
+export const RUNNER_DEPTH = 2;
 
 /** A runner owning at most one live worker, kept warm while nothing goes wrong. */
 export class ScenarioRunner {
@@ -63,46 +76,45 @@ export class ScenarioRunner {
   spawned = 0;
   private live: Live | undefined;
   private nextId = 1;
-  private queue: Promise<unknown> = Promise.resolve();
+  private waiting: Job[] = [];
 
-  constructor(private transport: RunnerTransport) {}
+  /** `depth`: how many requests are posted to the worker at once (RUNNER_DEPTH; 1 posts the next
+   *  only when the last has answered). */
+  constructor(private transport: RunnerTransport, readonly depth = RUNNER_DEPTH) {
+    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`ScenarioRunner: depth must be a positive integer (got ${depth})`);
+  }
 
   /** Runs one scenario. Resolves (never rejects) with its RunResult, which is a "timeout" or
    *  "oops" result when the handler hung or the worker died, or with the worker's EngineError.
-   *  One scenario at a time: a call made while another runs waits for it (the worker runs one
-   *  request at a time, and its messages are told apart by the request's id). */
+   *  Calls made while others run are queued, in order: the worker runs one scenario at a time and
+   *  has at most `depth` of them posted; its messages are told apart by the request's id. */
   run(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario, opts: RunOptions = {}): Promise<RunOne> {
-    const mine = this.queue.then(() => this.runNow(kernel, learner, scenario, opts));
-    this.queue = mine.catch(() => undefined);
-    return mine;
+    return new Promise<RunOne>(resolve => {
+      this.enqueue({ kernel, learner, scenario, opts, done: a => {
+        if (!("hung" in a)) { resolve(a); return; }
+        void this.recover(kernel, learner, scenario, opts, a.hung).then(result => resolve({ ok: true, result }));
+      } });
+    });
   }
 
-  private async runNow(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario, opts: RunOptions): Promise<RunOne> {
-    const first = await this.attempt(kernel, learner, scenario, opts);
-    if (!("hung" in first)) return first;
-    return { ok: true, result: await this.recover(kernel, learner, scenario, opts, first.hung) };
-  }
-
-  /** Runs `scenarios` in order; the first EngineError (a link error, an internal error) stops
-   *  the batch and is returned instead of the results. */
-  async runAll(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenarios: Scenario[], opts: RunOptions = {}): Promise<RunMany> {
-    const results: RunResult[] = [];
-    for (const s of scenarios) {
-      const r = await this.run(kernel, learner, s, opts);
-      if (!r.ok) return r;
-      results.push(r.result);
-    }
-    return { ok: true, results };
+  /** Runs `scenarios` in order; the first EngineError (a link error, an internal error) stops the
+   *  batch and is returned instead of the results. The next scenario is posted while one runs. */
+  runAll(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenarios: Scenario[], opts: RunOptions = {}): Promise<RunMany> {
+    return runInLanes(Array.from({ length: this.depth }, () => this), kernel, learner, scenarios, opts);
   }
 
   /** Starts a worker now so that the next run finds it ready; errors are left for that run. */
   warm(): void { this.start().ready.catch(() => undefined); }
 
-  /** Terminates the worker, if any; the next run starts a fresh one. */
+  /** Terminates the worker, if any; the next run starts a fresh one. A scenario it was running
+   *  (or had been given) gets an "oops" result. */
   async close(): Promise<void> {
     const l = this.live;
+    if (!l) return;
     this.live = undefined;
-    l?.worker.terminate();
+    this.discard(l);
+    const lost = [...l.posted.splice(0).map(p => ({ job: p.job, step: p.step })), ...this.waiting.splice(0).map(job => ({ job, step: -1 }))];
+    for (const { job, step } of lost) job.done({ ok: true, result: crashResult(job.scenario, "the runner was closed", step) });
   }
 
   // The backstop stopped the worker in step k: the results of steps 0..k-1 died with it. A fresh
@@ -111,8 +123,26 @@ export class ScenarioRunner {
                         opts: RunOptions, step: number): Promise<RunResult> {
     const message = timeoutMessage(opts.deadlineMs ?? SCENARIO_DEADLINE_MS, this.transport.clock, step);
     if (step <= 0 || step >= scenario.steps.length) return timeoutResult(scenario, message, step);
-    const prefix = await this.attempt(kernel, learner, { ...scenario, steps: scenario.steps.slice(0, step) }, opts);
+    // first in line: the worker that replaces the stopped one runs it before the queued scenarios
+    const prefix = await new Promise<Attempt>(done =>
+      this.enqueue({ kernel, learner, scenario: { ...scenario, steps: scenario.steps.slice(0, step) }, opts, done }, true));
     return timeoutResult(scenario, message, step, "hung" in prefix || !prefix.ok ? undefined : prefix.result);
+  }
+
+  private enqueue(job: Job, first = false): void {
+    if (first) this.waiting.unshift(job); else this.waiting.push(job);
+    this.pump();
+  }
+
+  // posts waiting jobs to the live worker (started if need be) while it has fewer than `depth`
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      const l = this.start();
+      if (l.posted.length >= this.depth) return;
+      const p: Posted = { id: this.nextId++, job: this.waiting.shift()!, step: -1, armed: false };
+      l.posted.push(p);
+      l.ready.then(() => this.post(l, p), e => this.refuse(l, p, e as Error));
+    }
   }
 
   // the live worker, or a new one (ready once it has posted "ready")
@@ -120,19 +150,21 @@ export class ScenarioRunner {
     if (this.live && !this.live.dead) return this.live;
     let readyOk!: () => void, readyFail!: (e: Error) => void;
     const ready = new Promise<void>((ok, fail) => { readyOk = ok; readyFail = fail; });
-    const l: Live = { worker: undefined as unknown as RunnerWorker, ready };
+    const l: Live = { worker: undefined as unknown as RunnerWorker, ready, posted: [] };
     l.worker = this.transport.spawn({
       message: raw => {
+        if (l.dead) return;
         const m = parseWorkerMessage(raw);
-        if (typeof m === "string") { l.onExit?.(`the runner worker sent a malformed message (${m})`); return; }
+        if (typeof m === "string") { this.died(l, `the runner worker sent a malformed message (${m})`); return; }
         if (m.type === "ready") { readyOk(); return; }
-        l.listener?.(m);
+        const p = l.posted.find(x => x.id === m.id);
+        if (!p) return;
+        if (m.type === "step") { p.step = m.index; return; }
+        this.finish(l, p, m.type === "result" ? { ok: true, result: m.result } : { ok: false, error: m.error });
       },
       exit: why => {
-        l.dead = why;
-        if (this.live === l) this.live = undefined;
         readyFail(new Error(why));
-        l.onExit?.(why);
+        if (!l.dead) this.died(l, why);
       },
     });
     this.spawned++;
@@ -143,59 +175,108 @@ export class ScenarioRunner {
   private discard(l: Live): void {
     if (this.live === l) this.live = undefined;
     l.dead ??= "stopped";
+    for (const p of l.posted) clearTimeout(p.timer);
+    l.worker.busy?.(false);
     l.worker.terminate();
   }
 
-  // one run in the live worker: the RunOne, or the step that was running when the backstop fired
-  private async attempt(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
-                        opts: RunOptions): Promise<Attempt> {
-    const ms = opts.deadlineMs ?? SCENARIO_DEADLINE_MS;
-    const l = this.start();
-    try {
-      await l.ready;
-    } catch (e) {
-      this.discard(l);
-      return { ok: false, error: { kind: "internal", message: `cannot start the runner worker: ${(e as Error).message}` } };
-    }
-    const id = this.nextId++;
-    const w = l.worker;
-    let clock0: number;
-    try { clock0 = await w.clockMs(); } catch { clock0 = 0; }
-    return new Promise<Attempt>(resolve => {
-      let settled = false, step = -1, timer: ReturnType<typeof setTimeout> | undefined;
-      const wall0 = Date.now();
-      const done = (r: Attempt, kill: boolean) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        l.listener = undefined; l.onExit = undefined;
-        w.busy?.(false);
-        if (kill) this.discard(l);
-        resolve(r);
-      };
-      l.listener = m => {
-        if (m.type === "ready" || m.id !== id) return;
-        if (m.type === "step") { step = m.index; return; }
-        if (m.type === "result") done({ ok: true, result: m.result }, false);
-        else if (m.type === "error") done({ ok: false, error: m.error }, false);
-      };
-      l.onExit = why => done({ ok: true, result: crashResult(scenario, why, step) }, true);
-      // The deadline is on the transport's clock. It is decided in a later task, after the
-      // worker's queued "step" messages have been delivered, so the hung step is known.
-      const check = async () => {
-        let used: number;
-        try { used = (await w.clockMs()) - clock0; } catch { used = ms; }
-        if (settled) return;
-        const wall = Date.now() - wall0;
-        if (used >= ms || wall >= ms * WALL_CAP) timer = setTimeout(() => done({ hung: step }, true), 0);
-        else timer = setTimeout(() => void check(), Math.max(5, Math.min(ms - used, ms * WALL_CAP - wall)));
-      };
-      timer = setTimeout(() => void check(), ms);
-      w.busy?.(true);
-      w.post({ type: "run", id, kernel, learner, scenario, ...(opts.sourceMap !== undefined ? { sourceMap: opts.sourceMap } : {}),
-               ...(opts.callSites ? { callSites: true } : {}) });
-    });
+  // The worker is gone (it died, sent a malformed message or was stopped past the deadline): the
+  // scenario it ran gets `what`, the ones posted behind it go back to the front of the line.
+  private lose(l: Live, what: (p: Posted) => Attempt): void {
+    this.discard(l);
+    const [head, ...rest] = l.posted.splice(0);
+    this.waiting.unshift(...rest.map(p => p.job));
+    if (head) this.settle(head, what(head));
+    this.pump();
   }
+
+  private died(l: Live, why: string): void {
+    this.lose(l, p => ({ ok: true, result: crashResult(p.job.scenario, why, p.step) }));
+  }
+
+  // the worker could not start: every request posted to it fails so
+  private refuse(l: Live, p: Posted, e: Error): void {
+    const i = l.posted.indexOf(p);
+    if (i < 0) return;
+    l.posted.splice(i, 1);
+    this.discard(l);
+    this.settle(p, { ok: false, error: { kind: "internal", message: `cannot start the runner worker: ${e.message}` } });
+    this.pump();
+  }
+
+  private post(l: Live, p: Posted): void {
+    if (l.dead || !l.posted.includes(p)) return;
+    const { opts } = p.job;
+    l.worker.busy?.(true);
+    if (l.posted[0] === p) this.arm(l, p);
+    l.worker.post({ type: "run", id: p.id, kernel: p.job.kernel, learner: p.job.learner, scenario: p.job.scenario,
+                    ...(opts.sourceMap !== undefined ? { sourceMap: opts.sourceMap } : {}), ...(opts.callSites ? { callSites: true } : {}) });
+  }
+
+  // An answer from the worker: the next posted request is now the one it runs, and its deadline starts.
+  private finish(l: Live, p: Posted, a: RunOne): void {
+    l.posted.splice(l.posted.indexOf(p), 1);
+    clearTimeout(p.timer);
+    const next = l.posted[0];
+    if (next) this.arm(l, next); else l.worker.busy?.(false);
+    this.settle(p, a);
+    this.pump();
+  }
+
+  private settle(p: Posted, a: Attempt): void {
+    clearTimeout(p.timer);
+    p.job.done(a);
+  }
+
+  // The backstop deadline of the request the worker runs, on the transport's clock from now (a
+  // request posted behind another starts when that one answers, a little before it is heard of:
+  // its count is, if anything, short). It is decided in a later task, after the worker's queued
+  // "step" messages have been delivered, so the hung step is known.
+  private arm(l: Live, p: Posted): void {
+    if (p.armed) return;
+    p.armed = true;
+    const ms = p.job.opts.deadlineMs ?? SCENARIO_DEADLINE_MS;
+    const w = l.worker, wall0 = Date.now();
+    const live = () => !l.dead && l.posted[0] === p;
+    const check = async (clock0: number) => {
+      let used: number;
+      try { used = (await w.clockMs()) - clock0; } catch { used = ms; }
+      if (!live()) return;
+      const wall = Date.now() - wall0;
+      if (used >= ms || wall >= ms * WALL_CAP) p.timer = setTimeout(() => { if (live()) this.lose(l, () => ({ hung: p.step })); }, 0);
+      else p.timer = setTimeout(() => void check(clock0), Math.max(5, Math.min(ms - used, ms * WALL_CAP - wall)));
+    };
+    const begin = (clock0: number) => { if (live()) p.timer = setTimeout(() => void check(clock0), ms); };
+    let c0: Promise<number> | number;
+    try { c0 = w.clockMs(); } catch { c0 = 0; }
+    if (typeof c0 === "number") begin(c0);
+    else c0.then(begin, () => begin(0));
+  }
+}
+
+/** Runs `scenarios` over `lanes` (a runner may be listed more than once: it then has that many
+ *  posted at a time): a free lane takes the next scenario, in order; the results come in the
+ *  scenarios' order, or the EngineError of the first scenario (in order) that gave one. None is
+ *  taken after an error, so every scenario before the first failing one has run. */
+async function runInLanes(lanes: ScenarioRunner[], kernel: WebAssembly.Module, learner: WebAssembly.Module,
+                          scenarios: Scenario[], opts: RunOptions): Promise<RunMany> {
+  const out: (RunOne | undefined)[] = new Array(scenarios.length);
+  let next = 0, failed = false;
+  await Promise.all(lanes.map(async r => {
+    while (!failed && next < scenarios.length) {
+      const i = next++;
+      const one = await r.run(kernel, learner, scenarios[i], opts);
+      out[i] = one;
+      if (!one.ok) failed = true;
+    }
+  }));
+  const results: RunResult[] = [];
+  for (const one of out) {
+    if (!one) break;                                  // not taken: after a failure
+    if (!one.ok) return one;
+    results.push(one.result);
+  }
+  return { ok: true, results };
 }
 
 /** Several ScenarioRunners, each with a worker of its own. runAll spreads the scenarios over them
@@ -205,9 +286,10 @@ export class ScenarioRunner {
 export class RunnerPool {
   readonly runners: ScenarioRunner[];
 
-  constructor(transport: RunnerTransport, size: number) {
+  /** `size` runners, each with `depth` requests posted to its worker at a time (ScenarioRunner). */
+  constructor(transport: RunnerTransport, size: number, depth = RUNNER_DEPTH) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`RunnerPool: size must be a positive integer (got ${size})`);
-    this.runners = Array.from({ length: size }, () => new ScenarioRunner(transport));
+    this.runners = Array.from({ length: size }, () => new ScenarioRunner(transport, depth));
   }
 
   /** workers started so far, by every runner of the pool (tests) */
@@ -219,25 +301,12 @@ export class RunnerPool {
   async close(): Promise<void> { await Promise.all(this.runners.map(r => r.close())); }
 
   /** As ScenarioRunner.runAll: the results in order, or the EngineError of the first scenario (in
-   *  order) that gave one. Scenarios are taken in order and none is taken after an error, so every
-   *  scenario before the first failing one has run, as in the sequential loop. */
-  async runAll(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenarios: Scenario[], opts: RunOptions = {}): Promise<RunMany> {
-    const out: (RunOne | undefined)[] = new Array(scenarios.length);
-    let next = 0, failed = false;
-    await Promise.all(this.runners.map(async r => {
-      while (!failed && next < scenarios.length) {
-        const i = next++;
-        const one = await r.run(kernel, learner, scenarios[i], opts);
-        out[i] = one;
-        if (!one.ok) failed = true;
-      }
-    }));
-    const results: RunResult[] = [];
-    for (const one of out) {
-      if (!one) break;                                  // not taken: after a failure
-      if (!one.ok) return one;
-      results.push(one.result);
-    }
-    return { ok: true, results };
+   *  order) that gave one. Each runner has up to its depth of them posted; scenarios are taken in
+   *  order, the first ones spread over the runners (a, c to the first of two; b, d to the second). */
+  runAll(kernel: WebAssembly.Module, learner: WebAssembly.Module, scenarios: Scenario[], opts: RunOptions = {}): Promise<RunMany> {
+    const depth = Math.max(...this.runners.map(r => r.depth));
+    const lanes: ScenarioRunner[] = [];
+    for (let d = 0; d < depth; d++) for (const r of this.runners) if (d < r.depth) lanes.push(r);
+    return runInLanes(lanes, kernel, learner, scenarios, opts);
   }
 }

@@ -209,3 +209,89 @@ test("calls made while a scenario runs wait their turn: each gets its own result
     await one.close();
   }
 });
+
+// A stand-in runner worker for the queue of requests a runner keeps posted (RUNNER_DEPTH): it
+// answers every scenario with its own name in `scenario` and in dmesg which worker ran it, and:
+//   "pair-*"  is held until a second request has arrived (so it answers only when the runner
+//             posted the next one before this one's answer),
+//   "burn-*"  burns 300 ms of CPU time first,
+//   "die"     ends the worker thread,
+//   "stuck"   reports steps 0..2 and spins (cut to fewer than 3 steps, it is answered).
+const PIPE_WORKER = `
+const { parentPort, threadId } = require("node:worker_threads");
+const fs = require("node:fs");
+const tid = Number(fs.readFileSync("/proc/thread-self/stat", "utf8").split(" ")[0]);
+const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+const answer = m => {
+  const steps = m.scenario.steps.map((s, index) => ({ index, op: s.op, task: s.task, ran: true, ok: true, failures: [], deltas: zero }));
+  parentPort.postMessage({ type: "result", id: m.id, result: { scenario: m.scenario.name, status: "ok", ok: true, steps,
+    tasks: { a: { pid: 7, alive: true, ns: "root", counters: zero, vm_flags: "", vvar: [] } }, dmesg: ["worker " + threadId], trace: [], trace_dropped: 0 } });
+};
+let held = null;
+parentPort.on("message", m => {
+  const name = m.scenario.name;
+  if (held) { answer(held); held = null; }
+  if (name.startsWith("pair-") && !held) { held = m; return; }
+  if (name.startsWith("burn-")) { const t = process.cpuUsage(); for (let u = process.cpuUsage(t); u.user + u.system < 300_000; u = process.cpuUsage(t)) {} }
+  if (name === "die") process.exit(3);
+  if (name === "stuck" && m.scenario.steps.length >= 3) { for (let i = 0; i < 3; i++) parentPort.postMessage({ type: "step", id: m.id, index: i }); for (;;) {} }
+  answer(m);
+});
+parentPort.postMessage({ type: "ready", tid: Number.isSafeInteger(tid) ? tid : undefined });
+`;
+const pipe = (depth: number) => new ScenarioRunner(nodeRunnerTransport(PIPE_WORKER, { eval: true }), depth);
+const named = (name: string, steps = 2): Scenario => ({ name, steps: FIRST_FAULT.steps.slice(0, steps) } as Scenario);
+
+test("a runner posts the next scenario while its worker runs one; with depth 1 it waits for the answer", { timeout: 60_000 }, async () => {
+  assert.throws(() => new ScenarioRunner(nodeRunnerTransport(), 0), /positive integer/);
+  const deep = pipe(2), shallow = pipe(1);
+  try {
+    const k = kernel(), m = (await learner(DATASTORE_POST)).module;
+    // the worker answers "pair-a" only once "pair-b" has reached it
+    const r = await deep.runAll(k, m, [named("pair-a"), named("pair-b"), named("c")], { deadlineMs: 200 });
+    assert.ok(r.ok);
+    assert.deepEqual(r.results.map(x => [x.scenario, x.status]), [["pair-a", "ok"], ["pair-b", "ok"], ["c", "ok"]]);
+    assert.equal(deep.spawned, 1);
+    // one at a time, the held request waits for a second that is never posted: the backstop stops it
+    const one = await shallow.runAll(k, m, [named("pair-a"), named("c")], { deadlineMs: 100 });
+    assert.ok(one.ok);
+    assert.deepEqual(one.results.map(x => x.status), ["timeout", "ok"]);
+  } finally {
+    await deep.close(); await shallow.close();
+  }
+});
+
+test("the backstop of a queued scenario starts when the one before it answers", { timeout: 60_000 }, async () => {
+  const r2 = pipe(2);
+  try {
+    const k = kernel(), m = (await learner(DATASTORE_POST)).module;
+    // 300 ms of CPU each, 500 ms allowed each: counted from when each was posted, the second would be stopped
+    const r = await r2.runAll(k, m, [named("burn-a"), named("burn-b")], { deadlineMs: 500 });
+    assert.ok(r.ok);
+    assert.deepEqual(r.results.map(x => x.status), ["ok", "ok"]);
+    assert.equal(r2.spawned, 1);
+  } finally {
+    await r2.close();
+  }
+});
+
+test("a worker stopped or dead loses the scenario queued behind it to a fresh worker, which runs it", { timeout: 60_000 }, async () => {
+  const r2 = pipe(2);
+  try {
+    const k = kernel(), m = (await learner(DATASTORE_POST)).module;
+    const d = await r2.runAll(k, m, [named("die"), named("after-death")]);
+    assert.ok(d.ok);
+    assert.equal(d.results[0].status, "oops");
+    assert.match(d.results[0].oops?.message ?? "", /the runner stopped while running this scenario: worker exited with code 3/);
+    assert.equal(d.results[1].status, "ok");
+    assert.equal(r2.spawned, 2, "after-death ran in a fresh worker");
+    // stopped past the deadline in step 2: the fresh worker re-runs steps 0..1, then the queued one
+    const s = await r2.runAll(k, m, [named("stuck", 3), named("after-stuck")], { deadlineMs: 300 });
+    assert.ok(s.ok);
+    assert.deepEqual(s.results.map(x => [x.scenario, x.status, x.oops?.step]), [["stuck", "timeout", 2], ["after-stuck", "ok", undefined]]);
+    assert.deepEqual(s.results[0].steps.map(x => x.ran), [true, true, false]);
+    assert.equal(r2.spawned, 3);
+  } finally {
+    await r2.close();
+  }
+});
