@@ -1,6 +1,6 @@
 // cli/class-report.ts: the class HTML report's I/O edge. Reads the page script the build made
-// (dist/engine/report/class-html-page.bundle.js, Observable Plot inside), hashes it for the
-// page's Content-Security-Policy and hands both to the pure emitter.
+// (dist/class-report/page.bundle.js: web/src/class-report/page.ts with Observable Plot inside),
+// hashes it for the page's Content-Security-Policy and hands both to the pure emitter.
 
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -9,7 +9,7 @@ import type { BatchReport } from "../engine/report/batch.js";
 import { emitClassHtml, type ClassPageScript } from "../engine/report/class-html.js";
 
 /** Where the build writes the page script (next to the compiled emitter). */
-export const CLASS_PAGE_SCRIPT = fileURLToPath(new URL("../engine/report/class-html-page.bundle.js", import.meta.url));
+export const CLASS_PAGE_SCRIPT = fileURLToPath(new URL("../class-report/page.bundle.js", import.meta.url));
 
 /** The page script and its hash, or a message saying the build is missing. */
 export function loadClassPageScript(): { ok: true; page: ClassPageScript } | { ok: false; message: string } {

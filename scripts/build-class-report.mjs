@@ -1,6 +1,6 @@
-// `npm run build:class-report`: the script of the class HTML report (engine/report/class-html-page.ts
+// `npm run build:class-report`: the script of the class HTML report (web/src/class-report/page.ts
 // with Observable Plot, tree-shaken and minified) as one classic script,
-// dist/engine/report/class-html-page.bundle.js, headed by the licence of every package whose code
+// dist/class-report/page.bundle.js, headed by the licence of every package whose code
 // it holds. `prefault grade-all --out class.html` inlines it, so the report needs no network.
 import { build } from "vite";
 import { dirname, join } from "node:path";
@@ -8,8 +8,8 @@ import { fileURLToPath } from "node:url";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const outDir = join(root, "dist", "engine", "report");
-const fileName = "class-html-page.bundle.js";
+const outDir = join(root, "dist", "class-report");
+const fileName = "page.bundle.js";
 
 const result = await build({
   configFile: false,
@@ -20,7 +20,7 @@ const result = await build({
     minify: true,
     sourcemap: false,
     copyPublicDir: false,
-    lib: { entry: join(root, "engine", "report", "class-html-page.ts"), formats: ["iife"], name: "prefaultClassReport", fileName: () => fileName },
+    lib: { entry: join(root, "web", "src", "class-report", "page.ts"), formats: ["iife"], name: "prefaultClassReport", fileName: () => fileName },
   },
 });
 const chunk = (Array.isArray(result) ? result : [result]).flatMap(r => r.output).find(o => o.type === "chunk");
@@ -51,4 +51,4 @@ const banner = "/*! The class report's charts: Observable Plot and its dependenc
 if (/<\/script|<!--/i.test(chunk.code)) throw new Error("build-class-report: the bundle holds </script or <!--");
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, fileName), banner + chunk.code);
-console.log(`build-class-report: ${((banner.length + chunk.code.length) / 1024).toFixed(0)} KiB (${names.length} packages) -> dist/engine/report/${fileName}`);
+console.log(`build-class-report: ${((banner.length + chunk.code.length) / 1024).toFixed(0)} KiB (${names.length} packages) -> dist/class-report/${fileName}`);

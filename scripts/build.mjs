@@ -1,6 +1,6 @@
 // `npm run build`: kernel (build/kernel*.wasm), the generated files (engine/generated/: ABI tables,
 // header, scenario validator), TypeScript (dist/), the web app's type check (web/tsconfig.json), the
-// class report's chart script (dist/engine/report/class-html-page.bundle.js), and the web app when
+// class report's chart script (dist/class-report/page.bundle.js), and the web app when
 // package.json has a "build:web" script. Stops at the first failing step.
 // `--clean` (the prepack build) first removes dist/, so a packed tarball holds no stale module.
 import { readFileSync, rmSync } from "node:fs";

@@ -8,7 +8,7 @@
 //   Failures    the most common failure explanations, with how many students got each
 //   Students    one row per student, sortable by every column (header buttons with aria-sort)
 //
-// Nothing is fetched: the script (class-html-page.ts bundled with Plot) and the styles are inline,
+// Nothing is fetched: the script (web/src/class-report/page.ts bundled with Plot) and the styles are inline,
 // and a Content-Security-Policy allows that one script (by its hash) and nothing from the network.
 // Every string that can come from a student (folder names, compile errors, abort() messages in
 // failure explanations) is escaped; names are isolated with <bdi> so bidi controls stay inside.

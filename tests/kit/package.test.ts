@@ -26,9 +26,9 @@ test("the tarball holds the built CLI, engine and kernel, and no tests, maps or 
     assert.ok(files.includes(need), `${need} is in the tarball`);
   }
   assert.deepEqual(files.filter(f => /\.map$|^package\/(dist\/tests|dist\/bench|web|tests|kernel-as|scripts|node_modules)\//.test(f)), []);
-  // the class page's script ships bundled (Plot inside); its unbundled source imports a dev dependency
-  assert.ok(files.includes("package/dist/engine/report/class-html-page.bundle.js"));
-  assert.ok(!files.includes("package/dist/engine/report/class-html-page.js"));
+  // the class page's script ships bundled (Plot inside, a dev dependency); its source is the web app's
+  assert.ok(files.includes("package/dist/class-report/page.bundle.js"));
+  assert.ok(!files.some(f => /class-report\/page\.js$|class-html-page/.test(f)));
 });
 
 test("the installed package depends on its runtime dependencies only", () => {

@@ -258,7 +258,6 @@ async function run(): Promise<void> {
   results.dataset.state = "running";
   results.setAttribute("aria-busy", "true");
   const f = currentFiles();
-  saveCode(store, lesson.id, f, Date.now());
   const tStart = performance.now();
   // The page says it is busy only where that costs the Run nothing: any change to the page is a
   // frame on the main thread (style, layout, paint: 5-25 ms), and a frame drawn while the
@@ -269,12 +268,17 @@ async function run(): Promise<void> {
   let busyTimer: ReturnType<typeof setTimeout> | undefined;
   const busy = (text: string) => { status(text); ($("run-btn") as HTMLButtonElement).disabled = true; };
   const busyLater = (text: string) => { clearTimeout(busyTimer); busyTimer = setTimeout(() => busy(text), BUSY_DELAY_MS); };
-  if (compiler.settled(f)) busyLater("Running the scenarios…");
-  else busy("Compiling…");
+  const compiled = compiler.settled(f);
   const seen: Parameters<typeof gradeDeps>[0] = { runs: [], priced: [], costs: costField.current()?.costs ?? null, compileMs: 0, cached: false,
     compiled: () => busyLater("Running the scenarios…"), jobs: [], pricedJobs: [] };
+  // the compile (or the first scenarios) is asked for first; saving and the busy state follow
+  // while the workers work
+  const grading = gradeSubmission(lesson, f, gradeDeps(seen));
+  saveCode(store, lesson.id, f, Date.now());
+  if (compiled) busyLater("Running the scenarios…");
+  else busy("Compiling…");
   try {
-    const report = await gradeSubmission(lesson, f, gradeDeps(seen));
+    const report = await grading;
     lastReport = report;
     const tEnd = performance.now();
     const c = seen.compile;

@@ -117,7 +117,8 @@ export function createPractice(el: HTMLElement, host: PracticeHost, seed: number
       h("details", { class: "practice-json" }, h("summary", {}, "The scenario as JSON"),
         h("pre", { tabindex: "0", "aria-label": "The scenario as JSON" }, scenarioJson(p.scenario))),
       h("p", { class: "muted small" }, "In a terminal: ", h("code", {}, `npx prefault quiz --lesson ${p.lesson} --seed ${p.seed}`),
-        " (add ", h("code", {}, "--answer"), " for the answers)."),
+        " (add ", h("code", {}, "--answer"), " for the answers, or ", h("code", {}, "--predictions FILE"),
+        " to mark predictions kept in a JSON file)."),
     ];
   }
 

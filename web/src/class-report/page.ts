@@ -1,6 +1,8 @@
-// engine/report/class-html-page.ts: the script inside a class report (grade-all --out
+// web/src/class-report/page.ts: the script inside a class report (grade-all --out
 // class.html). Runs in the browser, offline: scripts/build-class-report.mjs bundles it with
-// Observable Plot into one minified file that class-html.ts inlines.
+// Observable Plot into one minified file (dist/class-report/page.bundle.js) that
+// engine/report/class-html.ts inlines. It is page code, so it lives with the web app's and is
+// type-checked with it (web/tsconfig.json); the engine only holds the data it draws.
 //
 // Draws the two charts from the embedded ClassSummary (<script id="class-data">) as SVG, one
 // mark per bin or check, each with a <title> saying its figure; makes the student table
@@ -8,7 +10,7 @@
 // text, so the report reads without this script too.
 
 import { axisX, axisY, barX, barY, plot, ruleX, ruleY, text } from "@observablehq/plot";
-import type { CheckRate, ClassSummary, HistogramBin } from "./class-html-summary.js";
+import type { CheckRate, ClassSummary, HistogramBin } from "../../../engine/report/class-html-summary.js";
 
 const BAR = "#1d4ed8";          // 6.7:1 on white
 const BAR_HIDDEN = "#6d28d9";   // 7.1:1 on white
