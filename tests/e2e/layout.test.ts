@@ -80,6 +80,11 @@ test("desktop 1440x900: panes fit, resize by pointer and keyboard, collapse; 25+
       return Math.floor(ed.getBoundingClientRect().height / line.getBoundingClientRect().height);
     });
     assert.ok(lines >= 25, `${lines} editor lines visible`);
+    // the editor's toolbar is one row at the default widths; the short label keeps its whole name
+    const tops = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLElement>(".toolbar > button, .toolbar .tab"))
+      .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().top));
+    assert.ok(Math.max(...tops) - Math.min(...tops) < 10, `the toolbar wraps (tops ${tops.join(", ")})`);
+    await page.getByRole("button", { name: "Reset to starter" }).waitFor();
 
     // the starter: failing checks, a killed task, open scenarios with pictures
     await page.getByRole("button", { name: "Run" }).click();
