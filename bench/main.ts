@@ -5,6 +5,7 @@
 //                               that parse, engine/parse-reuse.ts, so it is now well under 1x)
 //   simulated vDSO calls        >= 20 M per second (1,000,000-iteration clock_gettime loop)
 import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import type { AscModule } from "../engine/compile.js";
@@ -16,7 +17,7 @@ import { RUNNER_DEPTH, RunnerPool } from "../engine/runner.js";
 import { fmt, line, summarize, time, type Sample } from "./stats.js";
 import { DATASTORE_POST } from "../tests/unit/fixtures.js";
 
-type RunScenario = (k: WebAssembly.Module, l: WebAssembly.Module, s: Scenario, o?: { sourceMap?: string }) => RunResult;
+type RunScenario = (k: WebAssembly.Module, l: WebAssembly.Module, s: Scenario, o?: { sourceMap?: string; afterRun?: (kp: unknown) => void }) => RunResult;
 
 const EMPTY = "export function f(): i32 { return 1; }\n";
 const N = Number(process.env.PREFAULT_BENCH_N ?? 15);
@@ -28,6 +29,12 @@ async function bareCompile(asc: AscModule, src: string): Promise<void> {
     stdout: { write: () => true }, stderr: { write: () => true },
   });
   if (error) throw error;
+}
+
+// the scenarios of lesson 01, as its checks run them
+function lessonOneScenarios(): Scenario[] {
+  const dir = join(PACKAGE_ROOT, "lessons", "01-first-fault", "scenarios");
+  return readdirSync(dir).sort().map(f => JSON.parse(readFileSync(join(dir, f), "utf8")) as Scenario);
 }
 
 function loop(n: number): Scenario {
@@ -103,6 +110,15 @@ async function main(): Promise<void> {
   line("link + instantiate + spawn (1-step scenario)", fmt(link));
   const first = await time(N, () => runScenario!(k.module, learner, FIRST), 3);
   line("first-fault scenario (link + 2 steps)", fmt(first));
+  // the kernel's memory kept from run to run (engine/kernel-memory.ts) against a new one for
+  // each run (the baseline: a memory grown after its run is never kept)
+  const lessonScenarios = lessonOneScenarios();
+  const [kept, fresh] = await interleaved(N, [
+    () => { for (const s of lessonScenarios) runScenario!(k.module, learner, s); },
+    () => { for (const s of lessonScenarios) runScenario!(k.module, learner, s, { afterRun: kp => (kp as unknown as { memory: WebAssembly.Memory }).memory.grow(1) }); },
+  ]);
+  line("lesson 01's 5 scenarios, a new kernel memory each", fmt(fresh.sample));
+  line("lesson 01's 5 scenarios, the kernel memory kept", `${fmt(kept.sample)}  = ${ratio(kept, fresh)} x a new one each`);
   const [bare2, pipeline] = await interleaved(N, [
     () => bareCompile(asc, EMPTY),
     async () => {

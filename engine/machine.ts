@@ -29,6 +29,7 @@ import { CLOCK_IDS, COUNTER_NAMES, ERRNO_NAMES, MCL_BITS, PAGE_KINDS, SIGNAL_NAM
          TRACE_RECORD as TR, VIA_IDS, KERNEL_LIMITS, ZERO_PFN, CALL_FUNCS, CALL_RECORD as CR, CALL_TRACE_MAX } from "./generated/abi.js";
 import { describeTrap, learnerLocator, locateTrap, type TrapLocation } from "./trap.js";
 import { FUEL_EXPORT, fuelLeft } from "./fuel.js";
+import { giveBackKernelMemory, takeKernelMemory } from "./kernel-memory.js";
 import { softLockupLine, softLockupMessage } from "./runner-protocol.js";
 
 /** The kernel instance's exports used here (kernel-as/index.ts). */
@@ -137,9 +138,19 @@ export function runScenario(kernel: WebAssembly.Module, learner: WebAssembly.Mod
   const refused = checkLearnerModule(learner);
   if (refused) throw new WebAssembly.LinkError(refused.message);
 
+  // a fresh instance in memory as good as new (engine/kernel-memory.ts), given back once the
+  // instance will never run again
+  const memory = takeKernelMemory();
+  try { return runIn(memory, kernel, learner, scenario, opts); }
+  finally { giveBackKernelMemory(memory); }
+}
+
+function runIn(memory: WebAssembly.Memory, kernel: WebAssembly.Module, learner: WebAssembly.Module, scenario: Scenario,
+               opts: RunOpts): RunResult {
   let kernelAbort: string | undefined;
   const k = new WebAssembly.Instance(kernel, {
     env: {
+      memory,
       abort: (msg: number, file: number, line: number, col: number) => {
         const mem = k.memory;
         kernelAbort = `kernel assertion failed: ${asString(mem, msg) ?? "?"} at ${asString(mem, file) ?? "?"}:${line}:${col}`;
