@@ -148,8 +148,8 @@ export class ScenarioRunner {
   // the live worker, or a new one (ready once it has posted "ready")
   private start(): Live {
     if (this.live && !this.live.dead) return this.live;
-    let readyOk!: () => void, readyFail!: (e: Error) => void;
-    const ready = new Promise<void>((ok, fail) => { readyOk = ok; readyFail = fail; });
+    let readyOk!: () => void, readyFail!: (e: Error) => void, up = false;
+    const ready = new Promise<void>((ok, fail) => { readyOk = () => { up = true; ok(); }; readyFail = fail; });
     const l: Live = { worker: undefined as unknown as RunnerWorker, ready, posted: [] };
     l.worker = this.transport.spawn({
       message: raw => {
@@ -164,7 +164,11 @@ export class ScenarioRunner {
       },
       exit: why => {
         readyFail(new Error(why));
-        if (!l.dead) this.died(l, why);
+        if (l.dead) return;
+        if (up) { this.died(l, why); return; }
+        // it never started: what was posted to it fails as "cannot start" (refuse)
+        l.dead = why;
+        if (this.live === l) this.live = undefined;
       },
     });
     this.spawned++;

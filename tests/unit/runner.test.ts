@@ -295,3 +295,19 @@ test("a worker stopped or dead loses the scenario queued behind it to a fresh wo
     await r2.close();
   }
 });
+
+test("a worker that cannot start: the batch stops with an internal error that says so, not an oops per scenario", { timeout: 60_000 }, async () => {
+  const broken = new ScenarioRunner(nodeRunnerTransport(`throw new Error("no runner here");`, { eval: true }));
+  try {
+    const k = kernel(), m = (await learner(DATASTORE_POST)).module;
+    const r = await broken.runAll(k, m, [named("a"), named("b"), named("c")]);
+    assert.ok(!r.ok);
+    assert.equal(r.error.kind, "internal");
+    assert.match(r.error.message, /^cannot start the runner worker: .*no runner here/);
+    const one = await broken.run(k, m, named("d"));
+    assert.ok(!one.ok);
+    assert.match(one.error.message, /^cannot start the runner worker/);
+  } finally {
+    await broken.close();
+  }
+});
