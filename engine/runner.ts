@@ -67,7 +67,9 @@ type Posted = { id: number; job: Job; step: number; armed: boolean; timer?: Retu
 
 /** How many requests a runner keeps posted to its worker: the one it runs and the next, which
  *  then starts as soon as the first is done instead of a round trip through the host later
- *  (docs/web-performance.md, change 14). */
+ *  (docs/web-performance.md, change 14). The price: a scenario queued behind one that hangs
+ *  waits for that one's soft lockup (or backstop and re-run), even while another runner of a
+ *  pool is idle. Wall time only; no result depends on it. */
 export const RUNNER_DEPTH = 2;
 
 /** A runner owning at most one live worker, kept warm while nothing goes wrong. */
@@ -77,6 +79,8 @@ export class ScenarioRunner {
   private live: Live | undefined;
   private nextId = 1;
   private waiting: Job[] = [];
+  /** times close() was called (a batch running across one stops taking scenarios) */
+  closings = 0;
 
   /** `depth`: how many requests are posted to the worker at once (RUNNER_DEPTH; 1 posts the next
    *  only when the last has answered). */
@@ -109,6 +113,7 @@ export class ScenarioRunner {
   /** Terminates the worker, if any; the next run starts a fresh one. A scenario it was running
    *  (or had been given) gets an "oops" result. */
   async close(): Promise<void> {
+    this.closings++;
     const l = this.live;
     if (!l) return;
     this.live = undefined;
@@ -151,27 +156,40 @@ export class ScenarioRunner {
     let readyOk!: () => void, readyFail!: (e: Error) => void, up = false;
     const ready = new Promise<void>((ok, fail) => { readyOk = () => { up = true; ok(); }; readyFail = fail; });
     const l: Live = { worker: undefined as unknown as RunnerWorker, ready, posted: [] };
-    l.worker = this.transport.spawn({
-      message: raw => {
-        if (l.dead) return;
-        const m = parseWorkerMessage(raw);
-        if (typeof m === "string") { this.died(l, `the runner worker sent a malformed message (${m})`); return; }
-        if (m.type === "ready") { readyOk(); return; }
-        const p = l.posted.find(x => x.id === m.id);
-        if (!p) return;
-        if (m.type === "step") { p.step = m.index; return; }
-        this.finish(l, p, m.type === "result" ? { ok: true, result: m.result } : { ok: false, error: m.error });
-      },
-      exit: why => {
-        readyFail(new Error(why));
-        if (l.dead) return;
-        if (up) { this.died(l, why); return; }
-        // it never started: what was posted to it fails as "cannot start" (refuse)
-        l.dead = why;
-        if (this.live === l) this.live = undefined;
-      },
-    });
+    // a worker that never started: what was posted to it fails as "cannot start" (refuse)
+    const unstarted = (why: string) => {
+      l.dead = why;
+      readyFail(new Error(why));
+      this.discard(l);
+    };
+    try {
+      l.worker = this.transport.spawn({
+        message: raw => {
+          if (l.dead) return;
+          const m = parseWorkerMessage(raw);
+          if (typeof m === "string") {
+            const why = `the runner worker sent a malformed message (${m})`;
+            if (up) this.died(l, why); else unstarted(why);
+            return;
+          }
+          if (m.type === "ready") { readyOk(); return; }
+          const p = l.posted.find(x => x.id === m.id);
+          if (!p) return;
+          if (m.type === "step") { p.step = m.index; return; }
+          this.finish(l, p, m.type === "result" ? { ok: true, result: m.result } : { ok: false, error: m.error });
+        },
+        exit: why => {
+          if (l.dead) return;
+          if (up) this.died(l, why); else unstarted(why);
+        },
+      });
+    } catch (e) {
+      unstarted((e as Error)?.message ?? String(e));     // not live: the next start tries again
+      ready.catch(() => undefined);
+      return l;
+    }
     this.spawned++;
+    if (l.dead) { l.worker.terminate(); return l; }          // it died while being spawned
     this.live = l;
     return l;
   }
@@ -180,8 +198,9 @@ export class ScenarioRunner {
     if (this.live === l) this.live = undefined;
     l.dead ??= "stopped";
     for (const p of l.posted) clearTimeout(p.timer);
-    l.worker.busy?.(false);
-    l.worker.terminate();
+    const w = l.worker as RunnerWorker | undefined;             // none when spawn() threw
+    w?.busy?.(false);
+    w?.terminate();
   }
 
   // The worker is gone (it died, sent a malformed message or was stopped past the deadline): the
@@ -266,10 +285,14 @@ async function runInLanes(lanes: ScenarioRunner[], kernel: WebAssembly.Module, l
                           scenarios: Scenario[], opts: RunOptions): Promise<RunMany> {
   const out: (RunOne | undefined)[] = new Array(scenarios.length);
   let next = 0, failed = false;
+  const closings = lanes.map(r => r.closings);
+  const closed = () => lanes.some((r, i) => r.closings !== closings[i]);
   await Promise.all(lanes.map(async r => {
     while (!failed && next < scenarios.length) {
       const i = next++;
-      const one = await r.run(kernel, learner, scenarios[i], opts);
+      // a runner closed during the batch: the rest are not run (no worker starts after close())
+      const one = closed() ? { ok: true as const, result: crashResult(scenarios[i], "the runner was closed") }
+        : await r.run(kernel, learner, scenarios[i], opts);
       out[i] = one;
       if (!one.ok) failed = true;
     }

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import asc from "assemblyscript/asc";
 import { compileDatastore, type AscModule } from "../../engine/compile.js";
 import { NodeRunner, runScenarios, closeSharedRunner, nodeRunnerTransport } from "../../cli/node-runner.js";
-import { RunnerPool, ScenarioRunner } from "../../engine/runner.js";
+import { RunnerPool, ScenarioRunner, type RunnerTransport } from "../../engine/runner.js";
 import { softLockupMessage, timeoutMessage } from "../../engine/runner-protocol.js";
 import { loadKernel } from "../../cli/node-paths.js";
 import type { Scenario } from "../../engine/types.js";
@@ -309,5 +309,52 @@ test("a worker that cannot start: the batch stops with an internal error that sa
     assert.match(one.error.message, /^cannot start the runner worker/);
   } finally {
     await broken.close();
+  }
+});
+
+test("a transport whose spawn throws, a worker whose ready is malformed: 'cannot start', no job lost or run twice", { timeout: 60_000 }, async () => {
+  const k = kernel(), m = (await learner(DATASTORE_POST)).module;
+  const real = nodeRunnerTransport(PIPE_WORKER, { eval: true });
+  let throws = 1;
+  const flaky: RunnerTransport = { clock: real.clock, spawn: ev => { if (throws-- > 0) throw new Error("no workers today"); return real.spawn(ev); } };
+  const r = new ScenarioRunner(flaky);
+  try {
+    const first = await r.run(k, m, named("a"));
+    assert.ok(!first.ok);
+    assert.equal(first.error.message, "cannot start the runner worker: no workers today");
+    const all = await r.runAll(k, m, [named("b"), named("c")]);
+    assert.ok(all.ok);
+    assert.deepEqual(all.results.map(x => x.scenario), ["b", "c"], "a is not run later by a worker nobody hears");
+    assert.equal(r.spawned, 1);
+  } finally {
+    await r.close();
+  }
+  const bad = new ScenarioRunner(nodeRunnerTransport(`require("node:worker_threads").parentPort.postMessage({ type: "ready", tid: -1 });`, { eval: true }));
+  try {
+    const out = await bad.runAll(k, m, [named("a"), named("b"), named("c")]);
+    assert.ok(!out.ok);
+    assert.match(out.error.message, /^cannot start the runner worker: the runner worker sent a malformed message/);
+    assert.equal(bad.spawned, 1);
+  } finally {
+    await bad.close();
+  }
+});
+
+test("close() during a batch: what ran or waited is 'the runner was closed', the rest is not run, no worker starts after", { timeout: 60_000 }, async () => {
+  const k = kernel(), m = (await learner(DATASTORE_POST)).module;
+  const r = pipe(2);
+  try {
+    await r.run(k, m, named("warm"));
+    const batch = r.runAll(k, m, [named("burn-a"), named("burn-b"), named("c"), named("d")]);
+    await new Promise(ok => setTimeout(ok, 50));
+    await r.close();
+    const out = await batch;
+    assert.ok(out.ok);
+    assert.deepEqual(out.results.map(x => [x.scenario, x.status]), [["burn-a", "oops"], ["burn-b", "oops"], ["c", "oops"], ["d", "oops"]]);
+    assert.ok(out.results.every(x => /the runner was closed/.test(x.oops?.message ?? "")));
+    await new Promise(ok => setTimeout(ok, 100));
+    assert.equal(r.spawned, 1, "no worker started after close()");
+  } finally {
+    await r.close();
   }
 });
