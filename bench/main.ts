@@ -5,7 +5,6 @@
 //                               that parse, engine/parse-reuse.ts, so it is now well under 1x)
 //   simulated vDSO calls        >= 20 M per second (1,000,000-iteration clock_gettime loop)
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import type { AscModule } from "../engine/compile.js";
@@ -14,6 +13,8 @@ import type { RunResult, Scenario } from "../engine/types.js";
 import { loadKernel, PACKAGE_ROOT } from "../cli/node-paths.js";
 import { NodeRunner, nodeRunnerTransport } from "../cli/node-runner.js";
 import { RUNNER_DEPTH, RunnerPool } from "../engine/runner.js";
+import { runPlan } from "../engine/lesson.js";
+import { DEFAULT_LESSONS_DIR, loadLessonDir } from "../cli/grade-submission.js";
 import { fmt, line, summarize, time, type Sample } from "./stats.js";
 import { DATASTORE_POST } from "../tests/unit/fixtures.js";
 
@@ -31,10 +32,11 @@ async function bareCompile(asc: AscModule, src: string): Promise<void> {
   if (error) throw error;
 }
 
-// the scenarios of lesson 01, as its checks run them
+// the scenarios of lesson 01, as its checks run them (the lesson loaded as the grader loads it)
 function lessonOneScenarios(): Scenario[] {
-  const dir = join(PACKAGE_ROOT, "lessons", "01-first-fault", "scenarios");
-  return readdirSync(dir).sort().map(f => JSON.parse(readFileSync(join(dir, f), "utf8")) as Scenario);
+  const r = loadLessonDir(join(DEFAULT_LESSONS_DIR, "01-first-fault"));
+  if (!r.ok) throw new Error(r.error.message);
+  return runPlan(r.lesson).flatMap(p => p.variant === undefined ? p.scenarios.map(n => r.lesson.scenarios[n]) : []);
 }
 
 function loop(n: number): Scenario {

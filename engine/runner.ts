@@ -79,8 +79,9 @@ export class ScenarioRunner {
   private live: Live | undefined;
   private nextId = 1;
   private waiting: Job[] = [];
+  private closed = 0;
   /** times close() was called (a batch running across one stops taking scenarios) */
-  closings = 0;
+  get closings(): number { return this.closed; }
 
   /** `depth`: how many requests are posted to the worker at once (RUNNER_DEPTH; 1 posts the next
    *  only when the last has answered). */
@@ -113,7 +114,7 @@ export class ScenarioRunner {
   /** Terminates the worker, if any; the next run starts a fresh one. A scenario it was running
    *  (or had been given) gets an "oops" result. */
   async close(): Promise<void> {
-    this.closings++;
+    this.closed++;
     const l = this.live;
     if (!l) return;
     this.live = undefined;
