@@ -10,6 +10,8 @@
 // checks.json adds the instructor's hidden checks. merge-reports fails the run when a shard is
 // missing, so an incomplete class is never reported as whole.
 
+import { NODE_LTS } from "./node-lts.js";
+
 /** Actions on the node24 runtime (the node20 one is gone from GitHub's runners in 2026). */
 export const WORKFLOW_ACTIONS = {
   checkout: "actions/checkout@v7",
@@ -18,8 +20,8 @@ export const WORKFLOW_ACTIONS = {
   download: "actions/download-artifact@v7",
 };
 
-/** The Node release the workflow grades on: the current LTS. */
-export const WORKFLOW_NODE = "24";
+/** The Node release the workflow grades on: the current Active LTS (cli/node-lts.ts). */
+export const WORKFLOW_NODE = String(NODE_LTS);
 
 export interface ClassWorkflowOptions {
   lesson: string;

