@@ -83,10 +83,12 @@ export class CompilerClient {
   }
 
   // A Run asks settled(), has() and compile() of one files object: hashed once. The page makes
-  // a new object for each state of the editor and never changes one it has passed here.
+  // a new object for each state of the editor; the object is frozen once hashed, so a caller that
+  // changed it afterwards (and would get the old text's compile) throws instead (module code is
+  // strict).
   private key(files: Record<string, string>): string {
     let k = this.keys.get(files);
-    if (k === undefined) { k = filesHash(files); this.keys.set(files, k); }
+    if (k === undefined) { k = filesHash(files); this.keys.set(Object.freeze(files), k); }
     return k;
   }
 
