@@ -24,6 +24,21 @@ export function escapeData(s: string): string {
   return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 
+/** A line of text from the results (test names, and messages that carry learner text: abort and
+ *  compiler messages) made inert for the Actions runner, which takes a log line for a workflow
+ *  command when, trimmed of leading white space, it starts with "::" (ActionCommand.TryParseV2),
+ *  or when "##[" appears anywhere in it (the older form, ActionCommand.TryParse): a submission
+ *  could otherwise print "::stop-commands::T" and its own "Autograding complete" notices, and the
+ *  real ones after it would never be read. Both are written as visible escapes (`\x3a`, `\x23`),
+ *  the text report's style (engine/report/escape.ts). The runner splits lines at CR and LF alike. */
+export function inertLine(line: string): string {
+  return line.replace(/##\[/g, "#\\x23[").replace(/^([\s\u0085]*):/, "$1\\x3a");
+}
+/** Text of the results as log lines, each inert (see inertLine), indented by `indent`. */
+function inertLines(text: string, indent = ""): string[] {
+  return text.split(/\r\n|\r|\n/).map(x => indent + inertLine(x));
+}
+
 /** The runner results in env, decoded as the reporter decodes them, or a message. */
 export function readRunners(ids: string[], env: Record<string, string | undefined>): { ok: true; runners: { runner: string; results: RunnerResult }[] } | { ok: false; message: string } {
   const runners: { runner: string; results: RunnerResult }[] = [];
@@ -65,11 +80,12 @@ export const command = {
     if (!r.ok) { process.stdout.write(`::error::${escapeData(r.message)}\n`); process.stderr.write(`classroom-report: ${r.message}\n`); return 2; }
     const out: string[] = [];
     for (const { runner, results } of r.runners) {
-      out.push(`Processing: ${runner}`);
+      out.push(`Processing: ${inertLine(runner)}`);
       for (const t of results.tests) {
-        if (t.status === "pass") out.push(`✅ ${t.name}`);
-        else if (t.status === "error") out.push(`Error: ${t.name}: ${t.message || `Failed to run test '${t.name}'`}`);
-        else out.push(`❌ ${t.name}`, ...(t.message ? t.message.split("\n").map(x => `   ${x}`) : []));
+        const name = inertLines(String(t.name)).join(" ");
+        if (t.status === "pass") out.push(`✅ ${name}`);
+        else if (t.status === "error") out.push(...inertLines(`Error: ${name}: ${t.message || `Failed to run test '${name}'`}`));
+        else out.push(`❌ ${name}`, ...(t.message ? inertLines(t.message, "   ") : []));
       }
       const score = results.tests.reduce((a, t) => a + (t.score ?? 0), 0);
       if (results.max_score) out.push(`Total points for ${runner}: ${score.toFixed(2)}/${results.max_score}`, "");
