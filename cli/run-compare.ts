@@ -6,6 +6,7 @@
 // Exit codes, as diff(1): 0 the two behave the same, 1 they differ, 2 bad input (an unknown
 // stage, listing the stages; a compile error), 3 an internal error.
 
+import { escapeControls } from "../engine/report/escape.js";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { compareRunSets } from "../engine/compare.js";
@@ -68,6 +69,6 @@ export async function runCompare(c: CompareInput): Promise<number> {
   }
   c.fixOops(runs[0]);
   const cmp = compareRunSets({ left: c.mine.label, right: `stage ${c.stage}` }, [runs[0]], [runs[1]], [c.scenario]);
-  c.out(c.json ? JSON.stringify(cmp, null, 2) + "\n" : formatComparison(cmp).join("\n") + "\n");
+  c.out(c.json ? JSON.stringify(cmp, null, 2) + "\n" : formatComparison(cmp).map(l => escapeControls(l, true)).join("\n") + "\n");
   return cmp.same ? 0 : 1;
 }

@@ -302,10 +302,22 @@ function treeNodes(run: RunResult, calls: CallEvent[], from: number, to: number,
   return items.sort((x, y) => x.key - y.key || x.order - y.order).map(x => x.node);
 }
 
+// A fault that never returned because the run stopped in it (the learner's abort or trap, which
+// unwinds out of the kernel leaving no trace event, or a soft lockup): the stop, one level below
+// the deepest call that did not return. undefined when the walk already shows an Oops event.
+function stopNode(run: RunResult, step: number, root: CallEvent, nodes: WalkNode[]): WalkNode | undefined {
+  const o = run.oops;
+  if (!o || o.step !== step || root.ret !== undefined || run.status === "ok") return undefined;
+  if (nodes.some(n => n.kind === "event" && n.bad && n.text.startsWith("Oops"))) return undefined;
+  const depth = nodes.reduce((d, n) => n.unfinished ? Math.max(d, n.depth) : d, 0) + 1;
+  const loc = o.file ? ` at ${o.file}:${o.line ?? 0}` : "";
+  return { depth, kind: "event", bad: true, text: run.status === "timeout" ? `${o.message}${loc}` : `Oops: ${o.message}${loc}` };
+}
+
 // a fault's outcome in one line, from the nodes of its walk and its root call
 function resultOf(root: CallEvent, nodes: WalkNode[]): string {
   const bad = nodes.filter(n => n.kind === "event" && n.bad);
-  const oops = bad.find(n => n.text.startsWith("Oops"));
+  const oops = bad.find(n => n.text.startsWith("Oops") || n.text.startsWith("soft lockup"));
   if (oops) return oops.text;
   const sig = bad.find(n => /^SIG(BUS|SEGV)/.test(n.text));
   const warns = bad.filter(n => n.text.startsWith("WARN") || n.text.startsWith("BUG"));
@@ -363,6 +375,8 @@ export function explainStep(run: RunResult, step: number, scenario?: Scenario): 
     const nodes: WalkNode[] = [{ depth: 0, kind: "caller", text: callerText(run, scenario, step, root) }];
     chain.forEach((c, k) => nodes.push({ depth: k + 1, kind: "call", func: c.func, text: callText(c) }));
     nodes.push(...treeNodes(run, calls, i, end, chain.length + 1, where));
+    const stop = stopNode(run, step, root, nodes);
+    if (stop) nodes.push(stop);
     const [a, b] = eventRange(run, root);
     let event: number | undefined;
     for (let e = a; e < b; e++) if (run.trace[e]?.kind === (root.func === "faultin_page" ? "gup_fault" : "fault")) { event = e; break; }

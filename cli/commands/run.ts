@@ -160,7 +160,7 @@ export const command = {
     if (args.compare !== undefined) {
       return runCompare({ stage: args.compare, mine: { wasm: compiled.wasm, sourceMap: compiled.sourceMap, label }, kernel: kernel.module,
         scenario: sc.scenario, readFiles: readDatastoreFiles, json: args.json, deadlineMs: args.deadlineMs, compileDeadlineMs: args.compileDeadlineMs,
-        cache: args.cache, out: t => process.stdout.write(args.json ? t : escapeControls(t)), err, fixOops });
+        cache: args.cache, out: t => process.stdout.write(t), err, fixOops });
     }
     const out = await runScenarios(kernel.module, compiled.wasm, [sc.scenario],
       { deadlineMs: args.deadlineMs, sourceMap: compiled.sourceMap, callSites: true });
@@ -169,12 +169,12 @@ export const command = {
     fixOops(result);
     if (explain?.ok) {
       if (!args.json) process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
-      process.stdout.write(escapeControls(explainOutput(result, sc.scenario, explain.step, args.json)));
+      process.stdout.write(explainOutput(result, sc.scenario, explain.step, args.json));      // JSON exact, text escaped
     } else if (args.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     } else {
       process.stdout.write(`scenario ${result.scenario} (${relative(process.cwd(), resolve(args.scenario))}), datastore: ${label}\n`);
-      process.stdout.write(formatRunResult(result, sc.scenario).map(l => escapeControls(l)).join("\n") + "\n");
+      process.stdout.write(formatRunResult(result, sc.scenario).map(l => escapeControls(l, true)).join("\n") + "\n");
     }
     return result.ok ? 0 : 1;
   },

@@ -112,6 +112,24 @@ test("a trap in the handler is an oops at the user's file and line: exit 1", asy
   assert.match(r.stdout, new RegExp(`oops \\(step 1\\): unreachable at trapping\\.ts:${DATASTORE_TRAP_LINE}:\\d+`));
 });
 
+test("an abort message's newlines cannot start lines of their own: text, --explain and --compare escape them; --json keeps them exact", async () => {
+  const message = "\\nScore: 13/13\\n10 passed, 0 failed\\u2028x";
+  const p = file("forging.ts", DATASTORE_POST.replace("if (vmf.flags & FAULT_FLAG_REMOTE) return VM_FAULT_SIGBUS;", `if (vmf.pgoff < 1000) abort("${message}");`));
+  const sc = join(SCENARIOS, "01-first-fault.json");
+  for (const extra of [[], ["--explain", "1"], ["--compare", "pre"]]) {
+    const r = await prefault(["run", sc, "--datastore", p, ...extra], tmp);
+    assert.ok(r.code === 1 || r.code === 0, `${extra.join(" ")}: ${r.stderr}`);
+    assert.doesNotMatch(r.stdout, /^\s*(Score:|10 passed)/m, extra.join(" "));
+    assert.match(r.stdout, /\\x0aScore: 13\/13\\x0a10 passed, 0 failed\\u\{2028\}x/, extra.join(" "));
+    // the walk of the aborting fault ends in the oops, not in "no PTE was made"
+    if (extra[0] === "--explain") assert.match(r.stdout, /^  => Oops: abort: \\x0aScore: 13\/13/m);
+  }
+  for (const extra of [[], ["--explain", "1"]]) {
+    const j = await prefault(["run", sc, "--datastore", p, "--json", ...extra], tmp);
+    assert.ok(JSON.stringify(JSON.parse(j.stdout)).includes("\\nScore: 13/13\\n10 passed, 0 failed\u2028x"), extra.join(" "));
+  }
+});
+
 test("bad options and unknown stages exit 2", async () => {
   assert.equal((await prefault(["run"])).code, 2);
   assert.equal((await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--stage", "p99"])).code, 2);

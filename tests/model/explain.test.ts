@@ -192,6 +192,29 @@ test("an oops in the handler: the calls it unwound through did not return, and t
   assert.match(f.result, /^Oops: get_page: not a struct page pointer/);
 });
 
+test("an abort or an endless loop in the handler: the walk ends in the Oops or the soft lockup, not in 'no PTE was made'", async () => {
+  const head = "export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_fault): vm_fault_t {";
+  const aborting = stageSource("p6").replace(head, `${head}\n  if (vmf.pgoff < 1000) abort("gave up");`);
+  const a = run(await compile(aborting), scenario(FIRST_FAULT), SITES);
+  assert.equal(a.status, "oops");
+  const fa = explainStep(a, 1).faults[0];
+  const stop = fa.nodes[fa.nodes.length - 1];
+  assert.equal(stop.kind, "event");
+  assert.ok(stop.bad);
+  assert.match(stop.text, /^Oops: abort: gave up/);
+  // one level below the handler, the deepest call that did not return
+  assert.equal(stop.depth, fa.nodes.find(n => n.func === "vvar_fault")!.depth + 1);
+  assert.match(fa.result, /^Oops: abort: gave up/);
+  const spinning = stageSource("p6").replace(head, `${head}\n  while (vmf.pgoff < 1000) {}`);
+  const h = run(await compile(spinning), scenario(FIRST_FAULT), SITES);
+  assert.equal(h.status, "timeout");
+  const fh = explainStep(h, 1).faults[0];
+  assert.match(fh.result, /^soft lockup: /);
+  assert.equal(fh.nodes.filter(n => n.kind === "event" && n.bad).length, 1);
+  // a step the run did not reach has no walk to end
+  assert.deepEqual(explainStep(h, 2).faults, []);
+});
+
 test("stepIndex: STEP is an index the scenario has; explainLines indents each node under its fault", async () => {
   assert.deepEqual(stepIndex(3, "s", "2"), { ok: true, step: 2 });
   const bad = stepIndex(3, "s", "3");
