@@ -61,8 +61,25 @@ function helpText(commands: Command[]): string {
   ].join("\n");
 }
 
+// A reader that goes away (`prefault lesson show ID | head -3`) closes the pipe under us: Node
+// reports the write's EPIPE as an 'error' event, which unhandled kills the process with a stack
+// trace. The rest of the output is dropped (the stream is destroyed, later writes are no-ops) and
+// the command runs to its end, so its exit code still says how it went.
+let pipesWatched = false;
+function dropOutputOnClosedPipe(): void {
+  if (pipesWatched) return;
+  pipesWatched = true;
+  for (const s of [process.stdout, process.stderr]) {
+    s.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EPIPE" || e.code === "ERR_STREAM_DESTROYED") { s.destroy(); return; }
+      throw e;
+    });
+  }
+}
+
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  dropOutputOnClosedPipe();
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     const { commands, problems } = await loadCommands();
