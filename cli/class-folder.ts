@@ -35,8 +35,8 @@ export function listClassFolder(root: string): { ok: true; entries: ClassEntry[]
     let sub: Submission | undefined;
     try {
       const st = lstatSync(fsPath(path));
-      if (st.isDirectory()) sub = { dir: path };
-      else if (st.isFile() && /\.zip$/i.test(student)) sub = { paths: [path] };
+      if (st.isDirectory()) sub = { dir: path, shown: student };
+      else if (st.isFile() && /\.zip$/i.test(student)) sub = { paths: [path], shown: [student] };
       else if (st.isFile()) refused = { kind: "invalid", path: student, message: `${student} is a file, not a student folder (a folder, or a .zip archive, per student)` };
       else refused = refuseKind(student, fileKind(st));
     } catch (e) {

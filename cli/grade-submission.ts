@@ -139,9 +139,9 @@ export async function loadGrader(o: GraderOptions): Promise<{ ok: true; grader: 
 }
 
 /** Grades the submission at `paths` (files or folders, read by cli/submission-reader.ts: the
- *  rules of engine/submission.ts). Never throws. */
-export async function gradePaths(g: Grader, paths: FsPath[]): Promise<Report> {
-  const sub = readSubmissionFiles(g.lesson.files.editable, paths);
+ *  rules of engine/submission.ts; `shown`: their names in messages). Never throws. */
+export async function gradePaths(g: Grader, paths: FsPath[], shown?: readonly string[]): Promise<Report> {
+  const sub = readSubmissionFiles(g.lesson.files.editable, paths, shown);
   if (!sub.ok) return gradeLesson(g.lesson, { ok: false, error: sub.error });
   return gradeSubmission(g.lesson, sub.files, g.deps);
 }

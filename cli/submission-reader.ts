@@ -81,58 +81,128 @@ export function readRegularFile(path: FsPath, name: string, cap: number):
 
 type Files = { ok: true; files: Record<string, string> } | { ok: false; error: EngineError };
 
+const refuse = (path: string, message: string): EngineError => ({ kind: "invalid", path, message });
+
 // one source file's contribution: a zip's editable files, or the file as `as`
-function readSource(path: FsPath, name: string, as: string, editable: readonly string[]): Files & { missing?: boolean } {
+function readSource(path: FsPath, name: string, as: string, editable: readonly string[]): Files & { missing?: boolean; zip?: boolean } {
   const r = readRegularFile(path, name, Math.max(MAX_SOURCE_BYTES, MAX_ZIP_BYTES));
   if (!r.ok) return r;
-  if (isZip(r.bytes)) return filesFromZip(name, r.bytes, editable);
+  if (isZip(r.bytes)) return { ...filesFromZip(name, r.bytes, editable), zip: true };
   const d = decodeSource(name, r.bytes);
   return d.ok ? { ok: true, files: { [as]: d.text } } : d;
 }
 
-// the editable files in folder `dir`; with none there, a folder's one zip archive is unpacked
-function readFolder(dir: FsPath, editable: readonly string[], into: Record<string, string>): EngineError | undefined {
-  let any = false;
+// The submission's files as they are gathered, each with where it came from: one file given twice
+// (two folders, two paths, a folder and a path) is refused rather than one copy silently winning.
+class Gathered {
+  readonly files: Record<string, string> = {};
+  private readonly from = new Map<string, string>();
+  add(files: Record<string, string>, origin: (name: string) => string): EngineError | undefined {
+    for (const [k, v] of Object.entries(files)) {
+      const before = this.from.get(k), now = origin(k);
+      if (before !== undefined) return refuse(k, `${k} is given twice (${before} and ${now}); give each file once`);
+      this.from.set(k, now);
+      this.files[k] = v;
+    }
+    return undefined;
+  }
+}
+
+// folders a search for nested files skips: hidden ones (.git), macOS zip leftovers, packages
+const SKIPPED_FOLDER = (name: string) => name.startsWith(".") || name === "__MACOSX" || name === "node_modules";
+const NESTED_DEPTH = 6, NESTED_ENTRIES = 10_000;
+
+// the editable files below folder `dir` (not in it), by base name: the relative paths of each,
+// found without following a link; undefined when the folder is too big to search
+function findNested(dir: FsPath, editable: readonly string[]): Map<string, string[]> | undefined {
+  const found = new Map<string, string[]>();
+  let entries = 0;
+  const walk = (d: FsPath, rel: string, depth: number): boolean => {
+    let names: Buffer[];
+    try { names = readdirSync(fsPath(d), { encoding: "buffer" }); } catch { return true; }
+    for (const n of names.sort(Buffer.compare)) {
+      if (++entries > NESTED_ENTRIES) return false;
+      const name = studentName(n), path = joinPath(d, n), shown = rel ? `${rel}/${name}` : name;
+      let st: Stats;
+      try { st = lstatSync(fsPath(path)); } catch { continue; }
+      if (st.isDirectory()) {
+        if (depth < NESTED_DEPTH && !SKIPPED_FOLDER(name) && !walk(path, shown, depth + 1)) return false;
+      } else if (rel && editable.includes(name)) found.set(name, [...(found.get(name) ?? []), shown]);
+    }
+    return true;
+  };
+  return walk(dir, "", 0) ? found : undefined;
+}
+
+// The editable files of folder `dir` (named `shown` in messages): those in it; with none there,
+// its one zip archive unpacked; with no zip either, each editable file found once in a folder
+// below it (an upload or a repository often nests one: lab1/datastore.ts), as the zip rules
+// and Gradescope's run_autograder do. Two zips, or one file in two places, is refused.
+function readFolder(dir: FsPath, shown: string, editable: readonly string[], into: Gathered): EngineError | undefined {
+  const top: Record<string, string> = {};
   for (const f of editable) {
     const r = readSource(joinPath(dir, f), f, f, editable);
     if (!r.ok) { if (r.missing) continue; return r.error; }
-    any = true;
-    for (const [k, v] of Object.entries(r.files)) into[k] ??= v;
+    for (const [k, v] of Object.entries(r.files)) top[k] ??= v;
   }
-  if (any) return undefined;
+  const at = (f: string) => `${shown}/${f}`;
+  if (Object.keys(top).length) return into.add(top, at);
   let zips: Buffer[];
   try {
-    zips = readdirSync(fsPath(dir), { encoding: "buffer" }).filter(n => n.toString("latin1").toLowerCase().endsWith(".zip"));
-  } catch (e) { return refuseUnreadable(shownPath(dir), code(e)); }
-  if (zips.length !== 1) return undefined;   // none or ambiguous: the grader reports the missing files
-  const r = readSource(joinPath(dir, zips[0]), studentName(zips[0]), "", editable);
-  if (!r.ok) return r.error;
-  Object.assign(into, r.files);
-  return undefined;
+    zips = readdirSync(fsPath(dir), { encoding: "buffer" }).filter(n => n.toString("latin1").toLowerCase().endsWith(".zip")).sort(Buffer.compare);
+  } catch (e) { return refuseUnreadable(shown, code(e)); }
+  if (zips.length > 1) {
+    const names = zips.map(z => studentName(z));
+    return refuse(shown, `${shown} holds ${names.length} zip archives (${names.join(", ")}) and no ${editable.join(", ")}: hand in one`);
+  }
+  if (zips.length === 1) {
+    const zipName = studentName(zips[0]);
+    const r = readSource(joinPath(dir, zips[0]), zipName, "", editable);
+    if (!r.ok) return r.error;
+    return into.add(r.files, f => `${shown}/${zipName}:${f}`);
+  }
+  const nested = findNested(dir, editable);
+  if (!nested) return refuse(shown, `${shown} holds no ${editable.join(", ")} and is too big to search (over ${NESTED_ENTRIES} entries)`);
+  const files: Record<string, string> = {};
+  for (const [f, paths] of [...nested].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (paths.length > 1) return refuse(f, `${shown} holds ${f} more than once (${paths.join(", ")}); hand in one`);
+    const r = readSource(joinPath(dir, paths[0]), paths[0], f, []);
+    if (!r.ok) return r.error;
+    if (r.zip) return refuse(paths[0], `${paths[0]} is a zip archive, not the source file`);
+    Object.assign(files, r.files);
+  }
+  return into.add(files, f => `${shown}/${nested.get(f)![0]}`);
 }
 
 /** The submission's editable files: each path given, or, for a folder, the lesson's editable
- *  file names inside it (a folder named on the command line may be a link; nothing in it is
- *  followed). A single file for a one-file lesson counts as that file whatever it is called
- *  (my-datastore.ts). A zip archive is unpacked. Missing files are left out: the grader reports
- *  them. Returns the files, or the one refusal that stops grading. */
-export function readSubmissionFiles(editable: readonly string[], paths: FsPath[]): Files {
-  const files: Record<string, string> = {};
-  for (const p of paths) {
+ *  files in it (or nested in it: readFolder). A folder named on the command line may be a
+ *  link; nothing in it is followed. A single file for a one-file lesson counts as that file
+ *  whatever it is called (my-datastore.ts); several files are taken by name, and a name that is
+ *  not one of the lesson's files is refused. A zip archive is unpacked. One file given twice is
+ *  refused. `shown`: how each path is named in messages (a class folder's entries by their name
+ *  in the folder, not the grading machine's absolute path). Missing files are left out: the
+ *  grader reports them. Returns the files, or the one refusal that stops grading. */
+export function readSubmissionFiles(editable: readonly string[], paths: FsPath[], shown?: readonly string[]): Files {
+  const into = new Gathered();
+  for (const [i, p] of paths.entries()) {
+    const name = shown?.[i] ?? shownPath(p);
     let isDir = false;
     try { isDir = (typeof p === "string" ? statSync(p) : lstatSync(fsPath(p))).isDirectory(); } catch { /* read below says */ }
     if (isDir) {
-      const err = readFolder(p, editable, files);
+      const err = readFolder(p, name, editable, into);
       if (err) return { ok: false, error: err };
       continue;
     }
-    const shown = shownPath(p);
-    const as = paths.length === 1 && editable.length === 1 ? editable[0] : basename(shown);
-    const r = readSource(p, shown, as, editable);
+    const as = paths.length === 1 && editable.length === 1 ? editable[0] : basename(name);
+    const r = readSource(p, name, as, editable);
     if (!r.ok) return { ok: false, error: r.error };
-    Object.assign(files, r.files);
+    if (!r.zip && !editable.includes(as)) {
+      return { ok: false, error: refuse(name, `${name} is not a file of this lesson (its file${editable.length === 1 ? " is" : "s are"} ${editable.join(", ")}); give one path per file, named as the lesson names it`) };
+    }
+    const err = into.add(r.files, f => (r.zip ? `${name}:${f}` : name));
+    if (err) return { ok: false, error: err };
   }
-  return { ok: true, files };
+  return { ok: true, files: into.files };
 }
 
 /** The learner files of `prefault run --datastore FILE`: FILE as datastore.ts, and every "./x"

@@ -50,7 +50,7 @@ import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 /** One submission: a folder holding the lesson's editable files, the files themselves, or the
  *  paths `prefault grade` was given (files or folders). Read by cli/submission-reader.ts; paths
  *  may be bytes (a class folder entry whose name is not UTF-8). */
-export type Submission = { dir: FsPath } | { files: Record<string, string> } | { paths: FsPath[] }
+export type Submission = { dir: FsPath; shown?: string } | { files: Record<string, string> } | { paths: FsPath[]; shown?: string[] }
   /** an entry refused before grading (a class folder's symbolic link): an error report */
   | { refused: EngineError };
 
@@ -365,7 +365,7 @@ async function serve(): Promise<void> {
       const sub = req.sub;
       report = "refused" in sub ? gradeLesson(g.grader.lesson, { ok: false, error: sub.refused })
         : "files" in sub ? await gradeFiles(g.grader, sub.files)
-        : await gradePaths(g.grader, "dir" in sub ? [sub.dir] : sub.paths);
+        : await gradePaths(g.grader, "dir" in sub ? [sub.dir] : sub.paths, "dir" in sub ? (sub.shown !== undefined ? [sub.shown] : undefined) : sub.shown);
     } catch (e) {
       report = gradeLesson(g.grader.lesson, { ok: false, error: { kind: "internal", message: `grader error: ${(e as Error)?.message ?? e}` } });
     }

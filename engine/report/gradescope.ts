@@ -57,6 +57,8 @@ function visibleOutput(report: Report): string {
   const lines = text.trimEnd().split("\n");
   const at = lines.findIndex(l => l.startsWith("Score: "));
   lines[at] = `Visible checks: ${fmtPoints(score)}/${fmtPoints(max)}`;
-  lines.push(`${hidden.length} more check${hidden.length === 1 ? "" : "s"} (${fmtPoints(hidden.reduce((s, t) => s + t.max_score, 0))} points) are shown, with your total, after the due date.`);
+  const points = hidden.reduce((s, t) => s + t.max_score, 0);
+  lines.push(`${hidden.length} more ${hidden.length === 1 ? "check" : "checks"} (${fmtPoints(points)} ${points === 1 ? "point" : "points"}) ` +
+    `${hidden.length === 1 ? "is" : "are"} shown, with your total, after the due date.`);
   return lines.join("\n") + "\n";
 }

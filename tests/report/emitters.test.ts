@@ -287,4 +287,11 @@ test("gradescope: the always-visible output and its score count the visible chec
   assert.doesNotMatch(g.output, /^Score: /m);
   assert.match(g.output, /2 more checks \(5 points\) are shown, with your total, after the due date/);
   assert.equal(g.score, 5.5);   // the grade itself counts every check; Gradescope hides it while tests are hidden
+  // one hidden check worth one point: singular words
+  const one = mixedReport();
+  const hidden = one.tests.filter(t => t.visibility === "hidden");
+  one.tests = one.tests.filter(t => t !== hidden[1]);
+  hidden[0].max_score = 1;
+  const g1 = JSON.parse(emitReport(one, "gradescope"));
+  assert.match(g1.output, /^1 more check \(1 point\) is shown, with your total, after the due date\.$/m);
 });
