@@ -32,6 +32,10 @@ export const SOFT_LOCKUP_SECONDS = 22;
 /** Backstop per scenario (Node: CPU ms of the runner's worker thread), `--deadline`/`--deadline-ms`. */
 export const SCENARIO_DEADLINE_MS = 10_000;
 
+/** The least --deadline-ms and --compile-deadline-ms any command takes: below it a correct
+ *  handler or a small compile would be stopped too, and reported as hung. */
+export const MIN_DEADLINE_MS = 100;
+
 /** Whatever the clock, a stuck worker is stopped after this many deadlines of wall time. Large,
  *  so that only a worker that stopped using CPU meets it: on a machine starved 10x over (a class
  *  graded beside other work) a slow but finite compile or scenario still ends on its CPU time,

@@ -35,7 +35,7 @@ import { emitBatchJson, errorReport, makeBatch, parseShard, shardOf } from "../.
 import { emitCsv } from "../../engine/report/csv.js";
 import { classHtml } from "../class-report.js";
 import { fmtPoints } from "../../engine/report/util.js";
-import { COMPILE_DEADLINE_MS, COMPILER_HEAP_MB, SUBMISSION_DEADLINE_MS, SUBMISSION_RSS_MB, WALL_CAP } from "../../engine/limits.js";
+import { COMPILE_DEADLINE_MS, COMPILER_HEAP_MB, MIN_DEADLINE_MS, SUBMISSION_DEADLINE_MS, SUBMISSION_RSS_MB, WALL_CAP } from "../../engine/limits.js";
 import { DEFAULT_LESSONS_DIR, gradeFiles, gradePaths, listLessonIds, loadGrader, type GraderOptions } from "../grade-submission.js";
 import type { FsPath } from "../submission-reader.js";
 import { listClassFolder } from "../class-folder.js";
@@ -400,9 +400,9 @@ function parseArgs(argv: string[]): { ok: true; args: Args } | { ok: false; mess
   if (!p.ok) return p;
   const v = p.values;
   if (p.positionals.length > 1) return { ok: false, message: `one SUBMISSIONS_DIR only (got ${p.positionals[0]} and ${p.positionals[1]})` };
-  const jobs = intOption("jobs", v.jobs, 1), deadline = intOption("deadline-ms", v["deadline-ms"], 100);
+  const jobs = intOption("jobs", v.jobs, 1), deadline = intOption("deadline-ms", v["deadline-ms"], MIN_DEADLINE_MS);
   const submission = intOption("submission-deadline-ms", v["submission-deadline-ms"], 1000);
-  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], 100);
+  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], MIN_DEADLINE_MS);
   for (const n of [jobs, deadline, submission, compile]) if (!n.ok) return n;
   const a: Args = {
     lesson: v.lesson, dir: p.positionals[0], out: v.out, shard: v.shard, checks: v.checks, lessonsDir: v["lessons-dir"],

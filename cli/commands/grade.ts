@@ -18,6 +18,7 @@ import { FORMATS, defaultFileName, emitReport, parseFormat, type Format } from "
 import { DEFAULT_LESSONS_DIR, listLessonIds } from "../grade-submission.js";
 import { gradeIsolated } from "./grade-all.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
+import { MIN_DEADLINE_MS } from "../../engine/limits.js";
 import { lessonReportContext } from "../report-context.js";
 
 interface Args { lesson?: string; files: string[]; format: string; reveal: boolean; base64?: boolean; out?: string;
@@ -34,9 +35,9 @@ function parseArgs(argv: string[]): { ok: true; a: Args } | { ok: false; message
   const p = parseCommandArgs(argv, OPTIONS, Infinity);
   if (!p.ok) return p;
   const v = p.values;
-  const deadline = intOption("deadline-ms", v["deadline-ms"], 100);
+  const deadline = intOption("deadline-ms", v["deadline-ms"], MIN_DEADLINE_MS);
   if (!deadline.ok) return deadline;
-  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], 100);
+  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], MIN_DEADLINE_MS);
   if (!compile.ok) return compile;
   const a: Args = { lesson: v.lesson, files: p.positionals, format: v.format ?? "text", reveal: v.reveal === true,
                     base64: v.base64, out: v.out, checks: v.checks, lessonsDir: v["lessons-dir"], deadlineMs: deadline.value,

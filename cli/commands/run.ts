@@ -1,6 +1,6 @@
 // cli/commands/run.ts: `prefault run`, one scenario against one datastore, with a readable trace.
 //
-//   prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage> | --explain <step>] [--json] [--deadline <ms>]
+//   prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage> | --explain <step>] [--json] [--deadline-ms <ms>]
 //
 // --compare STAGE runs the scenario on both sides and prints them side by side
 // (cli/run-compare.ts); its exit code is diff's: 0 the same, 1 they differ.
@@ -8,7 +8,7 @@
 //
 // Exit 0 when every expectation held; 1 when one did not, or the handler trapped or hung; 2 for
 // bad input (unreadable or invalid scenario, with the JSON path; compile errors, as
-// file:line:col and asc's message; a compiler crash or a compile past --compile-deadline, naming
+// file:line:col and asc's message; a compiler crash or a compile past --compile-deadline-ms, naming
 // the file; an unknown stage; no kernel build); 3 for an internal error.
 
 import { escapeControls } from "../../engine/report/escape.js";
@@ -27,10 +27,10 @@ import { withCosts } from "../../engine/costs.js";
 import { loadKernelAsync, stageDir, PACKAGE_ROOT } from "../node-paths.js";
 import { intOption, parseCommandArgs, type OptionsSpec } from "../args.js";
 import { DEFAULT_COMPILE_DEADLINE_MS, NodeCompiler } from "../node-compiler.js";
-import { SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
+import { MIN_DEADLINE_MS, SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { readDatastoreFiles as readDatastore } from "../submission-reader.js";
 
-const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage> | --explain <step>] [--json] [--costs <file>] [--deadline <ms>] [--compile-deadline <ms>] [--no-cache]\n\n" +
+const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage> | --explain <step>] [--json] [--costs <file>] [--deadline-ms <ms>] [--compile-deadline-ms <ms>] [--no-cache]\n\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --compare <stage>    run it with stages/<stage>/ too (pre, p1 .. p6, v6.18) and show both side by side, step by step;\n" +
@@ -40,15 +40,18 @@ const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.
   "  --json               print the RunResult as JSON instead of the trace (with --compare: the comparison record;\n" +
   "                       with --explain: the walk)\n" +
   "  --costs <file>       simulated costs from a costs file (`prefault probe --save-costs`), over the scenario's own\n" +
-  `  --deadline <ms>      stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first)\n` +
-  `  --compile-deadline <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS})\n` +
+  `  --deadline-ms <ms>   stop a handler that has not returned after this much CPU time (default ${SCENARIO_DEADLINE_MS}, at least\n` +
+  `                       ${MIN_DEADLINE_MS}; the handler's own budget, a soft lockup, comes first); --deadline is the same option\n` +
+  `  --compile-deadline-ms <ms>  stop a compile that has not finished after this much CPU time (default ${DEFAULT_COMPILE_DEADLINE_MS},\n` +
+  `                       at least ${MIN_DEADLINE_MS}); --compile-deadline is the same option\n` +
   "  --no-cache           compile even when this exact datastore was compiled before (.cache/compile/)";
 
 interface Args { scenario: string; stage?: string; datastore?: string; compare?: string; costs?: string; explain?: string; json: boolean; deadlineMs: number; compileDeadlineMs: number; cache: boolean }
 
 const OPTIONS = {
   stage: { type: "string" }, datastore: { type: "string" }, compare: { type: "string" }, costs: { type: "string" }, explain: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" },
-  deadline: { type: "string", aliases: ["deadline-ms"] }, "compile-deadline": { type: "string", aliases: ["compile-deadline-ms"] },
+  // the same names as grade and grade-all; the short spellings are aliases
+  "deadline-ms": { type: "string", aliases: ["deadline"] }, "compile-deadline-ms": { type: "string", aliases: ["compile-deadline"] },
 } as const satisfies OptionsSpec;
 
 // argv -> Args, or a usage message
@@ -56,7 +59,8 @@ function parseArgs(argv: string[]): Args | string {
   const p = parseCommandArgs(argv, OPTIONS, 1);
   if (!p.ok) return p.message;
   const v = p.values;
-  const deadline = intOption("deadline", v.deadline, 1), compile = intOption("compile-deadline", v["compile-deadline"], 1);
+  const deadline = intOption("deadline-ms", v["deadline-ms"], MIN_DEADLINE_MS);
+  const compile = intOption("compile-deadline-ms", v["compile-deadline-ms"], MIN_DEADLINE_MS);
   if (!deadline.ok) return deadline.message;
   if (!compile.ok) return compile.message;
   const scenario = p.positionals[0];

@@ -61,7 +61,7 @@ test("every command exits 2 for bad usage, naming the problem and its usage", ()
   const cases: [string[], RegExp][] = [
     [["run", "scenarios/01-first-fault.json", "--bogus"], /unknown option --bogus/],
     [["run", "scenarios/01-first-fault.json", "--deadline"], /--deadline needs a value/],
-    [["run", "scenarios/01-first-fault.json", "--deadline-ms=abc"], /--deadline must be an integer/],
+    [["run", "scenarios/01-first-fault.json", "--deadline-ms=abc"], /--deadline-ms must be an integer of at least 100/],
     [["grade", "--lesson"], /--lesson needs a value/],
     [["grade", "--lesson", "01-first-fault", "--deadline", "5", "x.ts"], /--deadline-ms must be an integer of at least 100/],
     [["grade-all", "--lesson=01-first-fault", "--jobs", "0", "subs/"], /--jobs must be an integer of at least 1/],

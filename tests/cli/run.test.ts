@@ -136,6 +136,20 @@ test("bad options and unknown stages exit 2", async () => {
   assert.equal((await prefault(["run", join(SCENARIOS, "01-first-fault.json"), "--bogus"])).code, 2);
 });
 
+test("deadlines: run spells them as grade does (--deadline-ms, --compile-deadline-ms; the short forms are aliases), at least 100 ms", async () => {
+  const sc = join(SCENARIOS, "01-first-fault.json");
+  for (const flag of ["--deadline-ms", "--deadline", "--compile-deadline-ms", "--compile-deadline"]) {
+    const low = await prefault(["run", sc, flag, "1"]);
+    assert.equal(low.code, 2, flag);
+    assert.match(low.stderr, /must be an integer of at least 100 \(got "1"\)/, flag);
+    const ok = await prefault(["run", sc, flag, "5000"]);
+    assert.equal(ok.code, 0, `${flag}: ${ok.stderr}`);
+  }
+  const help = await prefault(["run", "--help"]);
+  assert.match(help.stdout, /--deadline-ms <ms>/);
+  assert.match(help.stdout, /--compile-deadline-ms <ms>/);
+});
+
 test("a handler that hangs at a later step: the steps before it are reported, text and --json", async () => {
   const s = file("late-hang.json", JSON.stringify(LATE_HANG_SCENARIO));
   const p = file("late-spin.ts", DATASTORE_SPIN_PGOFF2);
