@@ -47,7 +47,9 @@ import { NODE_LTS } from "../node-lts.js";
 export const ACTIONS = WORKFLOW_ACTIONS;
 
 /** What the kit needs of a lesson, read from lessons/<id>/. */
-interface KitLesson { id: string; title: string; summary: string; readme: string; editable: string[]; starter: Record<string, string> }
+interface KitLesson { id: string; title: string; summary: string; readme: string; editable: string[]; starter: Record<string, string>;
+                     /** the scenario of the lesson's first visible check: the README's `prefault run` example */
+                     example?: string }
 
 // the lesson through the engine's one reader, validated as grading will validate it
 function readLesson(lessonsDir: string, id: string): { ok: true; lesson: KitLesson } | { ok: false; message: string } {
@@ -63,7 +65,8 @@ function readLesson(lessonsDir: string, id: string): { ok: true; lesson: KitLess
     if (l.starter[f] === undefined) return { ok: false, message: `lesson ${id}: starter/${f} is missing` };
     starter[f] = l.starter[f];
   }
-  return { ok: true, lesson: { id, title: l.title, summary: l.summary, readme: l.readme, editable: l.files.editable, starter } };
+  const example = l.checks.find(c => c.visibility === "visible")?.scenario;
+  return { ok: true, lesson: { id, title: l.title, summary: l.summary, readme: l.readme, editable: l.files.editable, starter, ...(example ? { example } : {}) } };
 }
 
 /** A single-quoted shell word. */
@@ -79,28 +82,60 @@ function installArg(g: GraderSource, base: string): string {
   return "tarball" in g ? `"${base}/${g.tarball}"` : shq(g.spec);
 }
 
-/** The student README: the lesson text, then how to check and how grading works. */
+/** Markdown `md` without its level-2 section `title` (the heading to the next level-2 heading);
+ *  fenced code is not read as headings. */
+export function withoutSection(md: string, title: string): string {
+  const out: string[] = [];
+  let fence: string | undefined, skipping = false;
+  for (const line of md.split("\n")) {
+    const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+    if (f) { if (!fence) fence = f[1][0]; else if (f[1][0] === fence) fence = undefined; }
+    else if (!fence && /^## /.test(line)) skipping = line.slice(3).trim() === title;
+    if (!skipping) out.push(line);
+  }
+  return out.join("\n").replace(/\n{3,}/g, "\n\n");
+}
+
+/** The student README: the lesson text, then how to check and how grading works. The lesson's
+ *  own "How to check" speaks of the web app and of a checkout of Prefault (`npx prefault`,
+ *  `lesson start`): in a kit repository the grader is installed under .prefault/, so that section
+ *  is replaced by one whose every command runs here as written. */
 export function studentReadme(l: KitLesson, g: GraderSource): string {
   const files = l.editable.join(" ");
+  const bin = ".prefault/node_modules/.bin/prefault";
+  // the rest of the text's commands (prefault probe ...) run the grader installed here, not npx's
+  const text = withoutSection(l.readme, "How to check").replace(/\bnpx prefault /g, `${bin} `).trim();
   return [
     `# ${l.title}`,
     "",
     `> Prefault assignment: lesson \`${l.id}\`. Edit ${l.editable.map(f => `\`${f}\``).join(", ")} and push.`,
     "",
-    l.readme.trim() === "" ? l.summary : l.readme.trim(),
+    text === "" ? l.summary : text,
     "",
     "## Checking your work",
     "",
-    `Run the grader of this repository (Node 20 or later; Node ${NODE_LTS} is what grading uses):`,
+    `Install the grader of this repository once (Node 20 or later; Node ${NODE_LTS} is what grading uses), then grade:`,
     "",
     "```sh",
     `npm install --no-save --no-audit --no-fund --prefix .prefault ${"tarball" in g ? `./${g.tarball}` : shq(g.spec)}`,
-    `.prefault/node_modules/.bin/prefault grade --lesson ${l.id} ${files}`,
+    `${bin} grade --lesson ${l.id} ${files}`,
     "```",
     "",
     "Each check prints `OK` or `FAIL`; a failure says why, in kernel terms. The last lines are",
-    "your score and `N passed, N failed`. `.prefault/node_modules/.bin/prefault lesson hint " + l.id + " 1`",
-    "gives a hint (levels 1 to 3).",
+    "your score and `N passed, N failed`.",
+    "",
+    ...(l.example ? [
+      "To see what happened, step by step (faults, handler calls, the simulated latency of each vDSO",
+      "call, any expectation that did not hold), run one of the lesson's scenarios:",
+      "",
+      "```sh",
+      `${bin} run lessons/${l.id}/scenarios/${l.example}.json --datastore ${l.editable[0]}`,
+      "```",
+      "",
+      "Add `--explain N` to walk the faults of step N down the kernel's call chain.",
+      "",
+    ] : []),
+    `Stuck? \`${bin} lesson hint ${l.id} 1\` gives a hint (levels 1 to 3).`,
     "",
     "## How this is graded",
     "",

@@ -13,7 +13,7 @@
 
 import { escapeControls } from "../../engine/report/escape.js";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
 import { formatDiagnostic } from "../../engine/compile.js";
 import { validateScenario } from "../../engine/validate.js";
 import { formatRunResult } from "../../engine/runner-trace.js";
@@ -31,6 +31,8 @@ import { MIN_DEADLINE_MS, SCENARIO_DEADLINE_MS } from "../../engine/limits.js";
 import { readDatastoreFiles as readDatastore } from "../submission-reader.js";
 
 const USAGE = "prefault run <scenario.json> [--stage <name> | --datastore <file.ts>] [--compare <stage> | --explain <step>] [--json] [--costs <file>] [--deadline-ms <ms>] [--compile-deadline-ms <ms>] [--no-cache]\n\n" +
+  "  <scenario.json>      a scenario file; scenarios/... and lessons/<id>/scenarios/... are found in the package\n" +
+  "                       when the current folder has no such file\n" +
   "  --stage <name>       run the datastore of stages/<name>/ (pre, p1 .. p6; default p6)\n" +
   "  --datastore <file>   run your own datastore.ts (files it imports as \"./x\" are read from its folder)\n" +
   "  --compare <stage>    run it with stages/<stage>/ too (pre, p1 .. p6, v6.18) and show both side by side, step by step;\n" +
@@ -53,6 +55,18 @@ const OPTIONS = {
   // the same names as grade and grade-all; the short spellings are aliases
   "deadline-ms": { type: "string", aliases: ["deadline"] }, "compile-deadline-ms": { type: "string", aliases: ["compile-deadline"] },
 } as const satisfies OptionsSpec;
+
+/** The scenario file `given` names: itself when it exists; else, for a relative path into the
+ *  package's own scenarios (scenarios/..., lessons/ID/scenarios/...), that file of the installed
+ *  package, so the commands of the README and of a lesson's text work from any folder (with the
+ *  package in node_modules, `scenarios/01-first-fault.json` is not in the cwd). */
+export function scenarioPath(given: string): string {
+  if (existsSync(given) || isAbsolute(given)) return given;
+  const rel = normalize(given).split(sep).join("/");
+  if (!/^(scenarios\/|lessons\/[^/]+\/scenarios\/)[^]*\.json$/.test(rel) || rel.split("/").includes("..")) return given;
+  const inPackage = join(PACKAGE_ROOT, rel);
+  return existsSync(inPackage) ? inPackage : given;
+}
 
 // argv -> Args, or a usage message
 function parseArgs(argv: string[]): Args | string {
@@ -98,6 +112,7 @@ export const command = {
     const args = parseArgs(argv);
     if (typeof args === "string") return err(`${args}\n\nusage: ${USAGE}`, 2);
 
+    args.scenario = scenarioPath(args.scenario);
     const sc = readScenario(args.scenario);
     if (!sc.ok) return err(sc.message, 2);
     if (args.compare !== undefined && args.explain !== undefined) return err("--compare and --explain cannot be combined: pick one", 2);

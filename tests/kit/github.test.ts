@@ -214,3 +214,27 @@ test("workflow with the hidden checks fetched: they count, their details stay ou
   for (const h of hidden) assert.ok(!all.includes(h.explain), "the hidden explanation is not printed");
   assert.ok(existsSync(join(pkg.tmp, "repo-hidden", ".prefault-checks", "checks.json")));
 });
+
+test("the student README: every command it gives runs as written in the template (no npx, no registry, no path of a Prefault checkout)", { timeout: 600_000 }, () => {
+  const readme = readFileSync(join(kit, "starter", "README.md"), "utf8");
+  assert.doesNotMatch(readme, /^## How to check$/m, "the lesson's own section (web app, npx, lesson start) is replaced");
+  assert.doesNotMatch(readme, /\bnpx prefault\b|lesson start|my-work\//);
+  const section = readme.slice(readme.indexOf("## Checking your work"), readme.indexOf("## How this is graded"));
+  const commands = [...section.matchAll(/```sh\n([^]*?)```/g)].flatMap(m => m[1].split("\n"))
+    .map(l => l.replace(/\s+#.*$/, "").trim()).filter(l => l !== "");
+  const inline = [...section.matchAll(/`(\.prefault\/node_modules\/\.bin\/prefault [^`]+)`/g)].map(m => m[1]);
+  assert.ok(commands.some(c => /prefault grade /.test(c)) && commands.some(c => /prefault run /.test(c)), commands.join("\n"));
+  assert.ok(inline.some(c => / lesson hint /.test(c)), readme);
+  const repo = join(pkg.tmp, "repo-readme");
+  cpSync(join(kit, "starter"), repo, { recursive: true });
+  const env = { PATH: process.env.PATH!, HOME: process.env.HOME!, npm_config_prefer_offline: "true", npm_config_offline: "true" };
+  for (const [source, grade] of [[subs.starter, 1], [subs.solution, 0]] as const) {
+    writeFileSync(join(repo, "datastore.ts"), source);
+    for (const c of [...commands, ...inline]) {
+      const r = spawnSync("bash", ["-eo", "pipefail", "-c", c], { cwd: repo, encoding: "utf8", timeout: 240_000, env });
+      const expected = / grade /.test(c) ? grade : / run /.test(c) && source === subs.starter ? 1 : 0;
+      assert.equal(r.status, expected, `${c}\n${r.stdout}\n${r.stderr}`);
+      if (/ run /.test(c)) assert.match(r.stdout, /^scenario /, c);
+    }
+  }
+});

@@ -69,6 +69,25 @@ test("lesson start, then grade: the starter fails (exit 1), the solution passes 
   assert.equal(report.score, report.max_score);
 });
 
+test("the README's scenario commands run from the folder the package is installed in", () => {
+  // `npx prefault run scenarios/...` names the package's scenarios, which sit in node_modules/prefault/
+  const readme = readFileSync(join(pkg.app, "node_modules", "prefault", "README.md"), "utf8");
+  const runs = [...readme.matchAll(/^npx prefault (run scenarios\/\S+\.json(?: --(?:stage|compare|json|explain)(?: [\w.]+)?)*)/gm)].map(m => m[1].split(" "));
+  assert.ok(runs.length >= 4, `README run examples: ${runs.length}`);
+  for (const args of runs) {
+    const r = pkg.prefault(args, { cwd: pkg.app });
+    // 1: the pre-series handler does fault after mlockall(), as the README says; 2 would be bad input
+    assert.ok(r.status === 0 || r.status === 1, `${args.join(" ")}: exit ${r.status}\n${r.stderr}`);
+    assert.match(r.stdout, args.includes("--json") ? /^\{/ : /^(scenario|comparing) /, args.join(" "));
+    assert.doesNotMatch(r.stderr, /cannot read|no such file/i, args.join(" "));
+  }
+  // a path that is neither in the cwd nor one of the package's scenarios is still an error
+  const missing = pkg.prefault(["run", "scenarios/no-such.json"], { cwd: pkg.app });
+  assert.equal(missing.status, 2);
+  const escape = pkg.prefault(["run", "scenarios/../package.json"], { cwd: pkg.app });
+  assert.equal(escape.status, 2);
+});
+
 test("grade-all grades a class folder from the installed package", () => {
   const cls = join(pkg.app, "class");
   const lesson = join(pkg.app, "node_modules", "prefault", "lessons", LESSON);
