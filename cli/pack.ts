@@ -71,7 +71,8 @@ export function packGrader(o: PackOptions): PackResult {
     for (const id of ids) {
       const r = stageLesson(join(lessonsDir, id), join(stage, "lessons", id), o.student);
       if (!r.ok) return r;
-      if (r.hidden) hidden[id] = r.hidden;
+      // the folder names its lesson: `grade --checks` refuses it for another lesson
+      if (r.hidden) hidden[id] = { ...r.hidden, json: { lesson: id, ...r.hidden.json } };
     }
     const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as Record<string, unknown>;
     const deps = (pkg.dependencies ?? {}) as Record<string, string>;

@@ -13,7 +13,11 @@
 interface CheckJson { id: string; scenario: string; variant?: string; visibility?: string; requires?: string[] }
 
 /** An instructor's checks folder as data: checks.json and scenarios/<name>.json. */
-export interface ChecksFolder { json: { checks: unknown[]; variants?: Record<string, unknown> }; scenarios: Record<string, unknown> }
+export interface ChecksFolder {
+  /** checks.json: `lesson` names the lesson the checks are for (a kit writes it; grade refuses the folder for another) */
+  json: { lesson?: string; checks: unknown[]; variants?: Record<string, unknown> };
+  scenarios: Record<string, unknown>;
+}
 
 export type SplitResult =
   | { ok: true; student: { json: Record<string, unknown>; scenarios: Record<string, unknown> }; hidden: ChecksFolder }
@@ -64,7 +68,7 @@ export function mergeChecksFolders(a: ChecksFolder, b: ChecksFolder): { ok: true
   for (const n of Object.keys(b.scenarios)) if (n in a.scenarios) return { ok: false, message: `scenario "${n}" is both in the lesson's hidden checks and in --checks` };
   const va = a.json.variants ?? {}, vb = b.json.variants ?? {};
   for (const n of Object.keys(vb)) if (n in va) return { ok: false, message: `variant "${n}" is both in the lesson's hidden checks and in --checks` };
-  const json: ChecksFolder["json"] = { checks: [...a.json.checks, ...b.json.checks] };
+  const json: ChecksFolder["json"] = { ...(a.json.lesson ? { lesson: a.json.lesson } : {}), checks: [...a.json.checks, ...b.json.checks] };
   if (Object.keys(va).length + Object.keys(vb).length > 0) json.variants = { ...va, ...vb };
   return { ok: true, folder: { json, scenarios: { ...a.scenarios, ...b.scenarios } } };
 }

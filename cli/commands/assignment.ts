@@ -389,7 +389,7 @@ export const command = {
     const bundleName = basename(bundled.file);
     writeFile(join(pl, "tests", bundleName), readFileSync(bundled.file));
 
-    let hidden: ChecksFolder = bundled.hidden[l.id] ?? { json: { checks: [] }, scenarios: {} };
+    let hidden: ChecksFolder = bundled.hidden[l.id] ?? { json: { lesson: l.id, checks: [] }, scenarios: {} };
     if (extra) {
       const m = mergeChecksFolders(hidden, extra);
       if (!m.ok) { process.stderr.write(`assignment: ${m.message}\n`); return 2; }

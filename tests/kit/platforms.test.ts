@@ -204,3 +204,24 @@ test("prairielearn: no datastore.ts is not gradable, and says so", { timeout: 12
   assert.equal(res.gradable, false);
   assert.match(JSON.stringify(res.format_errors), /no datastore\.ts was submitted/);
 });
+
+test("a kit's checks folder with the full package: grade counts each check once; grade and grade-all refuse it for another lesson", { timeout: 300_000 }, () => {
+  const checks = join(kit, "gradescope", "checks");
+  assert.equal(JSON.parse(readFileSync(join(checks, "checks.json"), "utf8")).lesson, LESSON);
+  const file = join(pkg.tmp, "sol-datastore.ts");
+  writeFileSync(file, subs.solution);
+  // the full package's lesson holds the hidden checks the folder repeats
+  const plain = pkg.prefault(["grade", "--lesson", LESSON, file, "--format", "json"]);
+  const withKit = pkg.prefault(["grade", "--lesson", LESSON, "--checks", checks, file, "--format", "json"]);
+  assert.equal(withKit.status, 0, withKit.stderr);
+  assert.deepEqual(JSON.parse(withKit.stdout).tests.map((t: { name: string }) => t.name), JSON.parse(plain.stdout).tests.map((t: { name: string }) => t.name));
+  const other = pkg.prefault(["grade", "--lesson", "06-mlockall", "--checks", checks, file]);
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /these checks are for lesson 01-first-fault, not 06-mlockall/);
+  const cls = join(pkg.tmp, "class-other");
+  mkdirSync(join(cls, "alice"), { recursive: true });
+  writeFileSync(join(cls, "alice", "datastore.ts"), subs.solution);
+  const all = pkg.prefault(["grade-all", "--lesson", "06-mlockall", "--checks", checks, cls, "--out", join(pkg.tmp, "other.csv")]);
+  assert.equal(all.status, 2, all.stdout + all.stderr);
+  assert.match(all.stderr, /these checks are for lesson 01-first-fault, not 06-mlockall/);
+});

@@ -63,6 +63,28 @@ test("a hidden instructor check shows its result but not its details to students
   assert.ok(emitReport(report, "text", { reveal: true }).includes("SECRET explanation"));
 });
 
+test("a kit's checks folder: the lesson's own checks, unchanged, are skipped; a folder for another lesson is refused", () => {
+  // the full package's lesson already holds its hidden checks, which a kit's checks folder repeats
+  const full = lessonSource();
+  const secret = { ...extra().json.checks[0], visibility: "hidden" };
+  (full.json as { checks: unknown[] }).checks.push(secret);
+  full.scenarios = { ...full.scenarios, ...extra().scenarios };
+  const kit = { json: { lesson: "01-first-fault", ...extra().json }, scenarios: extra().scenarios };
+  const m = addInstructorChecks(full, kit);
+  assert.ok(m.ok, JSON.stringify(!m.ok && m.error));
+  const l = loadLesson(m.source);
+  assert.ok(l.ok, JSON.stringify(!l.ok && l.error));
+  assert.deepEqual(l.lesson.checks.map(c => c.id), ["ok", "secret"]);
+  // the same id with other content is still a clash, saying it differs
+  const changed = { json: { checks: [{ ...extra().json.checks[0], points: 9 }] }, scenarios: extra().scenarios };
+  const c = addInstructorChecks(full, changed);
+  assert.ok(!c.ok && /already has a check "secret", and it differs/.test(c.error.message));
+  // a folder written for another lesson
+  const other = addInstructorChecks(lessonSource(), { json: { lesson: "06-mlockall", ...extra().json }, scenarios: extra().scenarios });
+  assert.ok(!other.ok && other.error.path === "checks/checks.json/lesson");
+  assert.match(other.error.message, /these checks are for lesson 06-mlockall, not 01-first-fault/);
+});
+
 test("clashes and bad shapes are refused with a path", () => {
   const dupId = extra(); (dupId.json.checks[0] as { id: string }).id = "ok";
   const r1 = addInstructorChecks(lessonSource(), dupId);
