@@ -41,7 +41,7 @@ export async function gradeSubmission(lesson: Lesson, files: Record<string, stri
   }
   let base: CompileResult;
   try { base = await deps.compile(files); } catch (e) { base = { ok: false, error: internal(e) }; }
-  if (!base.ok) return gradeLesson(lesson, { ok: false, error: base.error });
+  if (!base.ok) return gradeLesson(lesson, { ok: false, error: explainForeignImports(lesson, base.error) });
 
   const runs: Record<string, RunResult | EngineError> = {};
   for (const part of runPlan(lesson)) {
@@ -65,6 +65,26 @@ export async function gradeSubmission(lesson: Lesson, files: Record<string, stri
   // what the learner's own module links to, for imports assertions (the variants' harness adds nothing)
   const imports = importedFunctions(base.wasm, "kernel");
   return gradeLesson(lesson, { ok: true, runs, sources: files, ...(imports ? { imports } : {}) });
+}
+
+/** A compile error with asc's TS6054 ("File 'helper.ts' not found") for a "./x" import of a
+ *  file the lesson does not have told in the grader's terms: `prefault run --datastore` reads
+ *  such a file from the datastore's folder, but grading takes the lesson's files only, so the
+ *  code must move into them. Other errors are returned as they are. Pure. */
+export function explainForeignImports(lesson: Lesson, error: EngineError): EngineError {
+  if (error.kind !== "compile") return error;
+  const files = [...lesson.files.editable, ...lesson.files.readonly];
+  let changed = false;
+  const diagnostics = error.diagnostics.map(d => {
+    const m = d.code === "TS6054" ? /File '([^']+)' not found/.exec(d.message) : null;
+    if (!m || files.includes(m[1])) return d;
+    changed = true;
+    return { ...d, message: `imports ./${m[1].replace(/\.ts$/, "")}, which is not a file of lesson ${lesson.id} (its files: ${files.join(", ")}); ` +
+      `the grader compiles those only, so put that code in ${lesson.files.editable.join(" or ")}` };
+  });
+  if (!changed) return error;
+  const first = diagnostics.find(d => d.severity === "error");
+  return { ...error, diagnostics, message: first ? `${first.file}:${first.line}:${first.column}: ${first.code} ${first.message}` : error.message };
 }
 
 /** The files of a variant compile: a generated datastore.ts that re-exports the learner's

@@ -140,6 +140,11 @@ export const command = {
     // read, the byte cap, UTF-8 checked, as `prefault grade` reads a submission
     const learner = readDatastoreFiles(args.datastore !== undefined ? args.datastore : mainPath);
     if (!learner.ok) return err(learner.message, 2);
+    const extraFiles = Object.keys(learner.files).filter(f => f !== "datastore.ts").sort();
+    if (extraFiles.length && args.datastore !== undefined) {
+      process.stderr.write(escapeControls(`prefault run: note: ${extraFiles.join(", ")} ${extraFiles.length === 1 ? "is" : "are"} read from ` +
+        `the datastore's folder for this run; \`prefault grade\` takes a lesson's own files only (datastore.ts), so move that code into it before handing in`) + "\n");
+    }
 
     // the input is good: start the kernel compile and the runner worker while asc loads
     const kernelP = loadKernelAsync();

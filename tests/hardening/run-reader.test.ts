@@ -78,3 +78,21 @@ test("an ordinary file runs as before", { timeout: 60_000 }, () => {
   const r = run(f);
   assert.equal(r.status, 0, r.stderr);
 });
+
+test("a datastore importing ./helper: run uses it and says grading will not; grade says the file is not the lesson's", { timeout: 120_000 }, () => {
+  const d = join(dir, "with-helper");
+  mkdirSync(d);
+  writeFileSync(join(d, "datastore.ts"), `import { HELPER } from "./helper";\n${solution()}`);
+  writeFileSync(join(d, "helper.ts"), "export const HELPER: i32 = 1;\n");
+  const r = run(join(d, "datastore.ts"));
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /note: helper\.ts is read from the datastore's folder for this run; `prefault grade` takes a lesson's own files only/);
+  const g = spawnSync(process.execPath, [BIN, "grade", "--lesson", "01-first-fault", d], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(g.status, 1, g.stderr);
+  assert.match(g.stdout, /datastore\.ts:1:\d+: TS6054 imports \.\/helper, which is not a file of lesson 01-first-fault \(its files: datastore\.ts, kernel\.ts\); the grader compiles those only, so put that code in datastore\.ts/);
+  assert.doesNotMatch(g.stdout, /File 'helper\.ts' not found/);
+  // without a helper the run has nothing to say
+  const plain = join(dir, "plain.ts");
+  writeFileSync(plain, solution());
+  assert.doesNotMatch(run(plain).stderr, /note:/);
+});
