@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { loadLesson, runPlan, type LessonSource } from "../../engine/lesson.js";
 import { DEFAULT_LESSONS_DIR, PACKAGE_ROOT, listLessonIds, readLessonSource } from "../../cli/grade-submission.js";
 import { validateScenario } from "../../engine/validate.js";
+import asc from "assemblyscript/asc";
+import { compileDatastore, formatDiagnostic, type AscModule } from "../../engine/compile.js";
 
 const BIN = join(PACKAGE_ROOT, "bin", "prefault.js");
 const IDS = listLessonIds();
@@ -40,6 +42,19 @@ test("each starter is the previous lesson's solution, apart from its header comm
     const prev = source(IDS[i - 1]).solution["datastore.ts"];
     const starter = source(IDS[i]).starter["datastore.ts"];
     assert.equal(code(starter), code(prev), `${IDS[i]} starter differs from ${IDS[i - 1]} solution`);
+  }
+});
+
+test("every starter, solution and mutant compiles without a message from asc (a learner sees each one)", async () => {
+  for (const id of IDS) {
+    const src = source(id);
+    const files: [string, string][] = [["starter", src.starter["datastore.ts"]], ["solution", src.solution["datastore.ts"]],
+      ...Object.entries(src.mutants)];
+    for (const [what, text] of files) {
+      const r = await compileDatastore(asc as unknown as AscModule, { "datastore.ts": text });
+      assert.ok(r.ok, `${id} ${what} does not compile`);
+      assert.deepEqual(r.diagnostics.map(formatDiagnostic), [], `${id} ${what}`);
+    }
   }
 });
 

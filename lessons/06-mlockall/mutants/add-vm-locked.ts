@@ -27,7 +27,7 @@ export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_
       const addr = vmf.address + VDSO_TIMENS_PAGE_OFFSET * PAGE_SIZE;
       const err = vmf_insert_page(vma, addr, p);
       if (err & VM_FAULT_ERROR) return err;
-      p = timens_page!;
+      p = timens_page;
       break;
     }
     case VDSO_TIMENS_PAGE_OFFSET: {

@@ -24,7 +24,7 @@ export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_
   switch (vmf.pgoff) {
     case VDSO_TIME_PAGE_OFFSET: {
       if (!IS_ENABLED(CONFIG_GENERIC_GETTIMEOFDAY) || !timens_page) break;
-      p = timens_page!;
+      p = timens_page;
       break;
     }
     case VDSO_TIMENS_PAGE_OFFSET: {
