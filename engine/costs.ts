@@ -18,8 +18,12 @@ export type CostsParse = { ok: true; costs: Costs } | { ok: false; message: stri
 export const MAX_FAULT_NS = 1_000_000_000;
 
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1000, "µs": 1000, "μs": 1000, ms: 1_000_000 };
-// a number and its unit; µ is U+00B5 (micro sign) or U+03BC (Greek mu), both appear in pastes
-const FIGURE = /(\d+(?:[.,]\d+)?|\.\d+)\s*(ns|us|µs|μs|ms)\b/gi;
+// a number and its unit; µ is U+00B5 (micro sign) or U+03BC (Greek mu), both appear in pastes.
+// The number stands on its own: not the tail of a longer one ("1.2.3 us", "5e3 ns") nor of a word
+// ("x5 us"); a sign before it is kept (group 1), so that "-5 us" is refused, not read as 5 µs.
+const FIGURE = /(?<![\w.,+\-\u2212])([-+\u2212]?)(\d+(?:[.,]\d+)?|\.\d+)\s*(ns|us|µs|μs|ms)\b/gi;
+// the end of a number and the spaces after it: before a figure, a digit group ("1 400 ns")
+const NUMBER_BEFORE = /\d[\s\u00a0\u202f]+$/;
 
 /** Parses `text` (a figure, a line `prefault probe` printed, or a costs file's JSON) into the
  *  costs it names. Never throws; a message says what to paste instead. */
@@ -35,7 +39,19 @@ export function parseCosts(text: string): CostsParse {
     return { ok: false, message: `No fault cost in "${short(t)}": paste a figure such as 1.4 µs or 1400 ns, or the costs file's JSON.` };
   }
   if (figures.length > 1) return { ok: false, message: `"${short(t)}" holds ${figures.length} figures: paste the one fault cost, e.g. 1.4 µs.` };
-  const [, num, unit] = figures[0];
+  const [whole, sign, num, unit] = figures[0];
+  const before = (line ? line[1] : t).slice(0, figures[0].index);
+  const minus = /[-\u2212]\s*$/.exec(before);
+  if (sign === "-" || sign === "\u2212" || minus) {
+    return { ok: false, message: `"${(minus ? minus[0] : "") + whole.trim()}" is negative: a fault cost is a time, more than 0 ns (e.g. ${num} ${unit}).` };
+  }
+  if (NUMBER_BEFORE.test(before)) {
+    return { ok: false, message: `"${short(t)}" has a number just before ${num} ${unit}: write the figure without spaces, e.g. 1400 ns.` };
+  }
+  // "1,400 ns": a thousands separator or a decimal comma? 1400 ns and 1.4 ns are 1000 times apart
+  if (/^\d+,\d{3}$/.test(num)) {
+    return { ok: false, message: `"${num} ${unit}" could be ${num.replace(",", "")} ${unit} or ${num.replace(",", ".")} ${unit}: write it without the comma, or with a decimal point.` };
+  }
   const ns = Number(num.replace(",", ".")) * UNIT_NS[unit.toLowerCase()];
   return faultCosts(ns, `${num} ${unit}`);
 }

@@ -93,6 +93,10 @@ test("desktop 1440x900: a pasted fault cost is checked, kept, and drawn by the n
     assert.match(await paste(page, "1.4 µs or 20 µs"), /holds 2 figures/);
     assert.match(await paste(page, "{\"fault_exception_ns\": \"fast\"}"), /\/fault_exception_ns: must be number/);
     assert.match(await paste(page, "0 ns"), /more than 0 ns and at most 1 s/);
+    // a negative figure is not read as the number inside it, and the learner sees why
+    assert.match(await paste(page, "-5 us"), /"-5 us" is negative/);
+    assert.ok(await page.locator("#cost-msg").isVisible(), "the message is on screen");
+    assert.equal(await page.locator("#cost-input").getAttribute("aria-invalid"), "true");
     assert.match((await now.textContent()) ?? "", /20 µs \(the series' test machine\)/, "nothing was taken");
     await shot(page, "desktop-1-cost-refused");
 

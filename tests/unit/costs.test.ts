@@ -58,6 +58,29 @@ test("anything else is refused with what to paste instead", () => {
   assert.match(bad("x".repeat(100)), /No fault cost in "x{37}\.\.\."/);
 });
 
+test("a negative or malformed figure is refused, never read as the number inside it", () => {
+  // a sign: "-5 us" is not 5 µs (nor is the Unicode minus, nor a sign inside a probe line)
+  assert.match(bad("-5 us"), /"-5 us" is negative/);
+  assert.match(bad(" -5us"), /"-5us" is negative/);
+  assert.match(bad("\u22121.4 µs"), /is negative/);
+  assert.match(bad("- 5 us"), /"- 5 us" is negative/);
+  assert.match(bad("fault -1412 ns"), /is negative/);
+  assert.equal(ok("+5 us"), 5000);
+  // the tail of a longer number or of a word is not a figure
+  assert.match(bad("1.2.3 us"), /No fault cost in "1\.2\.3 us"/);
+  assert.match(bad("5e3 ns"), /No fault cost/);
+  assert.match(bad("x5 us"), /No fault cost/);
+  assert.match(bad("--5 us"), /No fault cost/);
+  // digit groups: "1 400 ns" is not 400 ns, "1,400 ns" neither 1400 nor 1.4 ns silently
+  assert.match(bad("1 400 ns"), /a number just before 400 ns/);
+  assert.match(bad("1,400 ns"), /could be 1400 ns or 1\.400 ns/);
+  // what was taken stays taken
+  assert.equal(ok("1,4 µs"), 1400);
+  assert.equal(ok("0.0014 ms"), 1400);
+  assert.equal(ok("one [vvar] fault costs about 3.0 µs here (the model's default: 20 µs)"), 3000);
+  assert.equal(ok("cost.fault    fault 3046 ns; samples 100    fault 20000 ns; samples 5"), 3046);
+});
+
 test("fmtCost words a cost; withCosts lays costs over a scenario's own, as run --costs does", () => {
   assert.deepEqual([850, 1400, 3046, 20000, 123456, 1_500_000].map(fmtCost), ["850 ns", "1.4 µs", "3 µs", "20 µs", "123 µs", "1.5 ms"]);
   const sc: Scenario = { name: "s", costs: { fault_exception_ns: 20000, vdso_call_ns: 50 }, steps: [{ op: "spawn", task: "t" }] };
