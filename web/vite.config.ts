@@ -187,7 +187,10 @@ function preloadEditor(): Plugin {
           // the same file under way waits for all of it, so binaryen could not compile while it streams)
           ...(worker ? [] : asc).map(f => ({ tag: "link", attrs: { rel: "prefetch", href: base + f, crossorigin: true }, injectTo: "head" as const })),
           ...[...files].map(f => ({ tag: "link", attrs: { rel: "modulepreload", href: base + f, crossorigin: true }, injectTo: "head" as const })),
-          ...css.map(f => ({ tag: "link", attrs: { rel: "preload", as: "style", href: base + f }, injectTo: "head" as const })),
+          // crossorigin as on the <link rel="stylesheet"> Vite's preload helper adds for the chunk's
+          // CSS (crossOrigin = ""): a preload whose credentials mode differs is not used, and the
+          // browser fetches the file a second time (and warns that the preload went unused)
+          ...css.map(f => ({ tag: "link", attrs: { rel: "preload", as: "style", href: base + f, crossorigin: true }, injectTo: "head" as const })),
         ];
       },
     },

@@ -1,0 +1,103 @@
+// The learner's view in real Chromium, at a desktop size (1440x900) and a phone size (390x844):
+// where focus goes after "Next lesson" and "Skip to the editor", which phone tab they open, the
+// lesson chips scrolled to the current lesson, a compile error's link scrolling its line into
+// the editor's view, the phone tabs inside a landmark, the results splitter's ARIA values and
+// keys (the WAI-ARIA window splitter pattern), the solution diff's labels and its "no
+// differences" note, and the editor's stylesheet fetched once (its preload used).
+// Screenshots go to test-results/screenshots/learner-*.png.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import type { RunningServer } from "../../cli/commands/serve.js";
+import { repoRoot } from "../../cli/commands/serve.js";
+import { launch, openApp, serve, setCode, waitRun } from "./harness.js";
+
+const lessonFile = (id: string, p: string) => readFileSync(join(repoRoot(), "lessons", id, p), "utf8");
+const SOLUTION = lessonFile("01-first-fault", "solution/datastore.ts");
+const SHOTS = join(repoRoot(), "test-results", "screenshots");
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+let server: RunningServer;
+before(async () => { server = await serve(); mkdirSync(SHOTS, { recursive: true }); });
+after(async () => { await server?.close(); });
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `learner-${name}.png`) });
+
+/** The focused element, as "tag#id" (inside Monaco: "monaco"). */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a) return "none";
+    if (a.closest(".monaco-editor")) return "monaco";
+    return `${a.tagName.toLowerCase()}${a.id ? "#" + a.id : ""}`;
+  });
+}
+
+/** Whether element `sel` lies wholly inside the visible box of its scroll container `box`. */
+function within(page: Page, sel: string, box: string): Promise<boolean> {
+  return page.evaluate(([s, b]) => {
+    const e = document.querySelector(s)!.getBoundingClientRect(), c = document.querySelector(b)!.getBoundingClientRect();
+    return e.width > 0 && e.left >= c.left - 1 && e.right <= c.right + 1 && e.top >= c.top - 1 && e.bottom <= c.bottom + 1;
+  }, [sel, box]);
+}
+
+/** The editor's line number `n`, if Monaco draws it inside the editor's visible box. */
+function lineShown(page: Page, n: number): Promise<boolean> {
+  return page.evaluate(line => {
+    const ed = document.querySelector(".monaco-editor")!.getBoundingClientRect();
+    return Array.from(document.querySelectorAll<HTMLElement>(".monaco-editor .line-numbers")).some(el => {
+      if (el.textContent?.trim() !== String(line)) return false;
+      const r = el.getBoundingClientRect();
+      return r.height > 0 && r.top >= ed.top && r.bottom <= ed.bottom;
+    });
+  }, n);
+}
+
+type Violation = { id: string; nodes: { target: string[] }[] };
+async function axe(page: Page, rules?: string[]): Promise<Violation[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async only => {
+    const a = (window as unknown as { axe: { run(ctx: unknown, o: unknown): Promise<{ violations: Violation[] }> } }).axe;
+    const r = await a.run(document, only ? { runOnly: { type: "rule", values: only } }
+      : { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"] } });
+    return r.violations.map(v => ({ id: v.id, nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target as string[] })) }));
+  }, rules);
+}
+
+type Sep = { now: number; min: number; max: number; text: string | null; x: number };
+function separator(page: Page, id: string): Promise<Sep> {
+  return page.locator(`#${id}`).evaluate(e => ({ now: Number(e.getAttribute("aria-valuenow")), min: Number(e.getAttribute("aria-valuemin")),
+    max: Number(e.getAttribute("aria-valuemax")), text: e.getAttribute("aria-valuetext"), x: e.getBoundingClientRect().left }));
+}
+/** A pane's width in % of the layout's. */
+function widthPct(page: Page, id: string): Promise<number> {
+  return page.evaluate(i => document.getElementById(i)!.getBoundingClientRect().width / document.getElementById("layout")!.getBoundingClientRect().width * 100, id);
+}
+
+test("the editor's stylesheet is fetched once: its preload is used (same credentials mode), no preload warning", async () => {
+  const b = await launch({ viewport: { width: 1440, height: 900 } });
+  try {
+    const { page } = b;
+    const fetched: string[] = [], warnings: string[] = [];
+    page.on("request", r => { if (/\/assets\/monaco-[^/]+\.css$/.test(new URL(r.url()).pathname)) fetched.push(r.url()); });
+    page.on("console", m => { if (/preload/i.test(m.text())) warnings.push(m.text()); });
+    const html = await (await fetch(server.url)).text();
+    assert.match(html, /<link rel="preload" as="style" href="[^"]*monaco-[^"]+\.css"/, "the page preloads the editor's CSS");
+    // a first visit (Monaco waits for the compiler), then a second (Monaco at once)
+    await openApp(page, `${server.url}#lesson=01-first-fault`);
+    assert.equal(fetched.length, 1, `fetched once: ${fetched.join(", ")}`);
+    await page.reload();
+    await openApp(page, page.url());
+    assert.equal(fetched.length, 2, `once per visit: ${fetched.join(", ")}`);
+    // Chromium says a preload went unused a few seconds after the load event: wait that long
+    await page.waitForFunction(() => {
+      const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+      return !!nav && nav.loadEventEnd > 0 && performance.now() > nav.loadEventEnd + 4000;
+    }, undefined, { timeout: 30_000, polling: 250 });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});
