@@ -77,6 +77,78 @@ function widthPct(page: Page, id: string): Promise<number> {
   return page.evaluate(i => document.getElementById(i)!.getBoundingClientRect().width / document.getElementById("layout")!.getBoundingClientRect().width * 100, id);
 }
 
+test("desktop 1440x900: the results splitter's values are its real limits and its keys move it their way; the diff is labelled and says when there is no difference; Next lesson and Skip to the editor put the focus somewhere", async () => {
+  const b = await launch({ viewport: { width: 1440, height: 900 } });
+  try {
+    const { page } = b;
+    page.on("dialog", d => void d.accept());            // "you have not passed this lesson yet"
+    await openApp(page, `${server.url}#lesson=01-first-fault`);
+
+    // ---- the results splitter: its value is where it is (per cent of the layout from the left)
+    const rs = page.getByRole("separator", { name: "Width of the results pane" });
+    let s = await separator(page, "split-results");
+    assert.ok(Math.abs(100 - s.now - await widthPct(page, "results")) < 1.5, `value ${s.now} is where the splitter is`);
+    assert.match(s.text ?? "", /^results pane \d+ ?% wide$/, "the value in words: the pane's width");
+    await rs.focus();
+    const x0 = s.x, v0 = s.now;
+    await page.keyboard.press("ArrowRight");
+    s = await separator(page, "split-results");
+    assert.equal(s.now, v0 + 2, "ArrowRight raises the value");
+    assert.ok(s.x > x0 + 10, "... and moves the splitter right");
+    await page.keyboard.press("ArrowUp");
+    assert.equal((await separator(page, "split-results")).now, v0 + 4, "ArrowUp raises it too");
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowDown");
+    s = await separator(page, "split-results");
+    assert.equal(s.now, v0, "ArrowLeft and ArrowDown lower it");
+    assert.ok(Math.abs(s.x - x0) < 2);
+    // Home and End reach the limits the separator states, and the keys stop there
+    await page.keyboard.press("Home");
+    s = await separator(page, "split-results");
+    assert.equal(s.now, s.min);
+    const widest = await widthPct(page, "results");
+    assert.ok(Math.abs(100 - s.min - widest) < 1.5, `valuemin ${s.min}: the results pane at its widest (${widest.toFixed(1)} %)`);
+    await page.keyboard.press("ArrowLeft");
+    assert.equal((await separator(page, "split-results")).now, s.min, "no further than the minimum");
+    assert.ok(await widthPct(page, "results") < widest + 0.5);
+    await page.keyboard.press("End");
+    s = await separator(page, "split-results");
+    assert.equal(s.now, s.max);
+    assert.ok(Math.abs(100 - s.max - await widthPct(page, "results")) < 1.5, `valuemax ${s.max}: the results pane at its narrowest`);
+    await page.keyboard.press("ArrowRight");
+    assert.equal((await separator(page, "split-results")).now, s.max, "no further than the maximum");
+    // a wider lesson pane leaves the results less room: the results splitter says so
+    await page.keyboard.press("Home");
+    await page.getByRole("separator", { name: "Width of the lesson pane" }).focus();
+    await page.keyboard.press("End");
+    const lesson = await separator(page, "split-lesson");
+    assert.equal(lesson.now, lesson.max);
+    assert.ok(Math.abs(lesson.max - await widthPct(page, "lesson-pane")) < 1.5, "the lesson splitter's maximum is real");
+    s = await separator(page, "split-results");
+    const room = await widthPct(page, "results");
+    assert.ok(Math.abs(100 - s.min - room) < 1.5, `with the lesson pane at ${lesson.max} %, the results pane's widest (${room.toFixed(1)} %) is valuemin ${s.min}`);
+    assert.equal(s.now, s.min);
+    await rs.focus();
+    await page.keyboard.press("ArrowLeft");
+    assert.equal((await separator(page, "split-results")).now, s.min);
+    await page.getByRole("separator", { name: "Width of the lesson pane" }).focus();
+    await page.keyboard.press("Home");
+    await shot(page, "desktop-1-splitters");
+
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});
+
+test("phone 390x844: the chips show the current lesson; the tabs are in a landmark; Skip to the editor opens Code; a compile error's link scrolls its line into view; Next lesson opens the Lesson tab", async () => {
+  const b = await launch({ viewport: { width: 390, height: 844 } });
+  try {
+    const { page } = b;
+    // the last lesson's chip is off the row's right end unless the row is scrolled to it
+    await openApp(page, `${server.url}#lesson=06-mlockall`);
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});
+
 test("the editor's stylesheet is fetched once: its preload is used (same credentials mode), no preload warning", async () => {
   const b = await launch({ viewport: { width: 1440, height: 900 } });
   try {

@@ -1,6 +1,11 @@
 // layout.ts: the page's panes. At desktop width three columns (lesson, editor, results) with
 // two splitters (role="separator": drag with the pointer, or focus and use the arrow keys,
-// Home/End, Enter to collapse the lesson pane) and a button that collapses the lesson pane. At
+// Home/End, Enter to collapse the lesson pane) and a button that collapses the lesson pane.
+// A splitter's value is where it stands, in % of the layout's width from its left edge (the
+// lesson splitter's is the lesson pane's width; the results splitter's, 100 minus the results
+// pane's, which its aria-valuetext says), so that, as the WAI-ARIA window splitter pattern has
+// it, ArrowLeft moves it left and ArrowRight right, and Right (and Up) raise the value; its
+// aria-valuemin and aria-valuemax are the positions it can really reach (clampPrefs). At
 // phone width one pane at a time behind a tablist (Lesson, Code, Results; arrow keys move
 // between the tabs). Widths and the collapsed state are kept by the caller (storage.ts).
 import type { LayoutPrefs } from "../core/storage.js";
@@ -40,26 +45,30 @@ export function createLayout(prefs: LayoutPrefs, save: (p: LayoutPrefs) => void)
     const ls = $("split-lesson");
     ls.setAttribute("aria-valuenow", String(Math.round(p.lesson)));
     if (p.collapsed) ls.setAttribute("aria-valuetext", "lesson pane collapsed"); else ls.removeAttribute("aria-valuetext");
-    $("split-results").setAttribute("aria-valuenow", String(Math.round(p.results)));
+    const rs = $("split-results");
+    rs.setAttribute("aria-valuemin", String(Math.round(100 - resultsMax(p))));
+    rs.setAttribute("aria-valuemax", String(100 - RESULTS_MIN));
+    rs.setAttribute("aria-valuenow", String(Math.round(100 - p.results)));
+    rs.setAttribute("aria-valuetext", `results pane ${Math.round(p.results)}% wide`);
   }
   const change = (next: Partial<LayoutPrefs>) => { p = clampPrefs({ ...p, ...next }); apply(); save(p); };
 
   toggle.addEventListener("click", () => change({ collapsed: !p.collapsed }));
 
-  // a splitter: `which` pane's width in % of the layout; the results splitter grows leftwards
+  // a splitter: its position in % of the layout from the left, which sizes `which` pane (the
+  // lesson pane left of it, the results pane right of it)
   function splitter(el: HTMLElement, which: "lesson" | "results"): void {
-    const sign = which === "lesson" ? 1 : -1;
     el.addEventListener("keydown", e => {
       const stepPct = e.shiftKey ? 10 : 2;
-      let v = which === "lesson" ? (p.collapsed ? 0 : p.lesson) : p.results;
-      if (e.key === "ArrowLeft" || e.key === "ArrowDown") v -= sign * stepPct;
-      else if (e.key === "ArrowRight" || e.key === "ArrowUp") v += sign * stepPct;
-      else if (e.key === "Home") v = Number(el.getAttribute("aria-valuemin"));
-      else if (e.key === "End") v = Number(el.getAttribute("aria-valuemax"));
+      let at = which === "lesson" ? (p.collapsed ? 0 : p.lesson) : 100 - p.results;
+      if (e.key === "ArrowLeft" || e.key === "ArrowDown") at -= stepPct;
+      else if (e.key === "ArrowRight" || e.key === "ArrowUp") at += stepPct;
+      else if (e.key === "Home") at = Number(el.getAttribute("aria-valuemin"));
+      else if (e.key === "End") at = Number(el.getAttribute("aria-valuemax"));
       else if (e.key === "Enter" && which === "lesson") { e.preventDefault(); change({ collapsed: !p.collapsed }); return; }
       else return;
       e.preventDefault();
-      change(which === "lesson" ? { lesson: v, collapsed: false } : { results: v });
+      change(which === "lesson" ? { lesson: at, collapsed: false } : { results: 100 - at });
     });
     el.addEventListener("pointerdown", e => {
       e.preventDefault();
@@ -129,10 +138,16 @@ export function createLayout(prefs: LayoutPrefs, save: (p: LayoutPrefs) => void)
   };
 }
 
+const LESSON_MIN = 12, LESSON_MAX = 45, RESULTS_MIN = 18, RESULTS_MAX = 55, EDITOR_MIN = 30;
+
+/** The widest the results pane can be beside the lesson pane of `p` (in % of the layout). */
+function resultsMax(p: LayoutPrefs): number {
+  return Math.min(RESULTS_MAX, 100 - EDITOR_MIN - (p.collapsed ? 0 : p.lesson));
+}
+
 /** Widths within their bounds (lesson 12..45 %, results 18..55 %, the editor keeps 30 %). */
 export function clampPrefs(p: LayoutPrefs): LayoutPrefs {
-  const lesson = Math.min(45, Math.max(12, p.lesson));
-  const room = 100 - 30 - (p.collapsed ? 0 : lesson);
-  const results = Math.min(55, room, Math.max(18, p.results));
+  const lesson = Math.min(LESSON_MAX, Math.max(LESSON_MIN, p.lesson));
+  const results = Math.min(resultsMax({ ...p, lesson }), Math.max(RESULTS_MIN, p.results));
   return { lesson, results, collapsed: p.collapsed };
 }
