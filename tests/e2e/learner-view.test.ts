@@ -135,6 +135,34 @@ test("desktop 1440x900: the results splitter's values are its real limits and it
     await page.keyboard.press("Home");
     await shot(page, "desktop-1-splitters");
 
+    // ---- the solution diff: both sides named, no unnamed or roleless labels, no difference said
+    await setCode(page, SOLUTION);
+    await page.getByRole("button", { name: "Compare with solution" }).click();
+    await page.locator(".monaco-diff-editor").first().waitFor({ timeout: 15_000 });
+    const note = page.locator("#diff-note");
+    await page.waitForFunction(() => /No differences/.test(document.getElementById("diff-note")?.textContent ?? ""), undefined, { timeout: 15_000 });
+    assert.equal(await note.getAttribute("role"), "status");
+    assert.ok(await note.isVisible(), "the note is on screen");
+    const labels = await page.evaluate(() => {
+      const d = document.querySelector(".monaco-diff-editor")!;
+      return { empty: Array.from(d.querySelectorAll("[aria-label='']")).map(e => e.outerHTML.slice(0, 80)),
+        roleless: Array.from(document.querySelectorAll<HTMLElement>("#editor-pane div[aria-label]:not([role])")).map(e => e.outerHTML.slice(0, 120)),
+        editors: Array.from(d.querySelectorAll<HTMLElement>("textarea[aria-label], .native-edit-context[aria-label]")).map(e => e.getAttribute("aria-label")) };
+    });
+    assert.deepEqual(labels.empty, [], "no element of the diff has an empty aria-label");
+    assert.deepEqual(labels.roleless, [], "no div of the editor pane has an aria-label without a role");
+    assert.ok(labels.editors.some(l => /^Solution/.test(l ?? "")) && labels.editors.some(l => /^Your code/.test(l ?? "")), `the two sides: ${labels.editors.join(" | ")}`);
+    assert.ok(await page.getByRole("region", { name: /solution .*your code/i }).isVisible(), "the comparison is a named region");
+    await shot(page, "desktop-2-diff-same");
+    const diffAxe = (await axe(page, ["aria-prohibited-attr", "aria-allowed-attr", "aria-valid-attr-value", "empty-heading", "landmark-unique", "region"]));
+    assert.deepEqual(diffAxe, [], JSON.stringify(diffAxe));
+    // a difference: the note says there is one
+    await setCode(page, SOLUTION.replace("export function vvar_fault", "// changed\nexport function vvar_fault"));
+    await page.waitForFunction(() => !/No differences/.test(document.getElementById("diff-note")?.textContent ?? ""), undefined, { timeout: 15_000 });
+    assert.match(await note.innerText(), /1 change/);
+    await page.getByRole("button", { name: "Close comparison" }).click();
+    assert.equal(await page.locator(".monaco-diff-editor").count(), 0);
+
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });

@@ -94,7 +94,9 @@ export interface CodeEditor {
   onDidShowFile(cb: (name: string) => void): void;
   setDiagnostics(diags: Diagnostic[]): void;
   setOops(oops: Oops | null): void;
-  /** Shows a side-by-side diff of the learner's files against `other` until hideDiff(). */
+  /** Shows a side-by-side diff of the learner's files against `other` until hideDiff(): a region
+   *  named `label`, its two editors named "Solution" and "Your code", over a note (#diff-note,
+   *  a status) that says how many changes there are, or that there are none. */
   showDiff(other: Record<string, string>, label: string): void;
   hideDiff(): void;
   addRunAction(run: () => void): void;
@@ -126,6 +128,14 @@ function currentTheme(): string {
 const SEVERITY: Record<Diagnostic["severity"], monaco.MarkerSeverity> = {
   error: monaco.MarkerSeverity.Error, warning: monaco.MarkerSeverity.Warning, info: monaco.MarkerSeverity.Info,
 };
+
+/** Gives `ed` the accessible name `label`, and gives it back each time a change of its options
+ *  takes it away. */
+function keepAriaLabel(ed: monaco.editor.ICodeEditor, label: string): void {
+  const put = () => { if (ed.getOption(monaco.editor.EditorOption.ariaLabel) !== label) ed.updateOptions({ ariaLabel: label }); };
+  ed.onDidChangeConfiguration(e => { if (e.hasChanged(monaco.editor.EditorOption.ariaLabel)) put(); });
+  put();
+}
 
 /** Creates the editor inside `host`. Returns the facade the app talks to. */
 export function createCodeEditor(host: HTMLElement): CodeEditor {
@@ -220,14 +230,39 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       const mine = models.get(name)!.model;
       // colour only: the TS service must not see a second datastore.ts
       const original = monaco.editor.createModel(other[name] ?? "", "assemblyscript");
+      // a named region (a label needs a role) holding the note and the diff editor's own box
       const dhost = document.createElement("div");
-      dhost.style.cssText = "width:100%;height:100%";
+      dhost.className = "diff-view";
+      dhost.setAttribute("role", "region");
       dhost.setAttribute("aria-label", label);
+      const note = document.createElement("p");
+      note.id = "diff-note";
+      note.className = "diff-bar";
+      note.setAttribute("role", "status");
+      note.textContent = "Comparing…";
+      const box = document.createElement("div");
+      box.className = "diff-box";
+      dhost.append(note, box);
       editorHost.style.display = "none";
       host.appendChild(dhost);
-      const de = monaco.editor.createDiffEditor(dhost, { automaticLayout: true, readOnly: true, originalEditable: false,
+      const de = monaco.editor.createDiffEditor(box, { automaticLayout: true, readOnly: true, originalEditable: false,
         renderSideBySide: true, minimap: { enabled: false }, fontSize: 13, theme: currentTheme() });
+      // each side's name. (Monaco 0.57 takes originalAriaLabel/modifiedAriaLabel only from an
+      // options change that names them: the diff editor's own first update, and any later one,
+      // such as side by side turning inline on a narrow screen, blank them to "". So each
+      // side's label is put back whenever its configuration changes.)
+      keepAriaLabel(de.getOriginalEditor(), `Solution: ${name}, read-only`);
+      keepAriaLabel(de.getModifiedEditor(), `Your code: ${name}, read-only while you compare`);
       de.setModel({ original, modified: mine });
+      // the note follows each new diff (none until the first is computed)
+      de.onDidUpdateDiff(() => {
+        const changes = de.getLineChanges();
+        if (!changes) return;
+        const n = changes.length;
+        note.textContent = n > 0 ? `${n} change${n === 1 ? "" : "s"}: the solution on the left, your code on the right.`
+          : original.getValue() === mine.getValue() ? "No differences: your code is the same as the solution."
+          : "No differences apart from white space at the start or end of lines.";
+      });
       diff = { editor: de, host: dhost, originals: [original] };
     },
     hideDiff() {
