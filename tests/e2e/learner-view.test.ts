@@ -173,6 +173,12 @@ test("phone 390x844: the chips show the current lesson; the tabs are in a landma
     const { page } = b;
     // the last lesson's chip is off the row's right end unless the row is scrolled to it
     await openApp(page, `${server.url}#lesson=06-mlockall`);
+    // the tablist is inside a landmark: axe's "region" rule finds nothing outside one
+    assert.ok(await page.locator("#pane-tabs").evaluate(e => !!e.closest("main, nav, [role=main], [role=navigation]")), "the tablist is inside a landmark");
+    const region = await axe(page, ["region", "landmark-one-main", "landmark-unique", "aria-required-children", "aria-required-parent"]);
+    assert.deepEqual(region, [], JSON.stringify(region));
+    assert.equal(await page.getByRole("main").getByRole("tablist", { name: "Panes" }).count(), 1);
+
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
