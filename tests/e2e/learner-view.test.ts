@@ -173,6 +173,13 @@ test("phone 390x844: the chips show the current lesson; the tabs are in a landma
     const { page } = b;
     // the last lesson's chip is off the row's right end unless the row is scrolled to it
     await openApp(page, `${server.url}#lesson=06-mlockall`);
+    assert.ok(await page.locator("#lesson-list").evaluate(e => e.scrollWidth > e.clientWidth + 40), "the chips overflow their row");
+    assert.ok(await within(page, '#lesson-list a[aria-current="page"]', "#lesson-list"), "lesson 6's chip is in view");
+    await shot(page, "phone-1-chips");
+    await page.locator("#lesson-list a[data-lesson='01-first-fault']").click();
+    await page.waitForFunction(() => document.getElementById("lesson-title")?.textContent?.includes("first fault") ?? false);
+    assert.ok(await within(page, '#lesson-list a[aria-current="page"]', "#lesson-list"), "lesson 1's chip is in view");
+
     // the tablist is inside a landmark: axe's "region" rule finds nothing outside one
     assert.ok(await page.locator("#pane-tabs").evaluate(e => !!e.closest("main, nav, [role=main], [role=navigation]")), "the tablist is inside a landmark");
     const region = await axe(page, ["region", "landmark-one-main", "landmark-unique", "aria-required-children", "aria-required-parent"]);

@@ -11,7 +11,8 @@ export function progressLabel(p: Progress, id: string): string {
   return lp.passed ? "done" : `${lp.passed_checks} of ${lp.total_checks}`;
 }
 
-/** Fills the lesson navigation; `current` gets aria-current. */
+/** Fills the lesson navigation; `current` gets aria-current, and the row (which scrolls
+ *  sideways when the chips do not fit, as on a phone) is scrolled to show it. */
 export function renderLessonList(ol: HTMLElement, lessons: WebLesson[], current: string, p: Progress): void {
   ol.replaceChildren(...lessons.map((l, i) => {
     const label = progressLabel(p, l.id);
@@ -24,6 +25,17 @@ export function renderLessonList(ol: HTMLElement, lessons: WebLesson[], current:
       h("span", { class: "sr-only" }, label === "done" ? ", done" : label ? `, ${label} checks passed` : ", not started"));
     return h("li", {}, a);
   }));
+  const chip = ol.querySelector<HTMLElement>('a[aria-current="page"]')?.parentElement;
+  if (chip) revealChip(ol, chip);
+}
+
+/** Scrolls the chip row `ol` sideways so that `chip` is in the middle of it (as far as it goes).
+ *  Only the row scrolls: scrollIntoView() would scroll the page and the panes too. */
+function revealChip(ol: HTMLElement, chip: HTMLElement): void {
+  if (ol.scrollWidth <= ol.clientWidth) return;
+  // the row is the chips' offsetParent (position: relative in styles.css)
+  const left = chip.offsetLeft - (ol.clientWidth - chip.offsetWidth) / 2;
+  ol.scrollLeft = Math.max(0, Math.min(left, ol.scrollWidth - ol.clientWidth));
 }
 
 /** Renders the lesson's summary and README (its first heading is the pane title). */
