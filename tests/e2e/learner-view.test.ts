@@ -163,6 +163,13 @@ test("desktop 1440x900: the results splitter's values are its real limits and it
     await page.getByRole("button", { name: "Close comparison" }).click();
     assert.equal(await page.locator(".monaco-diff-editor").count(), 0);
 
+    // ---- Skip to the editor: the editor has the focus, the lesson link stays in the address
+    await page.locator("a.skip").focus();
+    assert.ok(await page.locator("a.skip").isVisible(), "the link shows when it has the focus");
+    await page.keyboard.press("Enter");
+    assert.equal(await focused(page), "monaco", "the editor has the focus");
+    assert.match(page.url(), /#lesson=01-first-fault$/);
+
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
@@ -185,6 +192,16 @@ test("phone 390x844: the chips show the current lesson; the tabs are in a landma
     const region = await axe(page, ["region", "landmark-one-main", "landmark-unique", "aria-required-children", "aria-required-parent"]);
     assert.deepEqual(region, [], JSON.stringify(region));
     assert.equal(await page.getByRole("main").getByRole("tablist", { name: "Panes" }).count(), 1);
+
+    // Skip to the editor, from the Lesson tab
+    await page.getByRole("tab", { name: "Lesson" }).click();
+    assert.ok(!(await page.locator("#editor-pane").isVisible()));
+    await page.locator("a.skip").focus();
+    await page.keyboard.press("Enter");
+    assert.equal(await page.getByRole("tab", { name: "Code" }).getAttribute("aria-selected"), "true", "the Code tab is open");
+    assert.ok(await page.locator("#editor-pane").isVisible());
+    assert.equal(await focused(page), "monaco", "the editor has the focus");
+    await shot(page, "phone-2-skipped");
 
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }

@@ -392,6 +392,13 @@ function show(v: RunView, jobs?: RunJob[]): void {
 }
 
 // ---- buttons and keys -------------------------------------------------------------------------
+// "Skip to the editor": the editor itself gets the focus, in the Code tab on a phone (the link's
+// #editor-pane target is hidden behind another tab there, and is the pane, not the editor)
+document.querySelector<HTMLAnchorElement>("a.skip")?.addEventListener("click", e => {
+  e.preventDefault();
+  layout.show("code");
+  if (editor) editor.focus(); else $("editor-pane").focus();
+});
 $("run-btn").addEventListener("click", () => void run());
 document.addEventListener("keydown", e => {
   if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && !e.defaultPrevented) { e.preventDefault(); void run(); }

@@ -284,7 +284,7 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       if (editor.hasTextFocus()) start();
       else { const once = editor.onDidFocusEditorText(() => { once.dispose(); start(); }); }
     },
-    focus: () => editor.focus(),
+    focus: () => { if (diff) diff.editor.getModifiedEditor().focus(); else editor.focus(); },
     setSelectionOffsets(start, end) {
       const model = editor.getModel();
       if (!model) return;
