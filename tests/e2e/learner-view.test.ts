@@ -203,6 +203,25 @@ test("phone 390x844: the chips show the current lesson; the tabs are in a landma
     assert.equal(await focused(page), "monaco", "the editor has the focus");
     await shot(page, "phone-2-skipped");
 
+    // a compile error far down the file: its link opens Code with that line on screen
+    const lines = SOLUTION.split("\n");
+    const bad = [...lines, ...Array.from({ length: 80 }, (_, i) => `// padding ${i + 1}`), "let broken = ;", ""];
+    const at = lines.length + 81;
+    await setCode(page, bad.join("\n"));
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 1);
+    assert.equal(await page.getByRole("tab", { name: /Results/ }).getAttribute("aria-selected"), "true");
+    const link = page.getByRole("list", { name: "Compiler messages" }).getByRole("link", { name: new RegExp(`^datastore\\.ts:${at}:`) });
+    await link.click();
+    assert.equal(await page.getByRole("tab", { name: "Code" }).getAttribute("aria-selected"), "true");
+    const cur = await page.evaluate(() => (window as unknown as { __prefault: { cursor(): { line: number } } }).__prefault.cursor());
+    assert.equal(cur.line, at);
+    await page.waitForFunction(() => document.querySelector(".monaco-editor .cursor") !== null);
+    await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));   // Monaco draws on the next frame
+    await shot(page, "phone-3-error-line");
+    assert.ok(await lineShown(page, at), `line ${at} is on screen`);
+    assert.equal(await focused(page), "monaco");
+
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });

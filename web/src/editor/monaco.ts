@@ -298,7 +298,11 @@ export function createCodeEditor(host: HTMLElement): CodeEditor {
       if (file !== active) show(file);
       const pos = { lineNumber: Math.max(1, line), column: Math.max(1, column) };
       editor.setPosition(pos);
-      editor.revealPositionInCenterIfOutsideViewport(pos);
+      // the editor may have been hidden until now (a phone's Code tab, just opened): a hidden
+      // editor has no size, and a reveal in it scrolls a 0 px view. Lay it out at the size it
+      // has now, then centre the line.
+      editor.layout();
+      editor.revealLineInCenter(pos.lineNumber);
       editor.focus();
       return true;
     },
