@@ -170,6 +170,17 @@ test("desktop 1440x900: the results splitter's values are its real limits and it
     assert.equal(await focused(page), "monaco", "the editor has the focus");
     assert.match(page.url(), /#lesson=01-first-fault$/);
 
+    // ---- pass, then Next lesson: lesson 2's heading has the focus
+    await setCode(page, SOLUTION);
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 1);
+    await page.getByRole("button", { name: /^Next lesson: / }).focus();
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => location.hash.includes("02-"));
+    assert.equal(await focused(page), "h2#lesson-title", "the new lesson's heading has the focus");
+    assert.match(await page.locator("#lesson-title").innerText(), /namespace/i);
+    assert.ok(await within(page, "#lesson-title", "#lesson-pane"), "the heading is in view");
+    await shot(page, "desktop-3-next-lesson");
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });
@@ -222,6 +233,18 @@ test("phone 390x844: the chips show the current lesson; the tabs are in a landma
     assert.ok(await lineShown(page, at), `line ${at} is on screen`);
     assert.equal(await focused(page), "monaco");
 
+    // pass, then Next lesson: the Lesson tab opens, with lesson 2's heading focused
+    await setCode(page, SOLUTION);
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 2);
+    assert.equal(await page.getByRole("tab", { name: /Results/ }).getAttribute("aria-selected"), "true");
+    await page.getByRole("button", { name: /^Next lesson: / }).click();
+    await page.waitForFunction(() => location.hash.includes("02-"));
+    assert.equal(await page.getByRole("tab", { name: "Lesson" }).getAttribute("aria-selected"), "true", "the Lesson tab is open");
+    assert.ok(await page.getByRole("tabpanel", { name: "Lesson" }).isVisible());
+    assert.equal(await focused(page), "h2#lesson-title");
+    assert.ok(await within(page, '#lesson-list a[aria-current="page"]', "#lesson-list"), "lesson 2's chip is in view");
+    await shot(page, "phone-4-next-lesson");
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });

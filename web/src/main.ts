@@ -387,8 +387,18 @@ function show(v: RunView, jobs?: RunJob[]): void {
       layout.show("code");
       if (!editor.revealLine(file, line, column)) status(`${file} is not open in the editor.`);
     },
-    next: next ? { title: next.title, open: () => { location.hash = `#lesson=${encodeURIComponent(next.id)}`; } } : undefined,
+    next: next ? { title: next.title, open: () => openNext(next.id) } : undefined,
   });
+}
+/** "Next lesson": opens lesson `id` (a history entry, as its link in the lesson list makes) and
+ *  shows its text with the focus on its heading (on a phone the Lesson tab; at desktop width the
+ *  lesson pane, opened if it was hidden). The button itself goes with the old results. */
+function openNext(id: string): void {
+  location.hash = `#lesson=${encodeURIComponent(id)}`;   // its hashchange finds the lesson open
+  if (lesson.id !== id) openLesson(id, null);
+  layout.show("lesson");
+  $("lesson-pane").scrollTop = 0;
+  $("lesson-title").focus();
 }
 
 // ---- buttons and keys -------------------------------------------------------------------------
