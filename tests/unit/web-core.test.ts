@@ -150,6 +150,40 @@ test("the timeline counts calls, not steps, and 'after mlockall()' means in a la
   assert.deepEqual(t.markers.map(m => [m.label, m.step, m.task]), [["mlockall()", 1, "rt"]]);
 });
 
+test("'after mlockall()' counts a task's faults after its own mlockall() only, not another task's nor a child's", () => {
+  const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+  const st = (index: number, op: string, task: string, calls?: number) => ({ index, op, task, ran: true, deltas: zero, ok: true, failures: [],
+    ...(calls !== undefined ? { calls, latency_ns: { max: 0, total: 0 } } : {}) });
+  const r: RunResult = { ...sampleRun(),
+    steps: [st(0, "spawn", "rt"), st(1, "mlockall", "rt"), st(2, "spawn", "other"), st(3, "clock_gettime", "other", 1),
+            st(4, "fork", "rt"), st(5, "clock_gettime", "child", 1), st(6, "mlockall", "other"), st(7, "mlockall", "other"),
+            st(8, "getrandom", "other", 1), st(9, "getrandom", "rt", 1)],
+    trace: [
+      { t_ns: 0, step: 1, task: "rt", kind: "mlockall", detail: "MCL_CURRENT|MCL_FUTURE" },
+      // other never called mlockall() before this fault, nor does a child inherit it
+      { t_ns: 10, step: 3, task: "other", kind: "fault", pgoff: 0 },
+      { t_ns: 10, step: 3, task: "other", kind: "vdso_call", latency_ns: 20000 },
+      { t_ns: 30000, step: 5, task: "child", kind: "fault", pgoff: 0 },
+      { t_ns: 30000, step: 5, task: "child", kind: "vdso_call", latency_ns: 20000 },
+      // other's own mlockall (twice: the first one counts), then a fault of other's and one of rt's
+      { t_ns: 60000, step: 6, task: "other", kind: "mlockall", detail: "MCL_CURRENT" },
+      { t_ns: 60000, step: 7, task: "other", kind: "mlockall", detail: "MCL_CURRENT" },
+      { t_ns: 60000, step: 8, task: "other", kind: "fault", pgoff: 2 },
+      { t_ns: 60000, step: 8, task: "other", kind: "vdso_call", latency_ns: 20000 },
+      { t_ns: 90000, step: 9, task: "rt", kind: "fault", pgoff: 2 },
+      { t_ns: 90000, step: 9, task: "rt", kind: "vdso_call", latency_ns: 20000 },
+    ] };
+  const t = timeline(r);
+  assert.equal(t.fault_calls, 4);
+  assert.equal(t.faults_after_mlockall, 2, "other's fault in step 8 and rt's in step 9; not other's in step 3 nor child's");
+  assert.equal(t.mlockall_step, 1);
+  assert.deepEqual(t.mlockall_tasks, [{ task: "rt", step: 1 }, { task: "other", step: 6 }]);
+  // without other's mlockall, only rt's own fault counts
+  const t2 = timeline({ ...r, trace: r.trace.filter(e => !(e.kind === "mlockall" && e.task === "other")) });
+  assert.equal(t2.faults_after_mlockall, 1);
+  assert.deepEqual(t2.mlockall_tasks, [{ task: "rt", step: 1 }]);
+});
+
 test("a task killed by SIGBUS: its death, the killing step, and its later steps 'not run' with the reason", () => {
   const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
   const base = sampleRun();

@@ -74,11 +74,15 @@ export interface Timeline {
   /** vDSO calls made in all (a step's repeat makes many; the points are the first call of each
    *  step and every call that faulted) */
   calls: number;
-  /** calls that took a fault, and those in steps after the first mlockall step that still did */
+  /** calls that took a fault, and those of them made by a task in a step after that task's
+   *  own mlockall() (a fault of another task, one that never called mlockall(), is not one:
+   *  mlockall() locks the caller's memory only, and a child does not inherit it) */
   fault_calls: number;
   faults_after_mlockall: number;
-  /** the step of the first mlockall(), or null */
+  /** the step of the first mlockall() (of any task), or null */
   mlockall_step: number | null;
+  /** each task that called mlockall(), and the step of its first call, in step order */
+  mlockall_tasks: { task: string; step: number }[];
   dropped: number;
 }
 
@@ -92,7 +96,7 @@ export function timeline(run: RunResult): Timeline {
   const markers: TimelineMarker[] = [];
   const pendingFault = new Map<string, number>();          // task -> pgoff of a fault not yet paired
   const pendingEvent = new Map<string, number>();          // task -> the trace index of that fault
-  let firstMlock = Infinity;                               // the step of the first mlockall()
+  const mlockedAt = new Map<string, number>();              // task -> the step of its first mlockall()
   for (const [index, e] of run.trace.entries()) {
     if (e.kind === "fault") {
       pendingFault.set(e.task, e.pgoff ?? -1);
@@ -109,14 +113,16 @@ export function timeline(run: RunResult): Timeline {
                     ...(faulted && pgoff !== undefined && pgoff >= 0 ? { pgoff } : {}),
                     ...(faulted && fault_event !== undefined ? { fault_event } : {}) });
     }
+    if (e.kind === "mlockall" && e.step < (mlockedAt.get(e.task) ?? Infinity)) mlockedAt.set(e.task, e.step);
     if (MARKER_KINDS.has(e.kind)) {
       const last = markers[markers.length - 1];
       const label = e.kind === "mlockall" ? "mlockall()" : e.kind + (e.detail ? `: ${e.detail}` : "");
       if (last && last.slot === points.length - 0.5 && last.label === label) continue;   // one marker per burst
       markers.push({ slot: points.length - 0.5, t_ns: e.t_ns, kind: e.kind, label, step: e.step, task: e.task });
-      if (e.kind === "mlockall" && e.step < firstMlock) firstMlock = e.step;
     }
   }
+  const mlockall_tasks = [...mlockedAt].map(([task, step]) => ({ task, step })).sort((a, b) => a.step - b.step);
+  const afterOwnMlock = (p: TimelinePoint) => p.step > (mlockedAt.get(p.task) ?? Infinity);
   const ts = [...points.map(p => p.t_ns), ...markers.map(m => m.t_ns)];
   return {
     points, markers,
@@ -125,8 +131,9 @@ export function timeline(run: RunResult): Timeline {
     max_latency_ns: points.reduce((m, p) => Math.max(m, p.latency_ns), 0),
     calls: run.steps.reduce((n, st) => n + (st.ran ? st.calls ?? 0 : 0), 0),
     fault_calls: points.filter(p => p.faulted).length,
-    faults_after_mlockall: points.filter(p => p.faulted && p.step > firstMlock).length,
-    mlockall_step: Number.isFinite(firstMlock) ? firstMlock : null,
+    faults_after_mlockall: points.filter(p => p.faulted && afterOwnMlock(p)).length,
+    mlockall_step: mlockall_tasks.length ? mlockall_tasks[0].step : null,
+    mlockall_tasks,
     dropped: run.trace_dropped,
   };
 }

@@ -9,7 +9,7 @@ import type { Costs, Diagnostic, Report, RunResult } from "../../../engine/types
 import { checkRows, counterTable, deaths, fmtNs, stepRows, summaryLine, timeline, vvarStrips } from "../core/results.js";
 import { fmtCost } from "../../../engine/costs.js";
 import { h } from "./dom.js";
-import { drawTimeline, markerKey } from "./timeline-view.js";
+import { drawTimeline, markerKey, mlockWords } from "./timeline-view.js";
 
 export interface RunView {
   report: Report;
@@ -195,7 +195,7 @@ function timelineBlock(run: RunResult): HTMLElement {
   wrap.append(h("p", { class: "muted small" },
     `${t.calls} vDSO call${t.calls === 1 ? "" : "s"} (${t.points.length} drawn: the first of each step and every one that faulted), ` +
     `${t.fault_calls} with a page fault (red)` +
-    (mlock ? `, ${t.faults_after_mlockall} after mlockall() (step ${t.mlockall_step})` : "") +
+    (mlock ? `, ${t.faults_after_mlockall} ${mlockWords(t)}` : "") +
     `; the slowest took ${fmtNs(t.max_latency_ns)}` + (t.dropped ? `; ${t.dropped} trace events dropped` : "") + "."));
   if (t.markers.length) {
     wrap.append(h("ol", { class: "markers", "aria-label": "Events on the timeline" },

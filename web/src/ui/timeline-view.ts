@@ -16,6 +16,12 @@ export function markerKey(i: number): string {
   return i < 26 ? String.fromCharCode(65 + i) : markerKey(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26));
 }
 
+/** What the count of faults after mlockall() counts: "in a task after its own mlockall() (rt:
+ *  step 1)". A fault of a task that never called mlockall() is not one of them. */
+export function mlockWords(t: Timeline): string {
+  return `in a task after its own mlockall() (${t.mlockall_tasks.map(m => `${m.task}: step ${m.step}`).join(", ")})`;
+}
+
 /** Draws `t` into `host` now (when it has a width) and again whenever its width changes. */
 export function drawTimeline(host: HTMLElement, t: Timeline): void {
   let lastW = -1;
@@ -43,7 +49,7 @@ function svgOf(t: Timeline, W: number): SVGElement {
   // with buttons inside, the picture is a group (an img's children are hidden from assistive tech)
   const svg = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: clickable ? "group" : "img",
     "aria-label": `Latency of ${t.calls} vDSO calls in order (${n} drawn); ${t.fault_calls} took a page fault` +
-      (mlock ? `, ${t.faults_after_mlockall} of them after mlockall()` : "") + `; the slowest took ${fmtNs(t.max_latency_ns)}.` });
+      (mlock ? `, ${t.faults_after_mlockall} of them ${mlockWords(t)}` : "") + `; the slowest took ${fmtNs(t.max_latency_ns)}.` });
   svg.append(s("line", { class: "axis", x1: L, y1: H - B, x2: W - R, y2: H - B }));
   svg.append(s("text", { x: 2, y: T + FONT / 2 }, fmtNs(maxLat)), s("text", { x: 2, y: H - B }, "0 ns"),
     s("text", { x: L, y: H - 5 }, "vDSO calls in order →"));
