@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeShare, encodeShare } from "../../web/src/core/share.js";
 import { clearUndo, loadCode, loadCompilerSeen, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveCompilerSeen, saveLayout, saveProgress, saveResults, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
-import { checkRows, counterTable, deaths, slotName, stepRows, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
+import { checkRows, counterTable, deaths, latencyAxis, slotName, stepRows, summaryLine, tickLabel, timeline, vvarStrips } from "../../web/src/core/results.js";
 import { hintLevels, renderMarkdown } from "../../web/src/core/markdown.js";
 import type { Report, RunResult } from "../../engine/types.js";
 
@@ -182,6 +182,21 @@ test("'after mlockall()' counts a task's faults after its own mlockall() only, n
   const t2 = timeline({ ...r, trace: r.trace.filter(e => !(e.kind === "mlockall" && e.task === "other")) });
   assert.equal(t2.faults_after_mlockall, 1);
   assert.deepEqual(t2.mlockall_tasks, [{ task: "rt", step: 1 }]);
+});
+
+test("the latency axis ends at the first power of ten at or above the slowest call, with a tick at 0 and at every power of ten", () => {
+  assert.deepEqual(latencyAxis(20050), { top: 1e5, ticks: [0, 10, 100, 1e3, 1e4, 1e5] });
+  assert.deepEqual(latencyAxis(1000), { top: 1e3, ticks: [0, 10, 100, 1e3] });
+  assert.deepEqual(latencyAxis(1001).top, 1e4);
+  assert.deepEqual(latencyAxis(50), { top: 100, ticks: [0, 10, 100] });
+  assert.deepEqual(latencyAxis(0), { top: 10, ticks: [0, 10] });
+  assert.deepEqual(latencyAxis(3e6).ticks.map(tickLabel), ["0 ns", "10 ns", "100 ns", "1 µs", "10 µs", "100 µs", "1 ms", "10 ms"]);
+  assert.equal(tickLabel(1e9), "1 s");
+  // every latency is on the axis: at most its top, above the tick below it
+  for (const lat of [1, 9, 10, 11, 50, 999, 20000, 123456789]) {
+    const a = latencyAxis(lat);
+    assert.ok(lat <= a.top && (a.top === 10 || a.top / 10 < lat), `${lat} ns: top ${a.top}`);
+  }
 });
 
 test("a task killed by SIGBUS: its death, the killing step, and its later steps 'not run' with the reason", () => {

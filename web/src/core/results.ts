@@ -160,6 +160,24 @@ export function fmtNs(ns: number): string {
   return `${Math.round(ns)} ns`;
 }
 
+/** The latency axis of a timeline: a log10 scale from 0 up to `top`, the first power of ten at
+ *  or above the slowest call (at least 10 ns), with a tick at 0 and at each power of ten from
+ *  10 ns to `top`, so that a reader can tell 50 ns from 20 µs from 1 ms. */
+export function latencyAxis(maxLatencyNs: number): { top: number; ticks: number[] } {
+  const decades = Math.max(1, Math.ceil(Math.log10(Math.max(1, maxLatencyNs)) - 1e-9));
+  const ticks = [0];
+  for (let k = 1; k <= decades; k++) ticks.push(10 ** k);
+  return { top: 10 ** decades, ticks };
+}
+
+/** A tick's label: "0 ns", "10 ns", "100 ns", "1 µs", "10 µs", "1 ms", "1 s". */
+export function tickLabel(ns: number): string {
+  if (ns < 1e3) return `${ns} ns`;
+  if (ns < 1e6) return `${ns / 1e3} µs`;
+  if (ns < 1e9) return `${ns / 1e6} ms`;
+  return `${ns / 1e9} s`;
+}
+
 /** A task killed by a signal: who, by what, in which step (and the op of that step). */
 export interface Death { task: string; signal: string; step: number; op: string; pgoff?: number }
 

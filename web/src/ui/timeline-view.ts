@@ -1,10 +1,11 @@
 // timeline-view.ts: the fault timeline as an SVG drawn at the pixel width of its container, so
-// its text is the size the stylesheet says (12 px), never scaled down. Redrawn when the width
+// its text is the size the stylesheet says (12 px), never scaled down. Latency is on a log10
+// scale labelled at 0 and at each power of ten (10 ns, 100 ns, 1 µs ...). Redrawn when the width
 // changes (a splitter drag, a phone tab that becomes visible). Events (mlockall(), fork, a
 // SIGBUS ...) are dashed lines keyed A, B, ...; the legend under the picture names them in full.
 // A call that faulted is a button (click, Enter or Space): it sends EXPLAIN_EVENT up the page
 // with the step and the fault's trace index, and the step-through (explain-view.ts) opens there.
-import { fmtNs, type Timeline, type TimelinePoint } from "../core/results.js";
+import { fmtNs, latencyAxis, tickLabel, type Timeline, type TimelinePoint } from "../core/results.js";
 import { s } from "./dom.js";
 
 /** The event a fault bar sends (bubbling): detail { step, event } (a RunResult.trace index). */
@@ -40,19 +41,28 @@ function svgOf(t: Timeline, W: number): SVGElement {
   const H = 170, L = 52, R = 8, B = 20, T = 8 + FONT * 2;
   const n = t.points.length;
   const step = (W - L - R) / Math.max(1, n);
-  const maxLat = Math.max(1, t.max_latency_ns);
+  const axis = latencyAxis(t.max_latency_ns);
   const x = (slot: number) => L + (slot + 0.5) * step;
-  // log scale: a 20 µs fault next to 50 ns reads are both visible
-  const y = (lat: number) => H - B - (Math.log10(1 + lat) / Math.log10(1 + maxLat)) * (H - B - T);
+  // log scale: a 20 µs fault next to 50 ns reads are both visible; it ends at a power of ten
+  const y = (lat: number) => H - B - (Math.log10(1 + lat) / Math.log10(1 + axis.top)) * (H - B - T);
   const mlock = t.mlockall_step !== null;
   const clickable = t.points.some(p => p.faulted && p.fault_event !== undefined);
   // with buttons inside, the picture is a group (an img's children are hidden from assistive tech)
   const svg = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: clickable ? "group" : "img",
     "aria-label": `Latency of ${t.calls} vDSO calls in order (${n} drawn); ${t.fault_calls} took a page fault` +
       (mlock ? `, ${t.faults_after_mlockall} of them ${mlockWords(t)}` : "") + `; the slowest took ${fmtNs(t.max_latency_ns)}.` });
-  svg.append(s("line", { class: "axis", x1: L, y1: H - B, x2: W - R, y2: H - B }));
-  svg.append(s("text", { x: 2, y: T + FONT / 2 }, fmtNs(maxLat)), s("text", { x: 2, y: H - B }, "0 ns"),
-    s("text", { x: L, y: H - 5 }, "vDSO calls in order →"));
+  // the latency axis: a labelled tick and a grid line at 0 and at each power of ten (a label
+  // that would touch the one below it is left out; its grid line stays)
+  let lastLabelY = Infinity;
+  for (const v of axis.ticks) {
+    const ty = y(v);
+    svg.append(s("line", { class: v === 0 ? "axis" : "grid", x1: L - 3, y1: ty, x2: W - R, y2: ty }));
+    if (lastLabelY - ty < FONT + 1) continue;
+    lastLabelY = ty;
+    svg.append(s("text", { class: "tick", x: L - 5, y: ty, dy: "0.35em", "text-anchor": "end" }, tickLabel(v)));
+  }
+  svg.append(s("line", { class: "axis", x1: L, y1: T, x2: L, y2: H - B }));
+  svg.append(s("text", { x: L, y: H - 5 }, "vDSO calls in order →"));
   const bw = Math.max(2, Math.min(12, step * 0.7));
   for (const p of t.points) {
     svg.append(s("rect", { class: p.faulted ? "bar fault" : "bar", x: x(p.slot) - bw / 2, width: bw,
