@@ -146,6 +146,18 @@ test("desktop 1440x900: panes fit, resize by pointer and keyboard, collapse; 25+
     bad.splice(at - 1, 0, "  let broken = ;");
     await setCode(page, bad.join("\n"));
     assert.equal(await page.locator("#results-body.stale").count(), 1, "an edit marks the results stale");
+    // stale results say so in words, and stay readable: axe-core finds nothing in the pane, in
+    // the light and the dark scheme (they were faded below AA contrast)
+    const note = page.locator("#results-stale");
+    assert.ok(await note.isVisible(), "the stale note is shown");
+    assert.match(await note.innerText(), /earlier version of your code/);
+    await shot(page, "desktop-4b-stale");
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      const stale = await axe(page, "#results");
+      assert.deepEqual(stale, [], `axe-core on the stale results (${colorScheme}): ${JSON.stringify(stale)}`);
+    }
+    await page.emulateMedia({ colorScheme: "light" });
     await page.getByRole("button", { name: "Run" }).click();
     await waitRun(page, 2);
     await shot(page, "desktop-5-compile-error");
