@@ -15,7 +15,7 @@ import { describeStep } from "./runner-trace.js";
 export type CompareField = "result" | "faults" | "minflt" | "signal" | "page" | "warns" | "bugs" | "correct";
 export const COMPARE_FIELDS: readonly { key: CompareField; label: string; title: string }[] = [
   { key: "result", label: "result", title: "what the step returned: its return value, -errno, or that it did not run" },
-  { key: "faults", label: "faults", title: "user page-fault exceptions on [vvar] (about 20 us each)" },
+  { key: "faults", label: "faults", title: "user page-fault exceptions on [vvar] (about 20 µs each)" },
   { key: "minflt", label: "minflt", title: "ru_minflt: exceptions plus faults taken inside the kernel (populate, GUP)" },
   { key: "signal", label: "signal", title: "the signal the step delivered" },
   { key: "page", label: "page", title: "what a read of [vvar] found" },

@@ -38,7 +38,7 @@ export interface FaultWalk {
   kind: "user" | "gup";
   task: string;
   pgoff?: number;
-  /** "fault 1 of 2: app, [vvar] pgoff 0 (time data), a user page fault, 20 us" */
+  /** "fault 1 of 2: app, [vvar] pgoff 0 (time data), a user page fault, 20 µs" */
   title: string;
   /** the outcome in one line: the PTE, or the signal / WARN / BUG and where */
   result: string;

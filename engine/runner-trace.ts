@@ -9,10 +9,11 @@ const COUNTER_LABELS: [keyof Counters, string][] = [
   ["sigbus", "SIGBUS"], ["warns", "WARN"], ["bugs", "BUG"], ["syscall_fallbacks", "syscall"],
 ];
 
-/** "1.2 us", "20 us", "35 ns", "1.5 ms": a simulated duration. */
+/** "1.2 µs", "20 µs", "35 ns", "1.5 ms": a simulated duration. The micro sign as everywhere
+ *  else a learner reads one (the browser, `prefault probe`, the costs: engine/costs.ts). */
 export function formatNs(ns: number): string {
   if (ns < 1000) return `${Math.round(ns)} ns`;
-  if (ns < 1e6) return `${trim(ns / 1e3)} us`;
+  if (ns < 1e6) return `${trim(ns / 1e3)} µs`;
   if (ns < 1e9) return `${trim(ns / 1e6)} ms`;
   return `${trim(ns / 1e9)} s`;
 }
@@ -41,7 +42,7 @@ export function describeStep(step: Step | undefined, r: Pick<StepResult, "op" | 
   return parts.join(" ");
 }
 
-// what came out of the step, e.g. "ret 0; faults 1, handler 1; latency max 20 us"
+// what came out of the step, e.g. "ret 0; faults 1, handler 1; latency max 20 µs"
 function outcome(r: StepResult): string {
   const out: string[] = [];
   const res: string[] = [];

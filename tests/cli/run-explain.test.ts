@@ -39,6 +39,9 @@ test("run --explain 1 prints the engine's walk of step 1, line for line", async 
   assert.match(r.stdout, /^ +vvar_fault\(sm, vma, vmf\) \[vmf->pgoff=0, .*\] = 0 {3}<- your handler$/m);
   assert.match(r.stdout, /^ +get_page\(page=page pfn \d+\) {3}<- datastore\.ts:\d+$/m);
   assert.match(r.stdout, /^ {2}=> \[vvar\] pgoff 0 \(time data\) maps time data$/m);
+  // the fault's cost in µs, as the browser's panel and the rest of the UI write it
+  assert.match(r.stdout, /^fault 1 of 1: app, \[vvar\] pgoff 0 \(time data\), a user page fault, 20 µs$/m);
+  assert.doesNotMatch(r.stdout, /\d us\b/);
 });
 
 test("run --explain works with --stage, --datastore and --json", async () => {

@@ -51,6 +51,9 @@ test("run a sample scenario with the default stage from another cwd: trace, exit
   assert.match(r.stdout, /clock_gettime app CLOCK_MONOTONIC/);
   assert.match(r.stdout, /faults 1/);
   assert.match(r.stdout, /every expectation held/);
+  // durations in microseconds are written with the micro sign, as in the browser and `prefault probe`
+  assert.match(r.stdout, /^1 ok .*; 1 call, latency max 20 µs, total 20 µs$/m);
+  assert.doesNotMatch(r.stdout, /\d us\b/);
 });
 
 test("--json prints the RunResult", async () => {

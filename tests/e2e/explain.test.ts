@@ -94,6 +94,9 @@ for (const size of [{ name: "desktop", width: 1440, height: 900 }, { name: "phon
       assert.equal(got.fault, f.title);
       assert.deepEqual(got.nodes, f.nodes.map(n => n.text));
       assert.equal(got.result, `=> ${f.result}`);
+      // the fault's cost as the rest of the page writes a duration: "20 µs", never "20 us"
+      assert.match(got.fault, /, 20 µs$/);
+      assert.doesNotMatch(await panel.innerText(), /\d us\b/);
       assert.ok(got.nodes.some(t => /^vvar_fault\(sm, vma, vmf\)/.test(t)) && got.nodes.some(t => /^finish_fault\(vmf\)/.test(t)));
       assert.equal(await page.evaluate(() => document.activeElement?.closest("section.explain") !== null), true, "focus moves to the panel");
       // the learner's lines of this fault, highlighted in Monaco (decorations the editor draws)
