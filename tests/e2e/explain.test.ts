@@ -47,6 +47,25 @@ async function axe(page: Page, selector: string): Promise<AxeResult["violations"
   return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target })) }));
 }
 
+// the words of the panel that the browser wrapped in their middle: an identifier, a field
+// (vmf->pgoff), a number or an address whose text is laid out on more than one line
+function brokenWords(page: Page): Promise<string[]> {
+  return page.locator("section.explain").evaluate(panel => {
+    const out: string[] = [];
+    const walker = document.createTreeWalker(panel, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (const m of (n.textContent ?? "").matchAll(/[A-Za-z_0-9]+(?:->[A-Za-z_0-9]+)*/g)) {
+        const r = document.createRange();
+        r.setStart(n, m.index!);
+        r.setEnd(n, m.index! + m[0].length);
+        const tops = new Set(Array.from(r.getClientRects()).filter(b => b.width > 0).map(b => Math.round(b.top)));
+        if (tops.size > 1) out.push(m[0]);
+      }
+    }
+    return out;
+  });
+}
+
 const highlighted = (page: Page) => page.evaluate(() =>
   (window as unknown as { __prefault: { highlighted(): { file: string; line: number }[] } }).__prefault.highlighted());
 
@@ -107,6 +126,9 @@ for (const size of [{ name: "desktop", width: 1440, height: 900 }, { name: "phon
       assert.equal(overflow, 0, "no page-level horizontal scroll with the panel open");
       const paneOverflow = await page.evaluate(() => { const p = document.getElementById("results")!; return p.scrollWidth - p.clientWidth; });
       assert.equal(paneOverflow, 0, "the panel fits its pane");
+      // lines wrap between words (at a space, after a '|' or ','), never inside an identifier; a
+      // word longer than the line scrolls inside the panel
+      assert.deepEqual(await brokenWords(page), [], "no word of the panel is split over two lines");
       assert.deepEqual(await axe(page, "section.explain"), []);
       await panel.screenshot({ path: join(SHOTS, `${size.name}-panel.png`) });
       await shot(page, `${size.name}-1-panel`);

@@ -126,10 +126,20 @@ function nodeList(nodes: FaultWalk["nodes"], ctx: ExplainContext, label: string)
     if (suffix && n.text.endsWith(suffix)) {
       const a = h("a", { href: "#editor-pane", class: "loc", title: `Go to line ${n.at!.line} of ${n.at!.file}` }, suffix);
       a.addEventListener("click", e => { e.preventDefault(); ctx.goto(n.at!.file, n.at!.line, n.at!.column); });
-      li.append(h("code", {}, n.text.slice(0, n.text.length - suffix.length)), a);
+      li.append(codeOf(n.text.slice(0, n.text.length - suffix.length)), a);
     } else {
-      li.append(h("code", {}, n.text));
+      li.append(codeOf(n.text));
     }
     return li;
   }));
+}
+
+// A node's text as code that wraps only between words: each word (up to a space, or just after a
+// '|' or a ',': FAULT_FLAG_A|FAULT_FLAG_B, "regs, address=...") is a span that never breaks, so
+// an identifier, vmf->pgoff or an address stays whole (a browser breaks after the '-' of '->'
+// otherwise); a word longer than the line scrolls the panel sideways. The text is unchanged.
+function codeOf(text: string): HTMLElement {
+  const parts = text.match(/ +|[^ |,]+[|,]?|[|,]/g) ?? [];
+  // (a <wbr> after a '|' or ',': Chromium does not break between two unbreakable spans)
+  return h("code", {}, ...parts.flatMap((p): (string | HTMLElement)[] => !p.trim() ? [p] : /[|,]$/.test(p) ? [h("span", { class: "w" }, p), h("wbr")] : [h("span", { class: "w" }, p)]));
 }
