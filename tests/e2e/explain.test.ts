@@ -47,6 +47,56 @@ async function axe(page: Page, selector: string): Promise<AxeResult["violations"
   return r.violations.map(v => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map(n => ({ target: n.target })) }));
 }
 
+// WCAG 2 contrast of the text of every highlighted editor line against what is drawn behind it:
+// the editor's background under the line's decorations (Monaco draws them in an overlay layer
+// under the text, one row per line at the text row's height)
+async function highlightContrast(page: Page): Promise<{ lines: number; worst: { ratio: number; text: string; fg: string; bg: string; under: string } | null }> {
+  return page.evaluate(() => {
+    const rgba = (c: string): number[] => {
+      const m = c.match(/rgba?\(([^)]+)\)/);
+      if (!m) return [0, 0, 0, 0];
+      const v = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+      return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1];
+    };
+    const over = (top: number[], under: number[]): number[] =>
+      [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat(1);
+    const lum = (c: number[]) => {
+      const [r, g, b] = c.slice(0, 3).map(x => { const s = x / 255; return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const ratio = (a: number[], b: number[]) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+    const editor = document.querySelector<HTMLElement>(".monaco-editor:not(.monaco-diff-editor .monaco-editor)")!;
+    const base = over(rgba(getComputedStyle(editor.querySelector(".monaco-editor-background") ?? editor).backgroundColor), [255, 255, 255, 1]);
+    let worst: { ratio: number; text: string; fg: string; bg: string; under: string } | null = null;
+    let lines = 0;
+    for (const deco of Array.from(editor.querySelectorAll<HTMLElement>(".view-overlays .explain-line"))) {
+      const row = deco.parentElement!;
+      const top = row.getBoundingClientRect().top;
+      const text = Array.from(editor.querySelectorAll<HTMLElement>(".view-lines .view-line")).find(l => Math.abs(l.getBoundingClientRect().top - top) < 1);
+      if (!text) continue;
+      lines++;
+      for (const span of Array.from(text.querySelectorAll<HTMLElement>("span span"))) {
+        if (!(span.textContent ?? "").trim()) continue;
+        // the decorations of that row under the span (in drawing order) over the editor's background
+        const box = span.getBoundingClientRect(), x = box.left + box.width / 2;
+        let bg = base;
+        const under: string[] = [];
+        for (const d of Array.from(row.children)) {
+          const r = d.getBoundingClientRect();
+          if (x < r.left || x > r.right) continue;
+          const c = rgba(getComputedStyle(d).backgroundColor);
+          if (c[3] > 0) { bg = over(c, bg); under.push(d.className); }
+        }
+        const fg = over(rgba(getComputedStyle(span).color), bg);
+        const r = ratio(fg, bg);
+        if (!worst || r < worst.ratio) worst = { ratio: Math.round(r * 100) / 100, text: span.textContent!, fg: getComputedStyle(span).color,
+                                                 bg: `rgb(${bg.slice(0, 3).map(Math.round).join(", ")})`, under: under.join(" | ") };
+      }
+    }
+    return { lines, worst };
+  });
+}
+
 // the words of the panel that the browser wrapped in their middle: an identifier, a field
 // (vmf->pgoff), a number or an address whose text is laid out on more than one line
 function brokenWords(page: Page): Promise<string[]> {
@@ -141,6 +191,20 @@ for (const size of [{ name: "desktop", width: 1440, height: 900 }, { name: "phon
       const drawn = await page.locator(".monaco-editor .explain-line").count();
       assert.ok(drawn > 0, "Monaco draws the highlighted lines");
       await shot(page, `${size.name}-2-editor`);
+      // the code on a highlighted line keeps AA contrast (4.5:1), in the light and the dark theme
+      for (const colorScheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme });
+        await page.waitForFunction(dark => {
+          const bg = getComputedStyle(document.querySelector(".monaco-editor .monaco-editor-background")!).backgroundColor;
+          const [r] = (bg.match(/\d+/g) ?? ["0"]).map(Number);
+          return dark ? r < 128 : r >= 128;
+        }, colorScheme === "dark");
+        const c = await highlightContrast(page);
+        assert.ok(c.lines > 0, `${colorScheme}: highlighted lines on screen`);
+        assert.ok(c.worst && c.worst.ratio >= 4.5, `${colorScheme}: the text of a highlighted line has contrast ${JSON.stringify(c.worst)}`);
+        await shot(page, `${size.name}-2-editor-${colorScheme}`);
+      }
+      await page.emulateMedia({ colorScheme: "light" });
       assert.deepEqual(b.errors, []);
     } finally { await b.close(); }
   });
