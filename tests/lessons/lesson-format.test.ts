@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadLesson, runPlan, type LessonSource } from "../../engine/lesson.js";
@@ -33,6 +33,20 @@ test("the course has six lessons in order, each a valid lesson", () => {
     assert.equal((l.lesson.hints.match(/^## Level [123]/gm) ?? []).length, 3, `${id}: hints.md needs three levels`);
     assert.ok(l.lesson.mutants.length >= 3, `${id}: fewer than three mutants`);
     assert.ok(l.lesson.checks.every(c => c.explain.length >= 60), `${id}: an explanation too short to teach`);
+  }
+});
+
+test("lesson texts a learner reads in the browser and the terminal write microseconds as µs, as the UI does", () => {
+  // check names and explanations, scenario descriptions, hints (the README quotes the series'
+  // cover letter, "20us", as it was written)
+  for (const id of IDS) {
+    const dir = join(DEFAULT_LESSONS_DIR, id);
+    const texts: [string, string][] = [["lesson.json", readFileSync(join(dir, "lesson.json"), "utf8")], ["hints.md", readFileSync(join(dir, "hints.md"), "utf8")]];
+    for (const name of readdirSync(join(dir, "scenarios"))) texts.push([`scenarios/${name}`, readFileSync(join(dir, "scenarios", name), "utf8")]);
+    for (const [file, text] of texts) {
+      const bad = text.match(/.{0,30}\d ?us\b.{0,10}/g) ?? [];
+      assert.deepEqual(bad, [], `${id}/${file} writes "us" for µs`);
+    }
   }
 });
 
