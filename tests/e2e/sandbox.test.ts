@@ -112,6 +112,24 @@ test("a syntax error puts a squiggle on its line; an endless loop is stopped wit
     assert.ok(runtime.some(m => m.file === "datastore.ts" && m.line === at && /oops/i.test(m.message)),
       `an oops marker on line ${at}: ${JSON.stringify(runtime)}`);
     assert.match(await page.getByRole("region", { name: "Results" }).innerText(), /oops/i);
+    // the learner follows the oops's link to its line and deletes the line: the oops marker goes
+    // with it (the results, now stale, still say where it was); undoing the edit brings it back
+    const squiggles = () => page.locator(".monaco-editor .squiggly-error").count();
+    await page.waitForFunction(() => document.querySelectorAll(".monaco-editor .squiggly-error").length > 0);
+    await page.getByRole("region", { name: "Results" }).locator(`a.loc[title="Go to line ${at} of datastore.ts"]`).first().click();
+    const cur = await page.evaluate(() => (window as unknown as { __prefault: { cursor(): { file: string; line: number } } }).__prefault.cursor());
+    assert.deepEqual([cur.file, cur.line], ["datastore.ts", at]);
+    await page.keyboard.press("Control+Shift+K");                 // Monaco's "Delete Line"
+    assert.ok(!(await getCode(page)).includes("unreachable();"), "the line is gone");
+    assert.equal(await page.locator("#results-body.stale").count(), 1);
+    assert.deepEqual(await markers(page, "runtime"), [], "no oops marker on code that no longer oopses there");
+    await page.waitForFunction(() => document.querySelectorAll(".monaco-editor .squiggly-error").length === 0);
+    assert.equal(await squiggles(), 0);
+    await page.keyboard.press("Control+Z");
+    assert.equal(await getCode(page), oopsLines.join("\n"), "undo restores the code that oopsed");
+    assert.equal(await page.locator("#results-body.stale").count(), 0);
+    const back = await markers(page, "runtime");
+    assert.ok(back.some(m => m.file === "datastore.ts" && m.line === at), `the oops marker is back on line ${at}: ${JSON.stringify(back)}`);
 
     await setCode(page, SOLUTION);
     await page.getByRole("button", { name: "Run" }).click();

@@ -10,7 +10,7 @@
 import "./styles.css";
 import kernelUrl from "../../build/kernel.wasm?url";
 import headerText from "../../learner/kernel.ts?raw";
-import type { CompileResult, Costs, Diagnostic, Report, RunResult, Scenario } from "../../engine/types.js";
+import type { CompileResult, Costs, Diagnostic, Oops, Report, RunResult, Scenario } from "../../engine/types.js";
 import { gradeSubmission, renameFile, variantFiles, type GradeDeps } from "../../engine/grade-submission.js";
 import { runPlan } from "../../engine/lesson.js";
 import { redactReport } from "../../engine/report/hidden.js";
@@ -119,7 +119,7 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   status("");
   layout.badge("results", "");
   shownFor = null;
-  shownRuns = []; shownView = null; shownJobs = undefined;
+  shownRuns = []; shownView = null; shownJobs = undefined; shownOops = null;
   const kept = loadResults(store, lesson.id);
   if (kept) { show(kept.view as RunView); shownFor = kept.files; }
   history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
@@ -127,16 +127,30 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   if (editor) {
     editor.setFiles(editorFiles());
     renderTabs();
+    oopsEditor = null;                             // new files: mark (or clear) the oops again
   }
   checkStale();
   compareView?.reset();
   backgroundCompile();
 }
 
-/** Marks the results stale when the code differs from the code they were run on. */
+/** Marks the results stale when the code differs from the code they were run on. A kernel
+ *  oops of those results is marked at its line only while the code is the code that oopsed:
+ *  an edit clears the marker (the results pane still says where it was; the next Run marks a
+ *  new one), and undoing the edit brings it back. */
 function checkStale(): void {
-  if (shownFor) markStale($("results-body"), JSON.stringify(shownFor) !== JSON.stringify(currentFiles()));
+  const stale = shownFor !== null && JSON.stringify(shownFor) !== JSON.stringify(currentFiles());
+  if (shownFor) markStale($("results-body"), stale);
+  const oops = shownFor && !stale ? shownOops : null;
+  if (editor && (oops !== markedOops || editor !== oopsEditor)) {
+    editor.setOops(oops);
+    markedOops = oops;
+    oopsEditor = editor;
+  }
 }
+let shownOops: Oops | null = null;                 // the oops of the results on screen
+let markedOops: Oops | null = null;                 // the oops marked in the editor
+let oopsEditor: CodeEditor | PlainEditor | null = null;
 
 /** The editor's tabs: the lesson's editable files, then its read-only ones (the kernel header). */
 function editorFiles(): EditorFile[] {
@@ -284,7 +298,6 @@ async function run(): Promise<void> {
     const c = seen.compile;
     const diagnostics: Diagnostic[] = !c ? [] : c.ok ? c.diagnostics : c.error.kind === "compile" ? c.error.diagnostics : [];
     editor?.setDiagnostics(diagnostics);
-    editor?.setOops(seen.runs.find(x => x.oops && x.status === "oops")?.oops ?? null);
     let banner: RunView["banner"];
     if (c && !c.ok) banner = { kind: "compile", text: diagnostics.length ? "Your datastore did not compile:" : `Your datastore did not compile:\n${c.error.message}` };
     else if (seen.runs.some(x => x.status === "timeout")) {
@@ -376,6 +389,8 @@ attachExplain($("results-body"), {
 function show(v: RunView, jobs?: RunJob[]): void {
   shownRuns = v.runs;
   shownView = v;
+  // marked in the editor by checkStale() (the caller's next step), while the code is unchanged
+  shownOops = v.runs.find(x => x.oops && x.status === "oops")?.oops ?? null;
   shownJobs = jobs && jobs.length === v.runs.length ? jobs : undefined;
   editor?.highlightLines("datastore.ts", []);
   $("results-empty").hidden = true;
