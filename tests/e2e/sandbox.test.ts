@@ -181,6 +181,46 @@ test("the lesson code is editable and runnable in a plain, labelled textarea at 
   } finally { await b.close(); }
 });
 
+test("before Monaco has loaded, a compile error's link puts the textarea's caret on its line and column, scrolled into view, focused", async () => {
+  const b = await launch();
+  try {
+    const { page } = b;
+    // Monaco never arrives: the plain textarea stays the editor for the whole story
+    await page.route(/\/assets\/(monaco|editor\.api)-[^/]*\.js$/, r => r.abort());
+    await page.goto(`${server.url}?nosw#lesson=${LESSON}`);
+    await page.locator("html[data-editor=plain]").waitFor({ state: "attached", timeout: 30_000 });
+    await page.locator("html[data-compiler=ready]").waitFor({ state: "attached", timeout: 120_000 });
+    // the error far below the textarea's first screen, after short lines (none wraps, so each
+    // line's place is (n - 1) line heights below the top padding)
+    const padding = Array.from({ length: 150 }, (_, i) => `// padding ${i + 1}`);
+    const at = padding.length + 1;
+    const code = [...padding, "let broken = ;", SOLUTION].join("\n");
+    const box = page.getByRole("textbox", { name: /Code editor, datastore\.ts/ });
+    await box.fill(code);
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 1);
+    const link = page.getByRole("list", { name: "Compiler messages" }).getByRole("link", { name: new RegExp(`^datastore\\.ts:${at}:`) }).first();
+    const column = Number((await link.textContent())!.split(":")[2]);
+    assert.ok(column > 1, `the error is inside its line: ${await link.textContent()}`);
+    // the learner is back at the top of the file, the caret there, and the focus on the link
+    await box.evaluate(e => { const ta = e as HTMLTextAreaElement; ta.setSelectionRange(0, 0); ta.scrollTop = 0; ta.blur(); });
+    assert.equal(await box.evaluate(e => (e as HTMLTextAreaElement).scrollTop), 0, "the textarea starts at the top");
+    await link.click();
+    const offset = padding.reduce((n, l) => n + l.length + 1, 0) + column - 1;
+    const got = await box.evaluate(e => {
+      const ta = e as HTMLTextAreaElement, cs = getComputedStyle(ta);
+      return { start: ta.selectionStart, end: ta.selectionEnd, focused: document.activeElement === ta, scrollTop: ta.scrollTop,
+               clientHeight: ta.clientHeight, lineHeight: parseFloat(cs.lineHeight), paddingTop: parseFloat(cs.paddingTop) };
+    });
+    assert.deepEqual([got.start, got.end], [offset, offset], `the caret at line ${at}, column ${column}`);
+    assert.ok(got.focused, "the textarea has the focus");
+    const top = got.paddingTop + (at - 1) * got.lineHeight;
+    assert.ok(top >= got.scrollTop && top + got.lineHeight <= got.scrollTop + got.clientHeight,
+      `line ${at} (at ${top} px) is in the textarea's view (${got.scrollTop} to ${got.scrollTop + got.clientHeight} px)`);
+    assert.equal(await page.locator(".monaco-editor").count(), 0);
+  } finally { await b.close(); }
+});
+
 test("edits made in the textarea before Monaco has loaded are carried over into Monaco", async () => {
   const b = await launch();
   try {

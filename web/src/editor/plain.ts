@@ -84,13 +84,21 @@ export function createPlainEditor(host: HTMLElement): PlainEditor {
     focus: () => ta.focus(),
     setSelectionOffsets(start, end) { ta.setSelectionRange(start, end); },
     revealLine(name, line, column) {
-      if (!files.has(name)) return false;
-      if (name !== active) show(name);
+      // the same names as Monaco's revealLine: the file itself, or a path that ends in it
+      const file = [...files.keys()].find(n => n === name || name.endsWith("/" + n));
+      if (!file) return false;
+      if (file !== active) show(file);
       const lines = ta.value.split("\n");
       const l = Math.min(Math.max(1, line), lines.length);
       const at = lines.slice(0, l - 1).reduce((n, x) => n + x.length + 1, 0) + Math.min(Math.max(0, column - 1), lines[l - 1].length);
-      ta.focus();
+      // setSelectionRange does not scroll a textarea to its caret (Chromium): scroll it here,
+      // the line centred as Monaco's revealLineInCenter does, and without scrolling the page
+      ta.focus({ preventScroll: true });
       ta.setSelectionRange(at, at);
+      const { top, height } = caretBox(ta, at);
+      if (top < ta.scrollTop || top + height > ta.scrollTop + ta.clientHeight) {
+        ta.scrollTop = Math.max(0, top - (ta.clientHeight - height) / 2);
+      }
       return true;
     },
     cursor() {
@@ -107,4 +115,28 @@ export function createPlainEditor(host: HTMLElement): PlainEditor {
     dispose() { ta.remove(); },
   };
   return api;
+}
+
+/** Where the caret at `offset` of textarea `ta` is drawn: the top (in the textarea's scrolled
+ *  content, top padding included) and the height of its line. A hidden copy of the textarea's
+ *  box (same width, font, padding and wrapping) holds the text before the caret, then a marker
+ *  whose place is the caret's: soft-wrapped lines are counted as the textarea draws them. */
+function caretBox(ta: HTMLTextAreaElement, offset: number): { top: number; height: number } {
+  const cs = getComputedStyle(ta);
+  const copy = document.createElement("div");
+  for (const p of ["fontFamily", "fontSize", "fontWeight", "fontStyle", "fontVariant", "letterSpacing", "wordSpacing", "lineHeight",
+                   "tabSize", "textIndent", "textTransform", "whiteSpace", "overflowWrap", "wordBreak",
+                   "paddingTop", "paddingRight", "paddingBottom", "paddingLeft"] as const) {
+    copy.style[p] = cs[p];
+  }
+  // clientWidth: the padding box without the scroll bar, the width the text wraps in
+  copy.style.cssText += `;position:absolute;left:-10000px;top:0;visibility:hidden;overflow:hidden;border:0;margin:0;` +
+    `box-sizing:border-box;height:auto;width:${ta.clientWidth}px`;
+  const mark = document.createElement("span");
+  mark.textContent = "\u200b";
+  copy.append(ta.value.slice(0, offset), mark);
+  document.body.append(copy);
+  const box = { top: mark.offsetTop, height: mark.offsetHeight || parseFloat(cs.lineHeight) || 18 };
+  copy.remove();
+  return box;
 }
