@@ -3,7 +3,8 @@
 // lesson chips scrolled to the current lesson, a compile error's link scrolling its line into
 // the editor's view, the phone tabs inside a landmark, the results splitter's ARIA values and
 // keys (the WAI-ARIA window splitter pattern), the solution diff's labels and its "no
-// differences" note, and the editor's stylesheet fetched once (its preload used).
+// differences" note, a file:line link closing an open diff to show its line in the editor, and
+// the editor's stylesheet fetched once (its preload used).
 // Screenshots go to test-results/screenshots/learner-*.png.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -181,6 +182,67 @@ test("desktop 1440x900: the results splitter's values are its real limits and it
     assert.match(await page.locator("#lesson-title").innerText(), /namespace/i);
     assert.ok(await within(page, "#lesson-title", "#lesson-pane"), "the heading is in view");
     await shot(page, "desktop-3-next-lesson");
+    assert.deepEqual(b.errors, []);
+  } finally { await b.close(); }
+});
+
+test("desktop 1440x900: with the solution diff open, a step-through link, a compile error's link and an oops link close the comparison and show their line in the editor, the cursor on it", async () => {
+  const b = await launch({ viewport: { width: 1440, height: 900 } });
+  try {
+    const { page } = b;
+    page.on("dialog", d => void d.accept());            // "you have not passed this lesson yet"
+    await openApp(page, `${server.url}#lesson=01-first-fault`);
+    const compare = async () => {
+      await page.getByRole("button", { name: "Compare with solution" }).click();
+      await page.locator(".monaco-diff-editor").first().waitFor({ timeout: 15_000 });
+    };
+    // a click on `link`, a link to line `line` of datastore.ts: no comparison left on screen, the
+    // editor shows that line with the cursor on it and has the focus
+    const follow = async (link: ReturnType<Page["locator"]>, line: number, what: string) => {
+      await link.scrollIntoViewIfNeeded();
+      await link.click();
+      assert.equal(await page.locator(".monaco-diff-editor").count(), 0, `${what}: the comparison is closed`);
+      assert.equal(await page.locator("#diff-btn").innerText(), "Compare with solution", `${what}: the button opens it again`);
+      const cur = await page.evaluate(() => (window as unknown as { __prefault: { cursor(): { file: string; line: number } } }).__prefault.cursor());
+      assert.deepEqual([cur.file, cur.line], ["datastore.ts", line], `${what}: the cursor`);
+      await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))));   // Monaco draws on the next frame
+      assert.ok(await lineShown(page, line), `${what}: line ${line} is on screen`);
+      assert.equal(await focused(page), "monaco", `${what}: the editor has the focus`);
+    };
+
+    // the step-through's link to a line of the learner's that called the kernel
+    await setCode(page, SOLUTION);
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 1);
+    await compare();
+    const section = page.locator("details[data-scenario='first-fault']");
+    if (!(await section.evaluate(d => (d as HTMLDetailsElement).open))) await section.locator("summary").click();
+    await section.locator("li.step[data-step='1'] button.explain-step").click();
+    const step = page.locator("section.explain a.loc").first();
+    await step.waitFor();
+    await follow(step, Number((await step.textContent())!.match(/datastore\.ts:(\d+)$/)![1]), "the step-through's link");
+    await shot(page, "desktop-4-diff-closed-by-link");
+
+    // a compile error far down the file
+    const lines = SOLUTION.split("\n");
+    const at = lines.length + 81;
+    await setCode(page, [...lines, ...Array.from({ length: 80 }, (_, i) => `// padding ${i + 1}`), "let broken = ;", ""].join("\n"));
+    await compare();
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 2);
+    assert.equal(await page.locator(".monaco-diff-editor").count(), 1, "a Run leaves the comparison open");
+    await follow(page.getByRole("list", { name: "Compiler messages" }).getByRole("link", { name: new RegExp(`^datastore\\.ts:${at}:`) }).first(),
+      at, "the compile error's link");
+
+    // a kernel oops in the learner's code
+    const oops = SOLUTION.split("\n");
+    const trap = oops.findIndex(l => /export function vvar_fault/.test(l)) + 2;
+    oops.splice(trap - 1, 0, "  unreachable();");
+    await setCode(page, oops.join("\n"));
+    await compare();
+    await page.getByRole("button", { name: "Run" }).click();
+    await waitRun(page, 3);
+    await follow(page.getByRole("region", { name: "Results" }).locator(`a.loc[title="Go to line ${trap} of datastore.ts"]`).first(), trap, "the oops's link");
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });

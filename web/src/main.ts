@@ -384,7 +384,7 @@ attachExplain($("results-body"), {
   withSites,
   scenario: name => Object.values(lesson.scenarios).find(sc => sc.name === name),
   highlight: (file, lines) => editor?.highlightLines(file, lines),
-  goto(file, line, column) { layout.show("code"); if (!editor?.revealLine(file, line, column)) status(`${file} is not open in the editor.`); },
+  goto: gotoLine,
 });
 function show(v: RunView, jobs?: RunJob[]): void {
   shownRuns = v.runs;
@@ -397,11 +397,7 @@ function show(v: RunView, jobs?: RunJob[]): void {
   const at = lessons.findIndex(l => l.id === lesson.id);
   const next = lessons[at + 1];
   renderResults($("results-body"), v, {
-    goto(file, line, column) {
-      if (!editor) return;
-      layout.show("code");
-      if (!editor.revealLine(file, line, column)) status(`${file} is not open in the editor.`);
-    },
+    goto: gotoLine,
     next: next ? { title: next.title, open: () => openNext(next.id) } : undefined,
   });
 }
@@ -446,9 +442,25 @@ $("undo-reset-btn").addEventListener("click", () => {
   status("Your code is back.");
 });
 let diffOpen = false;
+/** Closes the solution diff if it is open: the editor shows again, and the button opens it. */
+function closeDiff(): void {
+  if (!diffOpen) return;
+  editor?.hideDiff();
+  diffOpen = false;
+  $("diff-btn").textContent = "Compare with solution";
+}
+/** A file:line link of the results or the step-through: the editor (in the Code tab on a phone)
+ *  shows that line with the cursor on it. The diff hides the editor whose cursor moves, so an
+ *  open comparison is closed first: the line is shown where the learner edits it. */
+function gotoLine(file: string, line: number, column: number): void {
+  if (!editor) return;
+  closeDiff();
+  layout.show("code");
+  if (!editor.revealLine(file, line, column)) status(`${file} is not open in the editor.`);
+}
 $("diff-btn").addEventListener("click", () => {
   if (!editor || "plain" in editor) { status("The comparison opens once the full editor has loaded."); return; }
-  if (diffOpen) { editor.hideDiff(); diffOpen = false; $("diff-btn").textContent = "Compare with solution"; return; }
+  if (diffOpen) { closeDiff(); return; }
   const passed = progress.lessons[lesson.id]?.passed;
   if (!passed && !confirm("You have not passed this lesson yet. Show the reference solution next to your code?")) return;
   editor.showDiff(lesson.solution, "Reference solution (left) and your code (right)");
