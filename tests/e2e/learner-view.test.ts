@@ -243,6 +243,13 @@ test("desktop 1440x900: with the solution diff open, a step-through link, a comp
     await page.getByRole("button", { name: "Run" }).click();
     await waitRun(page, 3);
     await follow(page.getByRole("region", { name: "Results" }).locator(`a.loc[title="Go to line ${trap} of datastore.ts"]`).first(), trap, "the oops's link");
+
+    // a lesson switch with the comparison open: it goes, and the button says it opens it again
+    await compare();
+    await page.locator("#lesson-list a[href='#lesson=02-time-namespaces']").click();
+    await page.locator("#lesson-title", { hasText: "Time namespaces" }).waitFor();
+    assert.equal(await page.locator(".monaco-diff-editor").count(), 0, "a lesson switch closes the comparison");
+    assert.equal(await page.locator("#diff-btn").innerText(), "Compare with solution", "after a lesson switch the button opens it again");
     assert.deepEqual(b.errors, []);
   } finally { await b.close(); }
 });

@@ -124,6 +124,7 @@ function openLesson(id: string, shared: Record<string, string> | null): void {
   if (kept) { show(kept.view as RunView); shownFor = kept.files; }
   history.replaceState(null, "", `#lesson=${encodeURIComponent(lesson.id)}`);
   document.title = `${lesson.title} · Prefault`;
+  closeDiff();                                     // the comparison was with the lesson left
   if (editor) {
     editor.setFiles(editorFiles());
     renderTabs();
