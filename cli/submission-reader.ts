@@ -112,10 +112,11 @@ class Gathered {
 const SKIPPED_FOLDER = (name: string) => name.startsWith(".") || name === "__MACOSX" || name === "node_modules";
 const NESTED_DEPTH = 6, NESTED_ENTRIES = 10_000;
 
-// the editable files below folder `dir` (not in it), by base name: the relative paths of each,
-// found without following a link; undefined when the folder is too big to search
-function findNested(dir: FsPath, editable: readonly string[]): Map<string, string[]> | undefined {
-  const found = new Map<string, string[]>();
+// the editable files below folder `dir` (not in it), by base name: each one's path (bytes, as a
+// name need not be UTF-8) and its relative path as shown, found without following a link;
+// undefined when the folder is too big to search
+function findNested(dir: FsPath, editable: readonly string[]): Map<string, { path: FsPath; shown: string }[]> | undefined {
+  const found = new Map<string, { path: FsPath; shown: string }[]>();
   let entries = 0;
   const walk = (d: FsPath, rel: string, depth: number): boolean => {
     let names: Buffer[];
@@ -127,7 +128,7 @@ function findNested(dir: FsPath, editable: readonly string[]): Map<string, strin
       try { st = lstatSync(fsPath(path)); } catch { continue; }
       if (st.isDirectory()) {
         if (depth < NESTED_DEPTH && !SKIPPED_FOLDER(name) && !walk(path, shown, depth + 1)) return false;
-      } else if (rel && editable.includes(name)) found.set(name, [...(found.get(name) ?? []), shown]);
+      } else if (rel && editable.includes(name)) found.set(name, [...(found.get(name) ?? []), { path, shown }]);
     }
     return true;
   };
@@ -164,14 +165,14 @@ function readFolder(dir: FsPath, shown: string, editable: readonly string[], int
   const nested = findNested(dir, editable);
   if (!nested) return refuse(shown, `${shown} holds no ${editable.join(", ")} and is too big to search (over ${NESTED_ENTRIES} entries)`);
   const files: Record<string, string> = {};
-  for (const [f, paths] of [...nested].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (paths.length > 1) return refuse(f, `${shown} holds ${f} more than once (${paths.join(", ")}); hand in one`);
-    const r = readSource(joinPath(dir, paths[0]), paths[0], f, []);
+  for (const [f, found] of [...nested].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    if (found.length > 1) return refuse(f, `${shown} holds ${f} more than once (${found.map(x => x.shown).join(", ")}); hand in one`);
+    const r = readSource(found[0].path, found[0].shown, f, []);
     if (!r.ok) return r.error;
-    if (r.zip) return refuse(paths[0], `${paths[0]} is a zip archive, not the source file`);
+    if (r.zip) return refuse(found[0].shown, `${found[0].shown} is a zip archive, not the source file`);
     Object.assign(files, r.files);
   }
-  return into.add(files, f => `${shown}/${nested.get(f)![0]}`);
+  return into.add(files, f => `${shown}/${nested.get(f)![0].shown}`);
 }
 
 /** The submission's editable files: each path given, or, for a folder, the lesson's editable

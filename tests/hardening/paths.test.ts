@@ -83,6 +83,13 @@ test("a folder: two zips are refused as ambiguous; a datastore.ts nested once is
   assert.equal(n2.report.status, "error");
   assert.match(n2.text, /holds datastore\.ts more than once \(a\/datastore\.ts, b\/c\/datastore\.ts\); hand in one/);
 
+  // a folder whose name is not UTF-8 is read by its bytes
+  const odd = Buffer.concat([Buffer.from(join(dir, "bytes") + "/"), Buffer.from([0x6c, 0xff])]);
+  mkdirSync(odd, { recursive: true });
+  writeFileSync(Buffer.concat([odd, Buffer.from("/datastore.ts")]), solution());
+  const o = grade(join(dir, "bytes"));
+  assert.equal(o.report.status, "pass", o.text);
+
   // the file at the top wins over nested copies (a starter kept in a subfolder is not a clash)
   put("top/datastore.ts", solution());
   put("top/old/datastore.ts", STARTER());
