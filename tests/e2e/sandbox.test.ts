@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { RunningServer } from "../../cli/commands/serve.js";
 import { repoRoot } from "../../cli/commands/serve.js";
 import { checkRows, getCode, launch, markers, openApp, runCount, serve, setCode, waitRun } from "./harness.js";
+import type { Page } from "playwright-core";
 
 const LESSON = "01-first-fault";
 const lessonFile = (p: string) => readFileSync(join(repoRoot(), "lessons", LESSON, p), "utf8");
@@ -155,14 +156,19 @@ test("a syntax error puts a squiggle on its line; an endless loop is stopped wit
   } finally { await b.close(); }
 });
 
+/** Opens the sandbox with Monaco's chunks failing to load (the fallback), so the plain textarea
+ *  stays the editor. */
+async function openWithoutMonaco(page: Page): Promise<void> {
+  await page.route(/\/assets\/(monaco|editor\.api)-[^/]*\.js$/, r => r.abort());
+  await page.goto(`${server.url}?nosw#lesson=${LESSON}`);
+  await page.locator("html[data-editor=plain]").waitFor({ state: "attached", timeout: 30_000 });
+}
+
 test("the lesson code is editable and runnable in a plain, labelled textarea at once, and stays so when Monaco fails to load", async () => {
   const b = await launch();
   try {
     const { page } = b;
-    // Monaco never arrives: its chunks fail to load (the fallback), so the textarea stays
-    await page.route(/\/assets\/(monaco|editor\.api)-[^/]*\.js$/, r => r.abort());
-    await page.goto(`${server.url}?nosw#lesson=${LESSON}`);
-    await page.locator("html[data-editor=plain]").waitFor({ state: "attached", timeout: 30_000 });
+    await openWithoutMonaco(page);
     const box = page.getByRole("textbox", { name: /Code editor, datastore\.ts/ });
     assert.equal(await box.inputValue(), STARTER, "the starter is in the plain editor");
     assert.match(await box.evaluate(e => getComputedStyle(e).fontFamily), /mono|Consolas|Courier/i);
@@ -185,10 +191,7 @@ test("before Monaco has loaded, a compile error's link puts the textarea's caret
   const b = await launch();
   try {
     const { page } = b;
-    // Monaco never arrives: the plain textarea stays the editor for the whole story
-    await page.route(/\/assets\/(monaco|editor\.api)-[^/]*\.js$/, r => r.abort());
-    await page.goto(`${server.url}?nosw#lesson=${LESSON}`);
-    await page.locator("html[data-editor=plain]").waitFor({ state: "attached", timeout: 30_000 });
+    await openWithoutMonaco(page);
     await page.locator("html[data-compiler=ready]").waitFor({ state: "attached", timeout: 120_000 });
     // the error far below the textarea's first screen, after short lines (none wraps, so each
     // line's place is (n - 1) line heights below the top padding)

@@ -79,9 +79,8 @@ export interface Timeline {
    *  mlockall() locks the caller's memory only, and a child does not inherit it) */
   fault_calls: number;
   faults_after_mlockall: number;
-  /** the step of the first mlockall() (of any task), or null */
-  mlockall_step: number | null;
-  /** each task that called mlockall(), and the step of its first call, in step order */
+  /** each task that called mlockall(), and the step of its first call, in step order (empty:
+   *  no task did) */
   mlockall_tasks: { task: string; step: number }[];
   dropped: number;
 }
@@ -132,7 +131,6 @@ export function timeline(run: RunResult): Timeline {
     calls: run.steps.reduce((n, st) => n + (st.ran ? st.calls ?? 0 : 0), 0),
     fault_calls: points.filter(p => p.faulted).length,
     faults_after_mlockall: points.filter(p => p.faulted && afterOwnMlock(p)).length,
-    mlockall_step: mlockall_tasks.length ? mlockall_tasks[0].step : null,
     mlockall_tasks,
     dropped: run.trace_dropped,
   };
@@ -168,14 +166,6 @@ export function latencyAxis(maxLatencyNs: number): { top: number; ticks: number[
   const ticks = [0];
   for (let k = 1; k <= decades; k++) ticks.push(10 ** k);
   return { top: 10 ** decades, ticks };
-}
-
-/** A tick's label: "0 ns", "10 ns", "100 ns", "1 µs", "10 µs", "1 ms", "1 s". */
-export function tickLabel(ns: number): string {
-  if (ns < 1e3) return `${ns} ns`;
-  if (ns < 1e6) return `${ns / 1e3} µs`;
-  if (ns < 1e9) return `${ns / 1e6} ms`;
-  return `${ns / 1e9} s`;
 }
 
 /** A task killed by a signal: who, by what, in which step (and the op of that step). */

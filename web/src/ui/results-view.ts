@@ -188,7 +188,7 @@ function timelineBlock(run: RunResult): HTMLElement {
       : "No vDSO calls in this scenario."));
     return wrap;
   }
-  const mlock = t.mlockall_step !== null;
+  const mlock = t.mlockall_tasks.length > 0;
   const pic = h("div", { class: "timeline-pic" });
   wrap.append(pic);
   drawTimeline(pic, t);

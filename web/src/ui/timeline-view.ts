@@ -5,7 +5,8 @@
 // SIGBUS ...) are dashed lines keyed A, B, ...; the legend under the picture names them in full.
 // A call that faulted is a button (click, Enter or Space): it sends EXPLAIN_EVENT up the page
 // with the step and the fault's trace index, and the step-through (explain-view.ts) opens there.
-import { fmtNs, latencyAxis, tickLabel, type Timeline, type TimelinePoint } from "../core/results.js";
+import { fmtNs, latencyAxis, type Timeline, type TimelinePoint } from "../core/results.js";
+import { formatNs } from "../../../engine/runner-trace.js";
 import { s } from "./dom.js";
 
 /** The event a fault bar sends (bubbling): detail { step, event } (a RunResult.trace index). */
@@ -45,7 +46,7 @@ function svgOf(t: Timeline, W: number): SVGElement {
   const x = (slot: number) => L + (slot + 0.5) * step;
   // log scale: a 20 µs fault next to 50 ns reads are both visible; it ends at a power of ten
   const y = (lat: number) => H - B - (Math.log10(1 + lat) / Math.log10(1 + axis.top)) * (H - B - T);
-  const mlock = t.mlockall_step !== null;
+  const mlock = t.mlockall_tasks.length > 0;
   const clickable = t.points.some(p => p.faulted && p.fault_event !== undefined);
   // with buttons inside, the picture is a group (an img's children are hidden from assistive tech)
   const svg = s("svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: clickable ? "group" : "img",
@@ -59,7 +60,7 @@ function svgOf(t: Timeline, W: number): SVGElement {
     svg.append(s("line", { class: v === 0 ? "axis" : "grid", x1: L - 3, y1: ty, x2: W - R, y2: ty }));
     if (lastLabelY - ty < FONT + 1) continue;
     lastLabelY = ty;
-    svg.append(s("text", { class: "tick", x: L - 5, y: ty, dy: "0.35em", "text-anchor": "end" }, tickLabel(v)));
+    svg.append(s("text", { class: "tick", x: L - 5, y: ty, dy: "0.35em", "text-anchor": "end" }, formatNs(v)));   // "0 ns", "10 ns" .. "1 µs" .. "1 ms"
   }
   svg.append(s("line", { class: "axis", x1: L, y1: T, x2: L, y2: H - B }));
   svg.append(s("text", { x: L, y: H - 5 }, "vDSO calls in order →"));
