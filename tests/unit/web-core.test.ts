@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decodeShare, encodeShare } from "../../web/src/core/share.js";
 import { clearUndo, loadCode, loadCompilerSeen, loadLayout, loadProgress, loadResults, loadUndo, recordRun, saveCode, saveCompilerSeen, saveLayout, saveProgress, saveResults, saveUndo, unlockHint, type KeyValueStore } from "../../web/src/core/storage.js";
-import { checkRows, counterTable, deaths, latencyAxis, slotName, stepRows, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
+import { checkRows, counterTable, deaths, latencyAxis, mlockWords, slotName, stepRows, summaryLine, timeline, vvarStrips } from "../../web/src/core/results.js";
 import { formatNs } from "../../engine/runner-trace.js";
 import { hintLevels, renderMarkdown } from "../../web/src/core/markdown.js";
 import type { Report, RunResult } from "../../engine/types.js";
@@ -182,6 +182,34 @@ test("'after mlockall()' counts a task's faults after its own mlockall() only, n
   const t2 = timeline({ ...r, trace: r.trace.filter(e => !(e.kind === "mlockall" && e.task === "other")) });
   assert.equal(t2.faults_after_mlockall, 1);
   assert.deepEqual(t2.mlockall_tasks, [{ task: "rt", step: 1 }]);
+});
+
+test("'after mlockall()' ends at the task's munlockall() or exec(); a later mlockall() starts a new span", () => {
+  const zero = { faults: 0, minflt: 0, handler_calls: 0, gup_faults: 0, sigbus: 0, warns: 0, bugs: 0, syscall_fallbacks: 0 };
+  const st = (index: number, op: string, task: string, calls?: number) => ({ index, op, task, ran: true, deltas: zero, ok: true, failures: [],
+    ...(calls !== undefined ? { calls, latency_ns: { max: 0, total: 0 } } : {}) });
+  const call = (t_ns: number, step: number, task: string) => [
+    { t_ns, step, task, kind: "fault" as const, pgoff: 0 }, { t_ns, step, task, kind: "vdso_call" as const, latency_ns: 20000 }];
+  const r: RunResult = { ...sampleRun(),
+    steps: [st(0, "spawn", "a"), st(1, "mlockall", "a"), st(2, "clock_gettime", "a", 1), st(3, "munlockall", "a"),
+            st(4, "clock_gettime", "a", 1), st(5, "mlockall", "a"), st(6, "clock_gettime", "a", 1),
+            st(7, "spawn", "b"), st(8, "mlockall", "b"), st(9, "exec", "b"), st(10, "clock_gettime", "b", 1)],
+    trace: [
+      { t_ns: 0, step: 1, task: "a", kind: "mlockall", detail: "MCL_CURRENT|MCL_FUTURE" }, ...call(10, 2, "a"),
+      ...call(20, 4, "a"),                                  // after a's munlockall(): not locked
+      { t_ns: 30, step: 5, task: "a", kind: "mlockall", detail: "MCL_CURRENT" }, ...call(40, 6, "a"),
+      { t_ns: 50, step: 8, task: "b", kind: "mlockall", detail: "MCL_CURRENT|MCL_FUTURE" },
+      { t_ns: 60, step: 9, task: "b", kind: "exec" }, ...call(70, 10, "b"),          // a new mm: not locked
+    ] };
+  const t = timeline(r);
+  assert.equal(t.fault_calls, 4);
+  assert.equal(t.faults_after_mlockall, 2, "a's faults in steps 2 and 6; not a's in step 4 (after munlockall) nor b's in step 10 (after exec)");
+  assert.deepEqual(t.mlockall_tasks, [{ task: "a", step: 1, until: 3, by: "munlockall" }, { task: "a", step: 5 }, { task: "b", step: 8, until: 9, by: "exec" }]);
+  assert.equal(mlockWords(t), "in a task after its own mlockall() (a: step 1 until its munlockall() at step 3; a: step 5; b: step 8 until its exec() at step 9)");
+  // a munlockall() step that did not run (its task was killed) ends nothing
+  const t2 = timeline({ ...r, steps: r.steps.map(s => s.index === 3 ? { ...s, ran: false } : s) });
+  assert.equal(t2.faults_after_mlockall, 3);
+  assert.deepEqual(t2.mlockall_tasks[0], { task: "a", step: 1 });
 });
 
 test("the latency axis ends at the first power of ten at or above the slowest call, with a tick at 0 and at every power of ten", () => {

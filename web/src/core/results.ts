@@ -75,15 +75,21 @@ export interface Timeline {
    *  step and every call that faulted) */
   calls: number;
   /** calls that took a fault, and those of them made by a task in a step after that task's
-   *  own mlockall() (a fault of another task, one that never called mlockall(), is not one:
-   *  mlockall() locks the caller's memory only, and a child does not inherit it) */
+   *  own mlockall() and before its munlockall() or exec() (a fault of another task, one that
+   *  never called mlockall(), is not one: mlockall() locks the caller's memory only, a child
+   *  does not inherit it, and munlockall() and execve() end it: mlockall(2)) */
   fault_calls: number;
   faults_after_mlockall: number;
-  /** each task that called mlockall(), and the step of its first call, in step order (empty:
-   *  no task did) */
-  mlockall_tasks: { task: string; step: number }[];
+  /** each span in which a task's memory was locked, in step order (empty: no task called
+   *  mlockall()): from the step of its mlockall() (the first, when it called it again while
+   *  locked) to the step of the munlockall() or exec() that ended it (`until`, with `by` naming
+   *  which), or to the end of the run */
+  mlockall_tasks: MlockSpan[];
   dropped: number;
 }
+
+/** A span of steps in which `task`'s memory was locked by its mlockall() (Timeline.mlockall_tasks). */
+export interface MlockSpan { task: string; step: number; until?: number; by?: "munlockall" | "exec" }
 
 const MARKER_KINDS = new Set<TraceEvent["kind"]>(["mlockall", "populate", "fork", "exec", "setns", "sigbus", "warn", "bug", "oops"]);
 
@@ -95,7 +101,19 @@ export function timeline(run: RunResult): Timeline {
   const markers: TimelineMarker[] = [];
   const pendingFault = new Map<string, number>();          // task -> pgoff of a fault not yet paired
   const pendingEvent = new Map<string, number>();          // task -> the trace index of that fault
-  const mlockedAt = new Map<string, number>();              // task -> the step of its first mlockall()
+  const spans: MlockSpan[] = [];
+  const locked = new Map<string, MlockSpan>();              // task -> its open span
+  // what ends a task's lock, by step: its munlockall() or its exec() (a new mm), if the step ran
+  const unlockAt = new Map<number, { task: string; by: "munlockall" | "exec" }>();
+  for (const s of run.steps) if (s.ran && s.task && (s.op === "munlockall" || s.op === "exec")) unlockAt.set(s.index, { task: s.task, by: s.op });
+  const unlockThrough = (step: number) => {
+    for (const [at, u] of unlockAt) {
+      if (at > step) continue;
+      const open = locked.get(u.task);
+      if (open && open.step < at) { open.until = at; open.by = u.by; locked.delete(u.task); }
+      unlockAt.delete(at);
+    }
+  };
   for (const [index, e] of run.trace.entries()) {
     if (e.kind === "fault") {
       pendingFault.set(e.task, e.pgoff ?? -1);
@@ -112,7 +130,10 @@ export function timeline(run: RunResult): Timeline {
                     ...(faulted && pgoff !== undefined && pgoff >= 0 ? { pgoff } : {}),
                     ...(faulted && fault_event !== undefined ? { fault_event } : {}) });
     }
-    if (e.kind === "mlockall" && e.step < (mlockedAt.get(e.task) ?? Infinity)) mlockedAt.set(e.task, e.step);
+    if (e.kind === "mlockall") {
+      unlockThrough(e.step);
+      if (!locked.has(e.task)) { const s: MlockSpan = { task: e.task, step: e.step }; spans.push(s); locked.set(e.task, s); }
+    }
     if (MARKER_KINDS.has(e.kind)) {
       const last = markers[markers.length - 1];
       const label = e.kind === "mlockall" ? "mlockall()" : e.kind + (e.detail ? `: ${e.detail}` : "");
@@ -120,8 +141,9 @@ export function timeline(run: RunResult): Timeline {
       markers.push({ slot: points.length - 0.5, t_ns: e.t_ns, kind: e.kind, label, step: e.step, task: e.task });
     }
   }
-  const mlockall_tasks = [...mlockedAt].map(([task, step]) => ({ task, step })).sort((a, b) => a.step - b.step);
-  const afterOwnMlock = (p: TimelinePoint) => p.step > (mlockedAt.get(p.task) ?? Infinity);
+  unlockThrough(Infinity);
+  const mlockall_tasks = spans.sort((a, b) => a.step - b.step);
+  const afterOwnMlock = (p: TimelinePoint) => mlockall_tasks.some(s => s.task === p.task && p.step > s.step && (s.until === undefined || p.step < s.until));
   const ts = [...points.map(p => p.t_ns), ...markers.map(m => m.t_ns)];
   return {
     points, markers,
@@ -134,6 +156,14 @@ export function timeline(run: RunResult): Timeline {
     mlockall_tasks,
     dropped: run.trace_dropped,
   };
+}
+
+/** What the count of faults after mlockall() counts: "in a task after its own mlockall() (rt:
+ *  step 1; b: step 6 until its exec() at step 7)". A fault of a task that never called
+ *  mlockall(), or one after its munlockall() or exec(), is not one of them. */
+export function mlockWords(t: Timeline): string {
+  const span = (m: MlockSpan) => `${m.task}: step ${m.step}` + (m.until !== undefined ? ` until its ${m.by}() at step ${m.until}` : "");
+  return `in a task after its own mlockall() (${t.mlockall_tasks.map(span).join("; ")})`;
 }
 
 export interface CounterRow { task: string; counters: Counters }

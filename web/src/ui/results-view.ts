@@ -6,10 +6,10 @@
 // numbers come from core/results.ts. Each scenario section and step row carries
 // data-scenario / data-step, so a later panel (a step-through) can attach to them.
 import type { Costs, Diagnostic, Report, RunResult } from "../../../engine/types.js";
-import { checkRows, counterTable, deaths, fmtNs, stepRows, summaryLine, timeline, vvarStrips } from "../core/results.js";
+import { checkRows, counterTable, deaths, fmtNs, mlockWords, stepRows, summaryLine, timeline, vvarStrips } from "../core/results.js";
 import { fmtCost } from "../../../engine/costs.js";
 import { h } from "./dom.js";
-import { drawTimeline, markerKey, mlockWords } from "./timeline-view.js";
+import { drawTimeline, markerKey } from "./timeline-view.js";
 
 export interface RunView {
   report: Report;

@@ -5,7 +5,7 @@
 // SIGBUS ...) are dashed lines keyed A, B, ...; the legend under the picture names them in full.
 // A call that faulted is a button (click, Enter or Space): it sends EXPLAIN_EVENT up the page
 // with the step and the fault's trace index, and the step-through (explain-view.ts) opens there.
-import { fmtNs, latencyAxis, type Timeline, type TimelinePoint } from "../core/results.js";
+import { fmtNs, latencyAxis, mlockWords, type Timeline, type TimelinePoint } from "../core/results.js";
 import { formatNs } from "../../../engine/runner-trace.js";
 import { s } from "./dom.js";
 
@@ -16,12 +16,6 @@ export interface ExplainRequest { step: number; event?: number }
 /** The key of marker i on the picture and in its legend: A, B, ... Z, AA ... */
 export function markerKey(i: number): string {
   return i < 26 ? String.fromCharCode(65 + i) : markerKey(Math.floor(i / 26) - 1) + String.fromCharCode(65 + (i % 26));
-}
-
-/** What the count of faults after mlockall() counts: "in a task after its own mlockall() (rt:
- *  step 1)". A fault of a task that never called mlockall() is not one of them. */
-export function mlockWords(t: Timeline): string {
-  return `in a task after its own mlockall() (${t.mlockall_tasks.map(m => `${m.task}: step ${m.step}`).join(", ")})`;
 }
 
 /** Draws `t` into `host` now (when it has a width) and again whenever its width changes. */
