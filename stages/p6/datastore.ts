@@ -35,7 +35,7 @@ export function vvar_fault(sm: vm_special_mapping, vma: vm_area_struct, vmf: vm_
       const err = vmf_insert_page(vma, vmf.address + VDSO_TIMENS_PAGE_OFFSET * PAGE_SIZE,
                                   vdso_data_pages + VDSO_TIME_PAGE_OFFSET);
       if (err & VM_FAULT_ERROR) return err;
-      pg = timens_page!;
+      pg = timens_page;
       break;
     }
     case VDSO_TIMENS_PAGE_OFFSET: {

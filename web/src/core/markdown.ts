@@ -26,6 +26,10 @@ const fence = md.renderer.rules.fence!, codeBlock = md.renderer.rules.code_block
 md.renderer.rules.fence = (...a) => fence(...a).replace(/^<pre>/, `<pre tabindex="0">`);
 md.renderer.rules.code_block = (...a) => codeBlock(...a).replace(/^<pre>/, `<pre tabindex="0">`);
 md.renderer.rules.table_close = () => `</table></div>\n`;
+// a long identifier in inline code (VDSO_TIMENS_PAGE_OFFSET) may wrap after an underscore, and
+// only there (styles.css: no break inside a word of a table cell); <wbr> adds no character, so
+// a copied identifier is intact
+md.renderer.rules.code_inline = (tokens, i) => `<code>${escapeHtml(tokens[i].content).replace(/_(?=[^_])/g, "_<wbr>")}</code>`;
 
 /** Renders Markdown to an HTML string (safe to assign to innerHTML). */
 export function renderMarkdown(text: string): string {
