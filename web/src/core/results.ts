@@ -101,19 +101,6 @@ export function timeline(run: RunResult): Timeline {
   const markers: TimelineMarker[] = [];
   const pendingFault = new Map<string, number>();          // task -> pgoff of a fault not yet paired
   const pendingEvent = new Map<string, number>();          // task -> the trace index of that fault
-  const spans: MlockSpan[] = [];
-  const locked = new Map<string, MlockSpan>();              // task -> its open span
-  // what ends a task's lock, by step: its munlockall() or its exec() (a new mm), if the step ran
-  const unlockAt = new Map<number, { task: string; by: "munlockall" | "exec" }>();
-  for (const s of run.steps) if (s.ran && s.task && (s.op === "munlockall" || s.op === "exec")) unlockAt.set(s.index, { task: s.task, by: s.op });
-  const unlockThrough = (step: number) => {
-    for (const [at, u] of unlockAt) {
-      if (at > step) continue;
-      const open = locked.get(u.task);
-      if (open && open.step < at) { open.until = at; open.by = u.by; locked.delete(u.task); }
-      unlockAt.delete(at);
-    }
-  };
   for (const [index, e] of run.trace.entries()) {
     if (e.kind === "fault") {
       pendingFault.set(e.task, e.pgoff ?? -1);
@@ -130,10 +117,6 @@ export function timeline(run: RunResult): Timeline {
                     ...(faulted && pgoff !== undefined && pgoff >= 0 ? { pgoff } : {}),
                     ...(faulted && fault_event !== undefined ? { fault_event } : {}) });
     }
-    if (e.kind === "mlockall") {
-      unlockThrough(e.step);
-      if (!locked.has(e.task)) { const s: MlockSpan = { task: e.task, step: e.step }; spans.push(s); locked.set(e.task, s); }
-    }
     if (MARKER_KINDS.has(e.kind)) {
       const last = markers[markers.length - 1];
       const label = e.kind === "mlockall" ? "mlockall()" : e.kind + (e.detail ? `: ${e.detail}` : "");
@@ -141,8 +124,16 @@ export function timeline(run: RunResult): Timeline {
       markers.push({ slot: points.length - 0.5, t_ns: e.t_ns, kind: e.kind, label, step: e.step, task: e.task });
     }
   }
-  unlockThrough(Infinity);
-  const mlockall_tasks = spans.sort((a, b) => a.step - b.step);
+  // each mlockall() that found its task unlocked starts a span, which the task's next
+  // munlockall() or exec() (a new mm) that ran ends; the trace is in step order
+  const unlocks = run.steps.filter(s => s.ran && s.task && (s.op === "munlockall" || s.op === "exec"));
+  const mlockall_tasks: MlockSpan[] = [];
+  for (const e of run.trace) {
+    if (e.kind !== "mlockall") continue;
+    if (mlockall_tasks.some(s => s.task === e.task && (s.until === undefined || e.step < s.until))) continue;   // already locked
+    const end = unlocks.find(s => s.task === e.task && s.index > e.step);
+    mlockall_tasks.push({ task: e.task, step: e.step, ...(end ? { until: end.index, by: end.op as "munlockall" | "exec" } : {}) });
+  }
   const afterOwnMlock = (p: TimelinePoint) => mlockall_tasks.some(s => s.task === p.task && p.step > s.step && (s.until === undefined || p.step < s.until));
   const ts = [...points.map(p => p.t_ns), ...markers.map(m => m.t_ns)];
   return {
