@@ -10,6 +10,11 @@
 // indistinguishable from a new one: instantiation writes the kernel's data segments into it as
 // into a new one, and no state of the last run survives. A memory that grew is never reused
 // (memory.size would differ); it is left to the garbage collector.
+//
+// Every memory handed out is all zero, and the kernel build counts on it: asconfig.json
+// "zeroFilledMemory" lets binaryen leave out the data segments that hold nothing but zeros (the
+// kernel's static tables, 738 KiB that each instantiation used to copy), as for a memory the
+// module defines itself (tests/unit/kernel-memory.test.ts).
 
 /** The kernel's memory, in 64 KiB Wasm pages: asconfig.json "initialMemory" and
  *  "maximumMemory" (tests/unit/kernel-memory.test.ts checks both and the built kernel's import). */

@@ -35,9 +35,34 @@ function memoryImports(bytes: Uint8Array): Record<string, [number, number | unde
   return out;
 }
 
+// the active data segments of a Wasm binary (section 11), as [offset, bytes]
+function dataSegments(bytes: Uint8Array): [number, Uint8Array][] {
+  let at = 8;
+  const u32 = () => { let v = 0, shift = 0, b: number; do { b = bytes[at++]; v |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80); return v >>> 0; };
+  const out: [number, Uint8Array][] = [];
+  while (at < bytes.length) {
+    const id = bytes[at++], size = u32(), end = at + size;
+    if (id === 11) {
+      for (let n = u32(); n > 0; n--) {
+        const flags = u32();
+        if (flags !== 0) throw new Error(`data segment flags ${flags}: only active segments of memory 0 are expected`);
+        if (bytes[at++] !== 0x41) throw new Error("data segment offset: not an i32.const");
+        const offset = u32();
+        if (bytes[at++] !== 0x0b) throw new Error("data segment offset: no end");
+        const len = u32();
+        out.push([offset, bytes.subarray(at, at + len)]);
+        at += len;
+      }
+    }
+    at = end;
+  }
+  return out;
+}
+
 test("the kernel imports its memory with the pages engine/kernel-memory.ts gives it", () => {
   const config = JSON.parse(readFileSync(join(PACKAGE_ROOT, "asconfig.json"), "utf8")).options;
-  assert.deepEqual([config.importMemory, config.initialMemory, config.maximumMemory], [true, KERNEL_MEMORY_PAGES, KERNEL_MAX_MEMORY_PAGES]);
+  assert.deepEqual([config.importMemory, config.zeroFilledMemory, config.initialMemory, config.maximumMemory],
+                   [true, true, KERNEL_MEMORY_PAGES, KERNEL_MAX_MEMORY_PAGES]);
   for (const f of ["kernel.wasm", "kernel.debug.wasm"]) {
     assert.deepEqual(memoryImports(readFileSync(join(PACKAGE_ROOT, "build", f))), { "env.memory": [KERNEL_MEMORY_PAGES, KERNEL_MAX_MEMORY_PAGES] }, f);
   }
@@ -74,6 +99,18 @@ test("a kernel memory given back is reused zeroed: the next run is the same as i
   assert.notEqual(seen[2], seen[1], "a memory that grew is not reused");
   assert.equal(seen[2].buffer.byteLength, KERNEL_MEMORY_PAGES * 65536);
   assert.deepEqual(third, first);
+});
+
+// asconfig.json "zeroFilledMemory": the memory a kernel instance gets is all zero (new, or
+// zeroed by takeKernelMemory), so the release build leaves out the data segments that are
+// nothing but zeros (its static tables: 738 KiB that every instantiation used to copy)
+test("the release kernel carries no all-zero data segment: it relies on the zeroed memory it is given", () => {
+  const segments = dataSegments(readFileSync(join(PACKAGE_ROOT, "build", "kernel.wasm")));
+  assert.ok(segments.length > 0, "the kernel's strings and constants are data segments");
+  const zero = segments.filter(([, d]) => d.every(b => b === 0)).map(([offset, d]) => `${d.length} B at ${offset}`);
+  assert.deepEqual(zero, [], "all-zero data segments");
+  const total = segments.reduce((n, [, d]) => n + d.length, 0);
+  assert.ok(total < 64 * 1024, `${total} bytes of data segments`);
 });
 
 test("takeKernelMemory: a memory given back comes back with every byte zero, at its initial size", () => {
